@@ -1,0 +1,86 @@
+"""The console adapter: a person talks to Gotong in a terminal, one line per message."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import TextIO
+
+from sqlalchemy import Engine
+
+from core.clock import Clock
+from core.db import unit_of_work
+from core.directory import person_by_handle
+from core.messages import Button, Incoming, Reply
+from core.outbox import take_due_for
+
+PLATFORM = "console"
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def render(reply: Reply, *, styled: bool = False) -> str:
+    """A reply as terminal text; buttons become the commands they stand for."""
+    text = BOLD.sub(r"\033[1m\1\033[0m" if styled else r"\1", reply.text)
+    for row in reply.buttons:
+        text += "\n" + "  ".join(f"[{b.label} → {b.command}]" for b in row)
+    return text
+
+
+class ConsoleSession:
+    """One person's conversation in a terminal."""
+
+    def __init__(
+        self,
+        handle: Callable[[Incoming], list[Reply]],
+        *,
+        engine: Engine,
+        clock: Clock,
+        who: str,
+        out: TextIO,
+        styled: bool = False,
+    ) -> None:
+        self.handle = handle
+        self.engine = engine
+        self.clock = clock
+        self.who = who
+        self.out = out
+        self.styled = styled
+
+    def send(self, text: str) -> list[Reply]:
+        """Send one line as a message and print the replies."""
+        incoming = Incoming(
+            platform=PLATFORM,
+            external_user_id=self.who,
+            chat_id=self.who,
+            text=text,
+            event_id=uuid.uuid4().hex,
+        )
+        replies = self.handle(incoming)
+        for reply in replies:
+            self._print(reply)
+        return replies
+
+    def deliver(self) -> int:
+        """Print the messages others queued for this person; returns how many."""
+        with unit_of_work(self.engine) as session:
+            person = person_by_handle(session, self.who)
+            if person is None or person.id is None:
+                return 0
+            rows = take_due_for(
+                session, person_id=person.id, platform=PLATFORM, now=self.clock.now()
+            )
+            replies = [
+                Reply(
+                    row.text,
+                    tuple(tuple(Button(b["label"], b["command"]) for b in r) for r in row.buttons),
+                )
+                for row in rows
+            ]
+        for reply in replies:
+            self._print(reply, prefix="📨 ")
+        return len(replies)
+
+    def _print(self, reply: Reply, prefix: str = "") -> None:
+        self.out.write(prefix + render(reply, styled=self.styled) + "\n\n")
+        self.out.flush()

@@ -1,0 +1,384 @@
+"""The `gotong` command."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session, col, select
+
+from adapters.console import PLATFORM, ConsoleSession
+from bot.bootstrap import Runtime, build
+from bot.database import upgrade
+from bot.runner import run_console
+from bot.settings import Settings
+from core import demo, people
+from core.db import make_engine, unit_of_work
+from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+from core.errors import UserError
+from core.export import KINDS, export
+from core.models import PartnerOrg, Person, Program, Role
+from core.numbers import parse_amount
+
+app = typer.Typer(
+    help="Gotong: chat assistant for coordinating social programs.", no_args_is_help=True
+)
+people_app = typer.Typer(help="People who use Gotong.", no_args_is_help=True)
+partners_app = typer.Typer(help="Partner organisations.", no_args_is_help=True)
+programs_app = typer.Typer(help="Programs (#code).", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+app.add_typer(people_app, name="people")
+app.add_typer(partners_app, name="partners")
+app.add_typer(programs_app, name="programs")
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True)
+
+
+def _runtime() -> Runtime:
+    return build(Settings())
+
+
+@contextmanager
+def _explained(runtime: Runtime) -> Iterator[None]:
+    """Turn a UserError into its message on stderr and exit status 1."""
+    try:
+        yield
+    except UserError as error:
+        key = "error." + error.key.replace(".", "_")
+        text = runtime.gotong.catalog.render(
+            key,
+            lang=runtime.settings.language,
+            tz=runtime.settings.timezone,
+            now=runtime.clock.now(),
+            **error.params,
+        )
+        err.print(f"[red]{text}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _default_person(session: Session) -> Person | None:
+    for role in (Role.MANAGER, Role.ADMIN):
+        found = session.exec(
+            select(Person).where(Person.role == role).order_by(col(Person.id))
+        ).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _console_identity(runtime: Runtime, handle: str | None) -> str:
+    """Link the terminal to a person (the named one, or the first manager) and return the handle."""
+    with unit_of_work(runtime.engine) as session:
+        person = person_by_handle(session, handle) if handle else _default_person(session)
+        if person is None:
+            if handle:
+                err.print(f"[red]No person @{handle}. See: gotong people list[/red]")
+            else:
+                err.print(
+                    "[red]No people yet. Load the demo (gotong demo) or add someone "
+                    "(gotong people add ani --name 'Ani' --role manager).[/red]"
+                )
+            raise typer.Exit(1)
+        people.link_identity(
+            session,
+            person=person,
+            platform=PLATFORM,
+            external_id=person.handle,
+            chat_id=person.handle,
+        )
+        return person.handle
+
+
+@app.command()
+def run(
+    demo_data: Annotated[
+        bool, typer.Option("--demo", help="Load the demo workspace first if the database is empty.")
+    ] = False,
+    who: Annotated[
+        str | None,
+        typer.Option("--as", help="Console: talk as this person (default: the first manager)."),
+    ] = None,
+) -> None:
+    """Run Gotong: the configured adapters and the scheduler (the console without platforms)."""
+    runtime = _runtime()
+    if demo_data:
+        with unit_of_work(runtime.engine) as session:
+            if session.exec(select(Person)).first() is None:
+                demo.load(session, now=runtime.clock.now())
+    handle = _console_identity(runtime, who)
+    if sys.stdin.isatty():
+        err.print(
+            f"Gotong on the console as [bold]@{handle}[/bold]. "
+            "Type /bantuan (or /help); Ctrl-D to stop."
+        )
+    asyncio.run(_serve_console(runtime, handle))
+
+
+async def _serve_console(runtime: Runtime, handle: str) -> None:
+    await run_console(runtime, handle)
+
+
+@app.command()
+def chat(who: Annotated[str, typer.Option("--as", help="The person's handle.")]) -> None:
+    """Talk to Gotong as a person; with piped input, one message per line."""
+    runtime = _runtime()
+    handle = _console_identity(runtime, who)
+    console = ConsoleSession(
+        runtime.gotong.handle,
+        engine=runtime.engine,
+        clock=runtime.clock,
+        who=handle,
+        out=sys.stdout,
+        styled=sys.stdout.isatty(),
+    )
+    console.deliver()
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            sys.stdout.write(f"{handle}> ")
+            sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            break
+        if line.strip():
+            console.send(line.strip())
+            console.deliver()
+
+
+@app.command("demo")
+def load_demo() -> None:
+    """Load the demo workspace (safe to run twice)."""
+    runtime = _runtime()
+    with unit_of_work(runtime.engine) as session:
+        created = demo.load(session, now=runtime.clock.now())
+    typer.echo("Demo workspace loaded." if created else "Demo workspace is already there.")
+    typer.echo(
+        "Try: gotong chat --as ani   (manager)   or   gotong chat --as budi   (field worker)"
+    )
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+@app.command("export")
+def export_rows(
+    kind: Annotated[str, typer.Argument(help=", ".join(KINDS))],
+    fmt: Annotated[Format, typer.Option("--format", help="json or csv")] = Format.json,
+) -> None:
+    """Print every row of one kind as JSON or CSV."""
+    if kind not in KINDS:
+        err.print(f"[red]Unknown kind {kind!r}. Choose one of: {', '.join(KINDS)}[/red]")
+        raise typer.Exit(2)
+    runtime = _runtime()
+    with unit_of_work(runtime.engine) as session:
+        rows = export(session, kind, tz=runtime.settings.timezone)
+    if fmt == Format.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if rows:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations."""
+    settings = Settings()
+    upgrade(make_engine(settings.database_url))
+    typer.echo("Database is up to date.")
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@people_app.command("add")
+def people_add(
+    handle: str,
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: Annotated[str, typer.Option(help="admin, manager, field or partner.")],
+    lang: Annotated[str, typer.Option(help="id or en.")] = "id",
+    tz: Annotated[
+        str | None, typer.Option(help="Time zone: WIB, WITA, WIT or an IANA name.")
+    ] = None,
+    partner: Annotated[
+        str | None, typer.Option(help="Partner organisation handle (partner contacts).")
+    ] = None,
+) -> None:
+    """Register a person."""
+    runtime = _runtime()
+    with _explained(runtime), unit_of_work(runtime.engine) as session:
+        person = people.add_person(
+            session,
+            now=runtime.clock.now(),
+            actor=None,
+            handle=handle,
+            name=name,
+            role=role,
+            language=lang,
+            timezone=tz or runtime.settings.timezone,
+            partner=partner,
+        )
+    typer.echo(f"Added @{person.handle} ({person.role}).")
+
+
+@people_app.command("list")
+def people_list() -> None:
+    """List people."""
+    runtime = _runtime()
+    with unit_of_work(runtime.engine) as session:
+        orgs = {o.id: o.handle for o in session.exec(select(PartnerOrg))}
+        rows = [
+            [p.handle, p.name, p.role, p.language, p.timezone, orgs.get(p.partner_org_id) or ""]
+            for p in session.exec(select(Person).order_by(col(Person.handle)))
+        ]
+    _table("People", ["handle", "name", "role", "lang", "time zone", "partner"], rows)
+
+
+@partners_app.command("add")
+def partners_add(
+    handle: str,
+    name: Annotated[str, typer.Option(help="Organisation name.")],
+    kind: Annotated[
+        str, typer.Option(help="government, ngo, community, private, international or academic.")
+    ],
+    region: Annotated[str, typer.Option(help="Where it works.")] = "",
+) -> None:
+    """Register a partner organisation."""
+    runtime = _runtime()
+    with _explained(runtime), unit_of_work(runtime.engine) as session:
+        org = people.add_partner(
+            session,
+            now=runtime.clock.now(),
+            actor=None,
+            handle=handle,
+            name=name,
+            kind=kind,
+            region=region,
+        )
+    typer.echo(f"Added partner @{org.handle} ({org.kind}).")
+
+
+@partners_app.command("list")
+def partners_list() -> None:
+    """List partner organisations."""
+    runtime = _runtime()
+    with unit_of_work(runtime.engine) as session:
+        rows = [
+            [o.handle, o.name, o.kind, o.region]
+            for o in session.exec(select(PartnerOrg).order_by(col(PartnerOrg.handle)))
+        ]
+    _table("Partners", ["handle", "name", "kind", "region"], rows)
+
+
+@programs_app.command("add")
+def programs_add(
+    code: str,
+    name: Annotated[str, typer.Option(help="Program name.")],
+    level: Annotated[
+        str, typer.Option(help="village, district, province, national or international.")
+    ] = "district",
+    region: Annotated[str, typer.Option(help="Where it runs.")] = "",
+    owner: Annotated[str | None, typer.Option(help="Handle of the manager who owns it.")] = None,
+    budget: Annotated[
+        str | None, typer.Option(help="Budget, e.g. 'Rp 1,5 M' or 2.500.000.000.")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="Start date, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="End date, YYYY-MM-DD.")] = None,
+) -> None:
+    """Register a program."""
+    runtime = _runtime()
+    with _explained(runtime), unit_of_work(runtime.engine) as session:
+        amount: Decimal | None = (
+            parse_amount(budget, lang=runtime.settings.language) if budget else None
+        )
+        program = people.add_program(
+            session,
+            now=runtime.clock.now(),
+            actor=None,
+            code=code,
+            name=name,
+            level=level,
+            region=region,
+            owner=owner,
+            budget=amount,
+            starts_on=_date(start),
+            ends_on=_date(end),
+        )
+    typer.echo(f"Added program #{program.code} ({program.level}).")
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-12-31.[/red]")
+        raise typer.Exit(2) from None
+
+
+@programs_app.command("join")
+def programs_join(
+    code: str,
+    handles: Annotated[list[str], typer.Argument(help="People and partner organisations to add.")],
+) -> None:
+    """Add people (members) and partner organisations to a program."""
+    runtime = _runtime()
+    with _explained(runtime), unit_of_work(runtime.engine) as session:
+        program = session.exec(
+            select(Program).where(Program.code == code.lstrip("#").lower())
+        ).first()
+        if program is None:
+            raise UserError("common.unknown_program", code=code.lstrip("#"), known=[])
+        for handle in handles:
+            person = person_by_handle(session, handle.lstrip("@"))
+            org = None if person else partner_by_handle(session, handle.lstrip("@"))
+            if person is not None:
+                join_program(session, program, person)
+            elif org is not None:
+                link_partner(session, program, org)
+            else:
+                raise UserError("common.unknown_handle", handle=handle.lstrip("@"))
+    typer.echo(f"Updated #{program.code}.")
+
+
+@programs_app.command("list")
+def programs_list() -> None:
+    """List programs."""
+    runtime = _runtime()
+    with unit_of_work(runtime.engine) as session:
+        owners = {p.id: p.handle for p in session.exec(select(Person))}
+        rows = [
+            [
+                p.code,
+                p.name,
+                p.level,
+                p.region,
+                owners.get(p.owner_id) or "",
+                str(p.budget) if p.budget is not None else "",
+            ]
+            for p in session.exec(select(Program).order_by(col(Program.code)))
+        ]
+    _table("Programs", ["code", "name", "level", "region", "owner", "budget"], rows)

@@ -1,0 +1,18 @@
+"""Settings from the environment and a .env file; nothing else reads os.environ."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob Gotong has; .env.example documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("sqlite:///gotong.db", validation_alias="GOTONG_DATABASE_URL")
+    timezone: str = Field("Asia/Jakarta", validation_alias="GOTONG_TIMEZONE")
+    language: str = Field("id", validation_alias="GOTONG_LANGUAGE")
+    log_level: str = Field("WARNING", validation_alias="GOTONG_LOG_LEVEL")
+    outbox_sweep_seconds: float = Field(5.0, validation_alias="GOTONG_OUTBOX_SWEEP_SECONDS")

@@ -1,0 +1,156 @@
+"""The core's front door: one incoming message in, replies out, in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from core.clock import Clock
+from core.commands import HANDLERS
+from core.commands.updates import plain_text, program_choice
+from core.context import Context
+from core.db import unit_of_work
+from core.directory import person_for_identity
+from core.errors import UserError
+from core.grammar import MAX_MESSAGE, PROGRAM, parse_command
+from core.i18n import Catalog, language_or_default
+from core.messages import Incoming, Reply
+from core.models import Person, ProcessedEvent, Role
+
+log = logging.getLogger("gotong.core")
+
+
+def error_key(error: UserError) -> str:
+    """The template key explaining a UserError: error.<area>_<name>."""
+    return "error." + error.key.replace(".", "_")
+
+
+class Gotong:
+    """Handles incoming messages against the database with an injected clock."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        *,
+        catalog: Catalog | None = None,
+        default_language: str = "id",
+        default_timezone: str = "Asia/Jakarta",
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.catalog = catalog or Catalog()
+        self.default_language = default_language
+        self.default_timezone = default_timezone
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Process one message exactly once; a redelivered event gets no replies."""
+        try:
+            with unit_of_work(self.engine) as session:
+                if not self._first_delivery(session, incoming):
+                    return []
+                person = person_for_identity(session, incoming.platform, incoming.external_user_id)
+                if person is None:
+                    return [self._stranger_reply(incoming)]
+                return self._handle_as(session, person, incoming)
+        except IntegrityError:
+            # Another instance took the same event between our check and insert.
+            log.info("duplicate event platform=%s event=%s", incoming.platform, incoming.event_id)
+            return []
+        except Exception as error:
+            log.error(
+                "failed to handle platform=%s event=%s user=%s error=%s\n%s",
+                incoming.platform,
+                incoming.event_id,
+                incoming.external_user_id,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+            return [self._apology(incoming)]
+
+    def _first_delivery(self, session: Session, incoming: Incoming) -> bool:
+        if session.get(ProcessedEvent, (incoming.platform, incoming.event_id)) is not None:
+            return False
+        session.add(
+            ProcessedEvent(
+                platform=incoming.platform,
+                event_id=incoming.event_id,
+                processed_at=self.clock.now(),
+            )
+        )
+        session.flush()
+        return True
+
+    def _handle_as(self, session: Session, person: Person, incoming: Incoming) -> list[Reply]:
+        ctx = Context(
+            session=session,
+            catalog=self.catalog,
+            now=self.clock.now(),
+            person=person,
+            incoming=incoming,
+        )
+        savepoint = session.begin_nested()
+        try:
+            self._dispatch(ctx, incoming)
+            savepoint.commit()
+        except UserError as error:
+            # The person's mistake changes nothing, but the event still counts as handled.
+            savepoint.rollback()
+            session.expire_all()
+            ctx.replies = [Reply(ctx.text(error_key(error), **error.params))]
+        return ctx.replies
+
+    def _dispatch(self, ctx: Context, incoming: Incoming) -> None:
+        text = incoming.text.strip()
+        if len(text) > MAX_MESSAGE:
+            raise UserError("common.too_long", limit=MAX_MESSAGE, length=len(text))
+        command = parse_command(text)
+        typed_command = text.startswith("/") or incoming.button
+        # A field worker's plain private text is an update unless it is a bare command word.
+        if command is not None and (
+            typed_command
+            or not command.args
+            or ctx.person.role != Role.FIELD
+            or not incoming.private
+        ):
+            HANDLERS[command.name](ctx, command.args)
+            return
+        if typed_command and not PROGRAM.fullmatch(text):
+            raise UserError("common.unknown_command", word=text.split()[0][:40])
+        if PROGRAM.fullmatch(text) and program_choice(ctx, text[1:]):
+            return
+        if ctx.person.role == Role.FIELD and incoming.private:
+            plain_text(ctx, text)
+            return
+        raise UserError("common.not_understood")
+
+    def _stranger_reply(self, incoming: Incoming) -> Reply:
+        lang = language_or_default(incoming.language_hint, self.default_language)
+        return Reply(
+            self.catalog.render(
+                "onboarding.stranger", lang=lang, tz=self.default_timezone, now=self.clock.now()
+            )
+        )
+
+    def _apology(self, incoming: Incoming) -> Reply:
+        lang = self.default_language
+        try:
+            with Session(self.engine) as session:
+                person = person_for_identity(session, incoming.platform, incoming.external_user_id)
+                if person is not None:
+                    lang = person.language
+        except Exception:  # the database itself may be what failed
+            log.warning("could not look up language for apology event=%s", incoming.event_id)
+        return Reply(
+            self.catalog.render(
+                "error.internal", lang=lang, tz=self.default_timezone, now=self.clock.now()
+            )
+        )
+
+
+Handle = Callable[[Incoming], list[Reply]]

@@ -1,0 +1,72 @@
+"""Argument helpers shared by the command handlers."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from core.context import Context
+from core.directory import names, program_by_code, programs_of
+from core.errors import UserError
+from core.grammar import Mentions, cut, parse_number
+from core.models import Person, Program
+from core.moments import Moment, find_moment
+
+
+def find_moment_in(ctx: Context, text: str) -> tuple[str, Moment | None, str]:
+    """Split `text` around its moment phrase: (before, moment, after)."""
+    found = find_moment(text, now=ctx.now, tz=ctx.person.timezone)
+    if found is None:
+        return text.strip(), None, ""
+    start, end, moment = found
+    return text[:start].strip(), moment, text[end:].strip()
+
+
+def at_default_time(moment: Moment, tz: str, default: time) -> datetime:
+    """The moment itself, or its day at `default` local time when only a day was given."""
+    if moment.has_time:
+        return moment.at
+    zone = ZoneInfo(tz)
+    day = moment.at.astimezone(zone).date()
+    return datetime.combine(day, default, tzinfo=zone).astimezone(moment.at.tzinfo)
+
+
+def one_program(ctx: Context, mentions: Mentions, *, required: bool) -> Program | None:
+    """The single #program a command names (or the sender's only program when required)."""
+    if len(mentions.programs) > 1:
+        raise UserError("common.one_program", codes=list(mentions.programs))
+    if mentions.programs:
+        return program_by_code(ctx.session, mentions.programs[0], ctx.person)
+    if not required:
+        return None
+    mine = programs_of(ctx.session, ctx.person)
+    if len(mine) == 1:
+        return mine[0]
+    raise UserError("common.which_program", known=[p.code for p in mine])
+
+
+def number_arg(args: str, usage_key: str) -> int:
+    """The one number a command like /selesai 12 takes."""
+    words = args.split()
+    number = parse_number(words[0]) if len(words) == 1 else None
+    if number is None:
+        raise UserError(usage_key)
+    return number
+
+
+def program_codes(session: Session) -> dict[int, str]:
+    """Every program's code by id, for showing tasks and meetings with their #code."""
+    return {p.id: p.code for p in session.exec(select(Program)) if p.id is not None}
+
+
+def handles_of(session: Session, ids: list[int]) -> list[Person]:
+    """People by id, in the given order."""
+    found = names(session, ids)
+    return [found[i] for i in ids if i in found]
+
+
+def without(text: str, start: int, end: int) -> str:
+    """`text` with one span taken out."""
+    return cut(text, start, end)

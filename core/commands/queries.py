@@ -1,0 +1,181 @@
+"""/agenda, /terlambat, /program, /mitra, /bantuan, /atur."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import col, func, select
+
+from core import deadlines, meetings, people, tasks, updates
+from core.commands.common import handles_of, program_codes
+from core.context import Context
+from core.directory import program_by_code, programs_of
+from core.errors import UserError
+from core.grammar import ALIASES, COMMANDS, HELP_ORDER, extract_mentions
+from core.models import (
+    Deadline,
+    PartnerOrg,
+    Person,
+    ProgramMember,
+    ProgramPartner,
+    Role,
+    Status,
+    Task,
+)
+from core.permissions import is_manager, require_program_access
+
+WEEK = timedelta(days=7)
+
+
+def agenda(ctx: Context, args: str) -> None:
+    """My meetings and deadlines in the next seven days."""
+    end = ctx.now + WEEK
+    program_ids = [p.id for p in programs_of(ctx.session, ctx.person) if p.id is not None]
+    ctx.say(
+        "agenda.week",
+        meetings=meetings.upcoming_for(ctx.session, ctx.person, ctx.now, end),
+        deadlines=deadlines.open_between(
+            ctx.session, start=ctx.now, end=end, owner=ctx.person, program_ids=program_ids
+        ),
+        codes=program_codes(ctx.session),
+    )
+
+
+def late(ctx: Context, args: str) -> None:
+    """What is overdue: mine, and for a manager across their programs."""
+    mine = tasks.overdue(ctx.session, now=ctx.now, person=ctx.person, program_ids=None)
+    my_deadlines = deadlines.open_between(
+        ctx.session, start=None, end=ctx.now, owner=ctx.person, program_ids=None
+    )
+    team: list[tuple[Task, list[Person]]] = []
+    team_deadlines: list[Deadline] = []
+    if is_manager(ctx.person):
+        program_ids = [p.id for p in programs_of(ctx.session, ctx.person) if p.id is not None]
+        for task, ids in tasks.overdue(
+            ctx.session, now=ctx.now, person=None, program_ids=program_ids
+        ):
+            team.append((task, handles_of(ctx.session, ids)))
+        team_deadlines = [
+            d
+            for d in deadlines.open_between(
+                ctx.session, start=None, end=ctx.now, owner=None, program_ids=program_ids
+            )
+            if d.owner_id != ctx.person.id
+        ]
+    ctx.say(
+        "agenda.late",
+        mine=[task for task, _ in mine],
+        my_deadlines=my_deadlines,
+        team=team,
+        team_deadlines=team_deadlines,
+        manager=is_manager(ctx.person),
+        codes=program_codes(ctx.session),
+    )
+
+
+def program(ctx: Context, args: str) -> None:
+    """A program's summary, or the list of my programs."""
+    mentions = extract_mentions(args)
+    if not mentions.programs:
+        if mentions.rest:
+            raise UserError("program.usage")
+        ctx.say("program.mine", programs=programs_of(ctx.session, ctx.person))
+        return
+    found = program_by_code(ctx.session, mentions.programs[0], ctx.person)
+    require_program_access(ctx.session, ctx.person, found)
+    session = ctx.session
+    open_tasks = session.exec(
+        select(func.count())
+        .select_from(Task)
+        .where(Task.program_id == found.id, Task.status == Status.OPEN)
+    ).one()
+    late_tasks = session.exec(
+        select(func.count())
+        .select_from(Task)
+        .where(Task.program_id == found.id, Task.status == Status.OPEN, col(Task.due_at) < ctx.now)
+    ).one()
+    upcoming = [
+        m
+        for m in meetings.upcoming_for(session, ctx.person, ctx.now, ctx.now + WEEK)
+        if m.program_id == found.id
+    ]
+    next_deadlines = deadlines.open_between(
+        session,
+        start=None,
+        end=ctx.now + timedelta(days=90),
+        owner=None,
+        program_ids=[found.id or 0],
+    )[:3]
+    partners = list(
+        session.exec(
+            select(PartnerOrg)
+            .join(ProgramPartner, col(ProgramPartner.partner_org_id) == PartnerOrg.id)
+            .where(ProgramPartner.program_id == found.id)
+            .order_by(col(PartnerOrg.handle))
+        )
+    )
+    members = session.exec(
+        select(func.count()).select_from(ProgramMember).where(ProgramMember.program_id == found.id)
+    ).one()
+    since = ctx.now - WEEK
+    ctx.say(
+        "program.summary",
+        program=found,
+        owner=session.get(Person, found.owner_id) if found.owner_id else None,
+        open_tasks=open_tasks,
+        late_tasks=late_tasks,
+        meetings=upcoming,
+        deadlines=next_deadlines,
+        partners=partners,
+        members=members,
+        update_count=updates.count_since(session, found, since),
+        totals=updates.totals(session, found, since),
+    )
+
+
+def partners(ctx: Context, args: str) -> None:
+    """Partner organisations: mine for a partner contact, all for everyone else."""
+    query = select(PartnerOrg).order_by(col(PartnerOrg.kind), col(PartnerOrg.handle))
+    if ctx.person.role == Role.PARTNER:
+        query = query.where(PartnerOrg.id == ctx.person.partner_org_id)
+    ctx.say("program.partners", partners=list(ctx.session.exec(query)))
+
+
+def help_(ctx: Context, args: str) -> None:
+    """The command list, or one command's help with examples."""
+    word = args.strip().lstrip("/").lower()
+    if not word:
+        ctx.say("help.overview", order=HELP_ORDER, names=COMMANDS)
+        return
+    canonical = ALIASES.get(word)
+    if canonical is None:
+        raise UserError("help.unknown", word=word[:40])
+    ctx.say(f"help.{canonical}", names=COMMANDS[canonical])
+
+
+LANGUAGE_WORDS = ("bahasa", "language", "lang")
+ZONE_WORDS = ("zona", "zone", "timezone", "tz")
+
+
+def settings(ctx: Context, args: str) -> None:
+    """Show or change my language and time zone."""
+    words = args.split()
+    if not words:
+        ctx.say("settings.current")
+        return
+    if len(words) != 2:
+        raise UserError("settings.usage")
+    what, value = words[0].lower(), words[1]
+    if what in LANGUAGE_WORDS:
+        people.set_language(ctx.session, now=ctx.now, actor=ctx.person, language=value)
+        ctx.say("settings.language_set")
+    elif what in ZONE_WORDS:
+        people.set_timezone(ctx.session, now=ctx.now, actor=ctx.person, zone=value)
+        ctx.say("settings.zone_set")
+    else:
+        raise UserError("settings.usage")
+
+
+def start(ctx: Context, args: str) -> None:
+    """A known person saying /start gets a greeting and where to begin."""
+    ctx.say("help.welcome")

@@ -1,0 +1,64 @@
+"""/ingatkan and /pengingat."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from core import reminders
+from core.commands.common import at_default_time, find_moment_in
+from core.context import Context
+from core.errors import UserError
+from core.grammar import parse_number
+
+MORNING = time(8, 0)
+
+
+def remind(ctx: Context, args: str) -> None:
+    """Store a personal reminder: /ingatkan besok jam 9 telepon kepala desa."""
+    if not args:
+        raise UserError("reminder.usage")
+    before, moment, after = find_moment_in(ctx, args)
+    if moment is None:
+        raise UserError("reminder.needs_moment")
+    text = f"{before} {after}".strip()
+    for filler in ("saya ", "aku ", "me to ", "me ", "untuk ", "to "):
+        if text.lower().startswith(filler):
+            text = text[len(filler) :]
+    created = reminders.create(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        text=text,
+        due_at=at_default_time(moment, ctx.person.timezone, MORNING),
+    )
+    ctx.say(
+        "reminder.created",
+        reminder=created,
+        buttons=((("button.cancel", f"cancel reminder {created.id}"),),),
+    )
+
+
+def list_reminders(ctx: Context, args: str) -> None:
+    """List my pending reminders; /pengingat batal 3 cancels one."""
+    words = args.split()
+    if words and words[0].lower() in ("batal", "cancel", "hapus", "delete"):
+        if len(words) != 2:
+            raise UserError("reminder.cancel_usage")
+        cancel_reminder(ctx, words[1])
+        return
+    if words:
+        raise UserError("reminder.list_usage")
+    mine = reminders.pending(ctx.session, ctx.person)
+    ctx.say(
+        "reminder.mine",
+        reminders=mine,
+        buttons=tuple((("button.cancel_n", f"cancel reminder {r.id}"),) for r in mine[:5]),
+    )
+
+
+def cancel_reminder(ctx: Context, word: str) -> None:
+    number = parse_number(word)
+    if number is None:
+        raise UserError("reminder.cancel_usage")
+    cancelled = reminders.cancel(ctx.session, now=ctx.now, actor=ctx.person, reminder_id=number)
+    ctx.say("reminder.cancelled", reminder=cancelled)

@@ -1,0 +1,154 @@
+"""/tugas, /tugasku, /selesai, /batal."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from core import tasks
+from core.commands.common import (
+    at_default_time,
+    find_moment_in,
+    handles_of,
+    one_program,
+    program_codes,
+)
+from core.commands.deadlines import close as close_deadline
+from core.commands.meetings import cancel_meeting
+from core.commands.reminders import cancel_reminder
+from core.context import ButtonSpec, Context
+from core.directory import join_program, resolve_handles
+from core.errors import UserError
+from core.grammar import extract_mentions, parse_number
+from core.models import Person, Program, Status
+
+END_OF_WORKDAY = time(17, 0)
+
+
+def task(ctx: Context, args: str) -> None:
+    """Create a task, or show one when the argument is its number."""
+    if not args:
+        raise UserError("task.usage")
+    number = parse_number(args)
+    if number is not None:
+        show(ctx, number)
+        return
+    mentions = extract_mentions(args)
+    people, orgs = resolve_handles(ctx.session, mentions.handles)
+    if orgs:
+        raise UserError("task.people_only", handle=orgs[0].handle)
+    program = one_program(ctx, mentions, required=False)
+    before, moment, after = find_moment_in(ctx, mentions.rest)
+    title = f"{before} {after}".strip()
+    due_at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY) if moment else None
+    created = tasks.create(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        title=title,
+        assignees=people,
+        program=program,
+        due_at=due_at,
+    )
+    assignees = handles_of(ctx.session, created.assignee_ids())
+    if program is not None:
+        for person in assignees:
+            join_program(ctx.session, program, person)
+    number = created.task.id
+    mine = ctx.person.id in created.assignee_ids()
+    ctx.say(
+        "task.created",
+        task=created.task,
+        assignees=assignees,
+        program=program,
+        buttons=(
+            (("button.done", f"done {number}"),)
+            if mine
+            else (("button.cancel", f"cancel {number}"),),
+        ),
+    )
+    for person in assignees:
+        ctx.notify(
+            person,
+            "task.assigned",
+            dedupe_key=f"task:{number}:assigned:{person.id}",
+            task=created.task,
+            by=ctx.person,
+            program=program,
+            buttons=((("button.done", f"done {number}"),),),
+        )
+
+
+def show(ctx: Context, number: int) -> None:
+    found = tasks.view(ctx.session, number, ctx.person)
+    program = ctx.session.get(Program, found.task.program_id) if found.task.program_id else None
+    people = {p.id: p for p in handles_of(ctx.session, found.assignee_ids())}
+    rows = [(people[a.person_id], a.status) for a in found.assignments if a.person_id in people]
+    creator = ctx.session.get(Person, found.task.created_by_id)
+    buttons: tuple[ButtonSpec, ...] = ()
+    if found.task.status == Status.OPEN and found.open_for(ctx.person):
+        buttons = ((("button.done", f"done {number}"),),)
+    ctx.say(
+        "task.detail", task=found.task, rows=rows, program=program, creator=creator, buttons=buttons
+    )
+
+
+def my_tasks(ctx: Context, args: str) -> None:
+    """List the sender's open tasks, overdue first."""
+    mine = tasks.open_tasks(ctx.session, ctx.person)
+    buttons = tuple((("button.done_n", f"done {t.id}"),) for t in mine[:5])
+    ctx.say("task.mine", tasks=mine, codes=program_codes(ctx.session), buttons=buttons)
+
+
+def done(ctx: Context, args: str) -> None:
+    """Mark a task (or, with a word first, a deadline) done."""
+    words = args.split()
+    if len(words) == 2 and words[0].lower() in ("tenggat", "deadline"):
+        close_deadline(ctx, words[1], Status.DONE)
+        return
+    if len(words) != 1 or parse_number(words[0]) is None:
+        raise UserError("task.done_usage")
+    number = parse_number(words[0])
+    assert number is not None
+    found = tasks.complete(ctx.session, now=ctx.now, actor=ctx.person, task_id=number)
+    waiting = handles_of(
+        ctx.session, [a.person_id for a in found.assignments if a.status == Status.OPEN]
+    )
+    ctx.say("task.done", task=found.task, waiting=waiting)
+    creator = ctx.session.get(Person, found.task.created_by_id)
+    if found.task.status == Status.DONE and creator is not None:
+        ctx.notify(
+            creator,
+            "task.done_notice",
+            dedupe_key=f"task:{number}:done",
+            task=found.task,
+            by=ctx.person,
+        )
+
+
+def cancel(ctx: Context, args: str) -> None:
+    """Cancel a task, or a meeting, deadline or reminder named by its kind first."""
+    words = args.split()
+    kind = words[0].lower() if len(words) == 2 else ""
+    if kind in ("rapat", "meeting"):
+        cancel_meeting(ctx, words[1])
+        return
+    if kind in ("tenggat", "deadline"):
+        close_deadline(ctx, words[1], Status.CANCELLED)
+        return
+    if kind in ("pengingat", "reminder"):
+        cancel_reminder(ctx, words[1])
+        return
+    if len(words) != 1 or parse_number(words[0]) is None:
+        raise UserError("task.cancel_usage")
+    number = parse_number(words[0])
+    assert number is not None
+    found = tasks.cancel(ctx.session, now=ctx.now, actor=ctx.person, task_id=number)
+    ctx.say("task.cancelled", task=found.task)
+    for person in handles_of(ctx.session, found.assignee_ids()):
+        ctx.notify(
+            person,
+            "task.cancelled_notice",
+            dedupe_key=f"task:{number}:cancelled:{person.id}",
+            task=found.task,
+            by=ctx.person,
+        )

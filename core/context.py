@@ -1,0 +1,74 @@
+"""What a command handler works with: the session, the clock, the sender and their replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from core.i18n import Catalog
+from core.messages import Button, Incoming, Reply
+from core.models import OutboxMessage, Person
+
+# (label key, command) pairs; each label macro gets the command, rendered for the reader.
+ButtonSpec = tuple[tuple[str, str], ...]
+
+
+@dataclass
+class Context:
+    """One incoming message being handled inside its transaction."""
+
+    session: Session
+    catalog: Catalog
+    now: datetime
+    person: Person
+    incoming: Incoming
+    replies: list[Reply] = field(default_factory=list)
+
+    def text(self, key: str, reader: Person | None = None, **params: Any) -> str:
+        """Message `key` rendered for `reader` (the sender by default)."""
+        who = reader or self.person
+        return self.catalog.render(key, lang=who.language, tz=who.timezone, now=self.now, **params)
+
+    def buttons(self, rows: tuple[ButtonSpec, ...], reader: Person | None = None) -> tuple:
+        """Rows of buttons with labels in the reader's language."""
+        return tuple(
+            tuple(
+                Button(self.text(label, reader, command=command), command) for label, command in row
+            )
+            for row in rows
+        )
+
+    def say(self, key: str, *, buttons: tuple[ButtonSpec, ...] = (), **params: Any) -> None:
+        """Reply to the sender."""
+        self.replies.append(Reply(self.text(key, **params), self.buttons(buttons)))
+
+    def notify(
+        self,
+        reader: Person,
+        key: str,
+        *,
+        dedupe_key: str,
+        buttons: tuple[ButtonSpec, ...] = (),
+        delay: timedelta = timedelta(0),
+        **params: Any,
+    ) -> None:
+        """Queue a message to someone else in the outbox, in their language, in this transaction."""
+        if reader.id == self.person.id:
+            return
+        assert reader.id is not None
+        self.session.add(
+            OutboxMessage(
+                person_id=reader.id,
+                dedupe_key=dedupe_key,
+                text=self.text(key, reader, **params),
+                buttons=[
+                    [{"label": b.label, "command": b.command} for b in row]
+                    for row in self.buttons(buttons, reader)
+                ],
+                due_at=self.now + delay,
+                created_at=self.now,
+            )
+        )

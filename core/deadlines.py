@@ -1,0 +1,79 @@
+"""Deadlines: reports and milestones a program must meet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import UserError
+from core.models import Deadline, Person, Program, Status
+from core.permissions import is_manager, require_manager
+from core.tasks import clean_title
+
+
+def create(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    title: str,
+    due_at: datetime,
+    program: Program,
+    owner: Person | None,
+) -> Deadline:
+    """Set a program deadline, owned by `owner` or the actor."""
+    require_manager(actor, "deadline")
+    title = clean_title(title, kind="deadline")
+    if due_at <= now:
+        raise UserError("moment.in_past", at=due_at)
+    owner = owner or actor
+    assert owner.id is not None and program.id is not None
+    deadline = Deadline(
+        title=title, program_id=program.id, owner_id=owner.id, due_at=due_at, created_at=now
+    )
+    audit.record(session, at=now, actor=actor, action="deadline.create", entity=deadline)
+    return deadline
+
+
+def close(
+    session: Session, *, now: datetime, actor: Person, deadline_id: int, status: Status
+) -> Deadline:
+    """Mark a deadline met or cancelled; its owner or a manager may."""
+    deadline = session.get(Deadline, deadline_id)
+    if deadline is None:
+        raise UserError("deadline.not_found", number=deadline_id)
+    if not (deadline.owner_id == actor.id or is_manager(actor)):
+        raise UserError("deadline.not_yours", number=deadline_id)
+    if deadline.status != Status.OPEN:
+        raise UserError("deadline.closed", number=deadline_id)
+    before = audit.snapshot(deadline)
+    deadline.status = status
+    audit.record(
+        session, at=now, actor=actor, action=f"deadline.{status}", entity=deadline, before=before
+    )
+    return deadline
+
+
+def open_between(
+    session: Session,
+    *,
+    start: datetime | None,
+    end: datetime,
+    owner: Person | None,
+    program_ids: list[int] | None,
+) -> list[Deadline]:
+    """Open deadlines due before `end` (and from `start`), for an owner and/or some programs."""
+    query = select(Deadline).where(Deadline.status == Status.OPEN, col(Deadline.due_at) < end)
+    if start is not None:
+        query = query.where(col(Deadline.due_at) >= start)
+    if owner is not None and program_ids is not None:
+        query = query.where(
+            (col(Deadline.owner_id) == owner.id) | col(Deadline.program_id).in_(program_ids)
+        )
+    elif owner is not None:
+        query = query.where(Deadline.owner_id == owner.id)
+    elif program_ids is not None:
+        query = query.where(col(Deadline.program_id).in_(program_ids))
+    return list(session.exec(query.order_by(col(Deadline.due_at))))

@@ -1,0 +1,106 @@
+"""Finding people, partner organisations and programs by what people type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, or_, select
+
+from core.errors import UserError
+from core.models import (
+    Identity,
+    PartnerOrg,
+    Person,
+    Program,
+    ProgramMember,
+    ProgramPartner,
+    Role,
+)
+
+
+def person_for_identity(session: Session, platform: str, external_id: str) -> Person | None:
+    """The person behind a platform account, if the account is linked."""
+    return session.exec(
+        select(Person)
+        .join(Identity, col(Identity.person_id) == Person.id)
+        .where(Identity.platform == platform, Identity.external_id == external_id)
+    ).first()
+
+
+def person_by_handle(session: Session, handle: str) -> Person | None:
+    """The person with `handle` (without the @), if any."""
+    return session.exec(select(Person).where(Person.handle == handle.lower())).first()
+
+
+def partner_by_handle(session: Session, handle: str) -> PartnerOrg | None:
+    """The partner organisation with `handle`, if any."""
+    return session.exec(select(PartnerOrg).where(PartnerOrg.handle == handle.lower())).first()
+
+
+def resolve_handles(
+    session: Session, handles: Iterable[str]
+) -> tuple[list[Person], list[PartnerOrg]]:
+    """People and partner organisations named by `handles`; an unknown one is an error."""
+    people: list[Person] = []
+    orgs: list[PartnerOrg] = []
+    for handle in handles:
+        person = person_by_handle(session, handle)
+        if person is not None:
+            people.append(person)
+            continue
+        org = partner_by_handle(session, handle)
+        if org is None:
+            raise UserError("common.unknown_handle", handle=handle)
+        orgs.append(org)
+    return people, orgs
+
+
+def program_by_code(session: Session, code: str, reader: Person) -> Program:
+    """The program `#code`; an unknown code is an error that lists the reader's programs."""
+    program = session.exec(select(Program).where(Program.code == code.lower())).first()
+    if program is None:
+        known = [p.code for p in programs_of(session, reader)]
+        raise UserError("common.unknown_program", code=code, known=known)
+    return program
+
+
+def programs_of(session: Session, person: Person) -> list[Program]:
+    """The programs a person works on: all for an admin, else owned, joined or partnered."""
+    query = select(Program).order_by(col(Program.code))
+    if person.role == Role.ADMIN:
+        return list(session.exec(query))
+    member = select(ProgramMember.program_id).where(ProgramMember.person_id == person.id)
+    conditions = [col(Program.owner_id) == person.id, col(Program.id).in_(member)]
+    if person.partner_org_id is not None:
+        partnered = select(ProgramPartner.program_id).where(
+            ProgramPartner.partner_org_id == person.partner_org_id
+        )
+        conditions.append(col(Program.id).in_(partnered))
+    return list(session.exec(query.where(or_(*conditions))))
+
+
+def join_program(session: Session, program: Program, person: Person) -> None:
+    """Make `person` a member of `program` (no-op when already one)."""
+    assert program.id is not None and person.id is not None
+    if session.get(ProgramMember, (program.id, person.id)) is None:
+        session.add(ProgramMember(program_id=program.id, person_id=person.id))
+
+
+def link_partner(session: Session, program: Program, org: PartnerOrg) -> None:
+    """Record that `org` works on `program` (no-op when already linked)."""
+    assert program.id is not None and org.id is not None
+    if session.get(ProgramPartner, (program.id, org.id)) is None:
+        session.add(ProgramPartner(program_id=program.id, partner_org_id=org.id))
+
+
+def people_of_org(session: Session, org: PartnerOrg) -> list[Person]:
+    """The people who speak for a partner organisation."""
+    return list(session.exec(select(Person).where(Person.partner_org_id == org.id)))
+
+
+def names(session: Session, person_ids: Iterable[int]) -> dict[int, Person]:
+    """People by id, for showing who is assigned or invited."""
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids))) if p.id}

@@ -1,0 +1,245 @@
+"""Flat exports of the domain for reports and backups: moments in ISO 8601 with an offset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from core.models import (
+    Deadline,
+    Identity,
+    Meeting,
+    MeetingAttendee,
+    OutboxMessage,
+    PartnerOrg,
+    Person,
+    Program,
+    ProgramMember,
+    Reminder,
+    Task,
+    TaskAssignment,
+    Update,
+    UpdateFigure,
+)
+
+Row = dict[str, Any]
+
+
+class Exporter:
+    """Turns tables into rows of plain values, with moments in one time zone."""
+
+    def __init__(self, session: Session, tz: str) -> None:
+        self.session = session
+        self.zone = ZoneInfo(tz)
+        self.handles = {p.id: p.handle for p in session.exec(select(Person))}
+        self.codes = {p.id: p.code for p in session.exec(select(Program))}
+        self.orgs = {o.id: o.handle for o in session.exec(select(PartnerOrg))}
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(self.zone).isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    def clean(self, row: Row) -> Row:
+        return {key: self.value(value) for key, value in row.items()}
+
+    def _attendee(self, person_id: int | None, org_id: int | None) -> str | None:
+        return self.handles.get(person_id) or self.orgs.get(org_id)
+
+    def tasks(self) -> list[Row]:
+        rows = []
+        for task in self.session.exec(select(Task).order_by(col(Task.id))):
+            assignments = self.session.exec(
+                select(TaskAssignment).where(TaskAssignment.task_id == task.id)
+            )
+            rows.append(
+                self.clean(
+                    {
+                        "id": task.id,
+                        "title": task.title,
+                        "program": self.codes.get(task.program_id),
+                        "status": task.status,
+                        "due_at": task.due_at,
+                        "created_by": self.handles.get(task.created_by_id),
+                        "assignees": " ".join(
+                            f"{self.handles.get(a.person_id)}:{a.status}" for a in assignments
+                        ),
+                        "created_at": task.created_at,
+                        "closed_at": task.closed_at,
+                    }
+                )
+            )
+        return rows
+
+    def meetings(self) -> list[Row]:
+        rows = []
+        for meeting in self.session.exec(select(Meeting).order_by(col(Meeting.id))):
+            attendees = self.session.exec(
+                select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting.id)
+            )
+            rows.append(
+                self.clean(
+                    {
+                        "id": meeting.id,
+                        "title": meeting.title,
+                        "program": self.codes.get(meeting.program_id),
+                        "starts_at": meeting.starts_at,
+                        "duration_minutes": meeting.duration_minutes,
+                        "place": meeting.place,
+                        "link": meeting.link,
+                        "status": meeting.status,
+                        "organiser": self.handles.get(meeting.organiser_id),
+                        "attendees": " ".join(
+                            f"{self._attendee(a.person_id, a.partner_org_id)}:{a.rsvp}"
+                            for a in attendees
+                        ),
+                    }
+                )
+            )
+        return rows
+
+    def deadlines(self) -> list[Row]:
+        return [
+            self.clean(
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "program": self.codes.get(d.program_id),
+                    "owner": self.handles.get(d.owner_id),
+                    "due_at": d.due_at,
+                    "status": d.status,
+                }
+            )
+            for d in self.session.exec(select(Deadline).order_by(col(Deadline.id)))
+        ]
+
+    def updates(self) -> list[Row]:
+        rows = []
+        for update in self.session.exec(select(Update).order_by(col(Update.id))):
+            figures = self.session.exec(
+                select(UpdateFigure).where(UpdateFigure.update_id == update.id)
+            )
+            rows.append(
+                self.clean(
+                    {
+                        "id": update.id,
+                        "program": self.codes.get(update.program_id),
+                        "author": self.handles.get(update.author_id),
+                        "created_at": update.created_at,
+                        "text": update.text,
+                        "figures": "; ".join(f"{f.quantity} {f.unit}".strip() for f in figures),
+                    }
+                )
+            )
+        return rows
+
+    def reminders(self) -> list[Row]:
+        return [
+            self.clean(
+                {
+                    "id": r.id,
+                    "person": self.handles.get(r.person_id),
+                    "text": r.text,
+                    "due_at": r.due_at,
+                    "status": r.status,
+                    "kind": r.kind,
+                    "sent_at": r.sent_at,
+                }
+            )
+            for r in self.session.exec(select(Reminder).order_by(col(Reminder.id)))
+        ]
+
+    def outbox(self) -> list[Row]:
+        return [
+            self.clean(
+                {
+                    "id": m.id,
+                    "person": self.handles.get(m.person_id),
+                    "dedupe_key": m.dedupe_key,
+                    "status": m.status,
+                    "due_at": m.due_at,
+                    "attempts": m.attempts,
+                    "sent_at": m.sent_at,
+                    "platform": m.platform,
+                }
+            )
+            for m in self.session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))
+        ]
+
+    def people(self) -> list[Row]:
+        rows = []
+        for p in self.session.exec(select(Person).order_by(col(Person.handle))):
+            platforms = self.session.exec(
+                select(Identity.platform).where(Identity.person_id == p.id)
+            )
+            rows.append(
+                self.clean(
+                    {
+                        "handle": p.handle,
+                        "name": p.name,
+                        "role": p.role,
+                        "language": p.language,
+                        "timezone": p.timezone,
+                        "partner": self.orgs.get(p.partner_org_id),
+                        "platforms": " ".join(sorted(set(platforms))),
+                    }
+                )
+            )
+        return rows
+
+    def partners(self) -> list[Row]:
+        return [
+            self.clean({"handle": o.handle, "name": o.name, "kind": o.kind, "region": o.region})
+            for o in self.session.exec(select(PartnerOrg).order_by(col(PartnerOrg.handle)))
+        ]
+
+    def programs(self) -> list[Row]:
+        rows = []
+        for p in self.session.exec(select(Program).order_by(col(Program.code))):
+            members = self.session.exec(
+                select(ProgramMember.person_id).where(ProgramMember.program_id == p.id)
+            )
+            rows.append(
+                self.clean(
+                    {
+                        "code": p.code,
+                        "name": p.name,
+                        "level": p.level,
+                        "region": p.region,
+                        "owner": self.handles.get(p.owner_id),
+                        "starts_on": p.starts_on,
+                        "ends_on": p.ends_on,
+                        "budget": p.budget,
+                        "currency": p.currency,
+                        "members": " ".join(sorted(self.handles.get(m) or "" for m in members)),
+                    }
+                )
+            )
+        return rows
+
+
+KINDS: dict[str, Callable[[Exporter], list[Row]]] = {
+    "tasks": Exporter.tasks,
+    "meetings": Exporter.meetings,
+    "deadlines": Exporter.deadlines,
+    "updates": Exporter.updates,
+    "reminders": Exporter.reminders,
+    "outbox": Exporter.outbox,
+    "people": Exporter.people,
+    "partners": Exporter.partners,
+    "programs": Exporter.programs,
+}
+
+
+def export(session: Session, kind: str, *, tz: str) -> list[Row]:
+    """All rows of one kind, ready for JSON or CSV."""
+    return KINDS[kind](Exporter(session, tz))

@@ -1,0 +1,122 @@
+"""The command grammar: command names in both languages, @handles, #codes and argument words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Canonical command -> every name a person may type (Indonesian first, then English).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "task": ("tugas", "task"),
+    "mytasks": ("tugasku", "mytasks"),
+    "done": ("selesai", "done"),
+    "cancel": ("batal", "cancel"),
+    "meeting": ("rapat", "meeting"),
+    "attend": ("hadir", "attend"),
+    "decline": ("tidakhadir", "decline"),
+    "rsvp": ("rsvp",),
+    "deadline": ("tenggat", "deadline"),
+    "report": ("lapor", "report"),
+    "remind": ("ingatkan", "remind"),
+    "reminders": ("pengingat", "reminders"),
+    "agenda": ("agenda",),
+    "late": ("terlambat", "late", "overdue"),
+    "program": ("program", "programs"),
+    "partners": ("mitra", "partners"),
+    "help": ("bantuan", "help"),
+    "settings": ("atur", "set", "settings"),
+    "start": ("mulai", "start"),
+}
+
+ALIASES: dict[str, str] = {
+    name: canonical for canonical, names in COMMANDS.items() for name in names
+}
+
+# Shown in /bantuan, in this order.
+HELP_ORDER = [
+    "task",
+    "mytasks",
+    "done",
+    "cancel",
+    "meeting",
+    "attend",
+    "decline",
+    "deadline",
+    "report",
+    "remind",
+    "reminders",
+    "agenda",
+    "late",
+    "program",
+    "partners",
+    "settings",
+    "help",
+]
+
+HANDLE = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9_.\-]{0,63})(?![\w@])", re.IGNORECASE)
+PROGRAM = re.compile(r"(?<![\w#])#([a-z][a-z0-9_\-]{0,31})\b", re.IGNORECASE)
+URL = re.compile(r"https?://\S+", re.IGNORECASE)
+NUMBER = re.compile(r"^#?(\d{1,9})$")
+
+MAX_MESSAGE = 4000
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command as typed: its canonical name, the word used and the rest of the text."""
+
+    name: str
+    word: str
+    args: str
+
+
+def parse_command(text: str) -> Command | None:
+    """The command at the start of `text` (with or without a slash), or None."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    first, _, rest = stripped.partition(" ")
+    # Telegram groups append the bot's name: /tugas@GotongBot
+    word = first.lstrip("/").split("@", 1)[0].lower()
+    canonical = ALIASES.get(word)
+    if canonical is None:
+        return None
+    return Command(canonical, word, rest.strip())
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """The @handles and #codes of a text, and the text without them."""
+
+    handles: tuple[str, ...]
+    programs: tuple[str, ...]
+    rest: str
+
+
+def extract_mentions(text: str) -> Mentions:
+    """Split @handles and #program codes out of `text`, keeping the order they were written in."""
+    handles = tuple(dict.fromkeys(h.lower() for h in HANDLE.findall(text)))
+    programs = tuple(dict.fromkeys(p.lower() for p in PROGRAM.findall(text)))
+    rest = PROGRAM.sub(" ", HANDLE.sub(" ", text))
+    return Mentions(handles, programs, squash(rest))
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space to one space."""
+    return " ".join(text.split())
+
+
+def cut(text: str, start: int, end: int) -> str:
+    """`text` without the span start..end."""
+    return squash(text[:start] + " " + text[end:])
+
+
+def parse_number(word: str) -> int | None:
+    """A task/meeting/reminder number as typed ("12" or "#12"), or None."""
+    match = NUMBER.match(word.strip())
+    return int(match.group(1)) if match else None
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` holds at least one letter or digit (not only emoji or punctuation)."""
+    return any(ch.isalnum() for ch in text)

@@ -1,0 +1,36 @@
+"""The neutral message types that adapters translate to and from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or button press from a person, as any adapter sees it."""
+
+    platform: str
+    external_user_id: str
+    chat_id: str
+    text: str
+    event_id: str
+    private: bool = True
+    button: bool = False
+    display_name: str = ""
+    language_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button whose payload is the short command a person could also type."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Text (with `**bold**` as the only markup) and optional rows of buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)

@@ -1,0 +1,241 @@
+"""The coordination domain's tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.types import Money, UTCDateTime
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    FIELD = "field"
+    PARTNER = "partner"
+
+
+class PartnerKind(StrEnum):
+    GOVERNMENT = "government"
+    NGO = "ngo"
+    COMMUNITY = "community"
+    PRIVATE = "private"
+    INTERNATIONAL = "international"
+    ACADEMIC = "academic"
+
+
+class ProgramLevel(StrEnum):
+    VILLAGE = "village"
+    DISTRICT = "district"
+    PROVINCE = "province"
+    NATIONAL = "national"
+    INTERNATIONAL = "international"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Rsvp(StrEnum):
+    PENDING = "pending"
+    YES = "yes"
+    NO = "no"
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+def _moment(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+class PartnerOrg(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    handle: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=16)
+    region: str = Field(default="", max_length=120)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    handle: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    language: str = Field(default="id", max_length=8)
+    timezone: str = Field(default="Asia/Jakarta", max_length=64)
+    partner_org_id: int | None = Field(default=None, foreign_key="partnerorg.id", index=True)
+    created_at: datetime = _moment()
+
+
+class Identity(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    chat_id: str = Field(default="", max_length=128)
+
+
+class Program(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200)
+    level: str = Field(default=ProgramLevel.DISTRICT, max_length=16)
+    region: str = Field(default="", max_length=120)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    budget: Decimal | None = Field(default=None, sa_column=Column(Money(), nullable=True))
+    currency: str = Field(default="IDR", max_length=3)
+
+
+class ProgramMember(SQLModel, table=True):
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+
+
+class ProgramPartner(SQLModel, table=True):
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    partner_org_id: int = Field(foreign_key="partnerorg.id", primary_key=True)
+
+
+class Task(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
+    created_by_id: int = Field(foreign_key="person.id")
+    due_at: datetime | None = _moment(nullable=True)
+    status: str = Field(default=Status.OPEN, max_length=16, index=True)
+    created_at: datetime = _moment()
+    closed_at: datetime | None = _moment(nullable=True)
+
+
+class TaskAssignment(SQLModel, table=True):
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    status: str = Field(default=Status.OPEN, max_length=16)
+    done_at: datetime | None = _moment(nullable=True)
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
+    organiser_id: int = Field(foreign_key="person.id")
+    starts_at: datetime = _moment()
+    duration_minutes: int = 60
+    place: str = Field(default="", max_length=300)
+    link: str = Field(default="", max_length=500)
+    status: str = Field(default=Status.OPEN, max_length=16)
+    created_at: datetime = _moment()
+
+
+class MeetingAttendee(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id", "partner_org_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    partner_org_id: int | None = Field(default=None, foreign_key="partnerorg.id")
+    rsvp: str = Field(default=Rsvp.PENDING, max_length=16)
+    responded_at: datetime | None = _moment(nullable=True)
+
+
+class Deadline(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    owner_id: int = Field(foreign_key="person.id")
+    due_at: datetime = _moment()
+    status: str = Field(default=Status.OPEN, max_length=16)
+    created_at: datetime = _moment()
+
+
+class Update(SQLModel, table=True):
+    __tablename__ = "field_update"
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    author_id: int = Field(foreign_key="person.id", index=True)
+    text: str = Field(max_length=4000)
+    photo_file_id: str | None = Field(default=None, max_length=256)
+    latitude: float | None = None
+    longitude: float | None = None
+    created_at: datetime = _moment()
+
+
+class UpdateFigure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="field_update.id", index=True)
+    quantity: Decimal = Field(sa_column=Column(Money(), nullable=False))
+    unit: str = Field(default="", max_length=80)
+
+
+class UpdateDraft(SQLModel, table=True):
+    """A field worker's plain-text update waiting for them to name its program."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    text: str = Field(max_length=4000)
+    created_at: datetime = _moment()
+
+
+class Reminder(SQLModel, table=True):
+    __table_args__ = (Index("ix_reminder_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    text: str = Field(max_length=1000)
+    due_at: datetime = _moment()
+    status: str = Field(default=ReminderStatus.PENDING, max_length=16)
+    kind: str = Field(default="personal", max_length=16)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _moment()
+    sent_at: datetime | None = _moment(nullable=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    dedupe_key: str = Field(max_length=200, unique=True)
+    text: str
+    buttons: list[list[dict[str, str]]] = Field(default_factory=list, sa_column=Column(JSON))
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    due_at: datetime = _moment()
+    attempts: int = 0
+    created_at: datetime = _moment()
+    sent_at: datetime | None = _moment(nullable=True)
+    platform: str | None = Field(default=None, max_length=16)
+    platform_message_id: str | None = Field(default=None, max_length=128)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    platform: str = Field(max_length=16, primary_key=True)
+    event_id: str = Field(max_length=128, primary_key=True)
+    processed_at: datetime = _moment()
+
+
+class AuditEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _moment()
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -1,0 +1,313 @@
+"""Moments and durations written in words: "besok jam 3 sore", "next friday 9am", "1 jam 30 menit".
+
+How one phrase is read (and which day an unfinished phrase means) is told in
+`core.moment_phrases`; this module turns that into aware moments, finds the moment phrase
+inside a whole command, and reads durations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.calendar_words import (
+    DAY_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    OFFSET_UNITS,
+    PERIODS,
+    WEEKDAYS,
+)
+from core.moment_phrases import MomentError, read_moment
+from core.zones import ZONE_ALIASES
+
+__all__ = [
+    "Moment",
+    "MomentError",
+    "find_duration",
+    "find_moment",
+    "parse_duration",
+    "parse_moment",
+]
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point in time a person wrote, and whether they named a time or only a day."""
+
+    at: datetime  # aware, UTC; 00:00 local of the day when has_time is False
+    has_time: bool
+    text: str  # the phrase as matched in the input
+
+
+_ZONE_NAME = re.compile(rf"(?<!\S)({'|'.join(ZONE_ALIASES)})(?!\S)", re.IGNORECASE)
+
+
+def parse_moment(phrase: str, *, now: datetime, tz: str) -> Moment:
+    """The moment a whole phrase names, for a person in zone `tz`; raises MomentError."""
+    written = phrase
+    # "pukul 10.00 WIB" is common in Indonesian: the named zone wins over the person's own.
+    named_zone = _ZONE_NAME.search(phrase)
+    if named_zone:
+        tz = ZONE_ALIASES[named_zone.group(1).upper()]
+        written = f"{phrase[: named_zone.start()]} {phrase[named_zone.end() :]}"
+    zone = ZoneInfo(tz)
+    local, has_time = read_moment(written, now.astimezone(zone).replace(tzinfo=None))
+    return Moment(at=local.replace(tzinfo=zone).astimezone(UTC), has_time=has_time, text=phrase)
+
+
+# --- finding the moment inside a command ---------------------------------------------------
+
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCTUATION = "\"'()[]{}<>,;:!?."
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:[ap]\.?m\.?)?|\d{1,2}[ap]\.?m\.?")
+_NUMERIC_DATE = re.compile(
+    r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/\d{2,4})?"
+    r"|(?P<d2>\d{1,2})(?P<sep>[.-])(?P<m2>\d{1,2})(?P=sep)\d{2,4}"
+    r"|\d{4}-\d{1,2}-\d{1,2}"
+)
+_NUMBER = re.compile(r"\d{1,4}(?:st|nd|rd|th)?")
+_STRONG_WORDS = frozenset(
+    {w for w in DAY_WORDS if " " not in w}
+    | {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "ahad", "monday", "tuesday"}
+    | {"wednesday", "thursday", "friday", "saturday", "sunday"}
+    | {"tonight", "noon", "midnight", "weekend"}
+)
+_LINK_WORDS = frozenset(
+    {"jam", "pukul", "pkl", "tgl", "tanggal", "nanti", "lagi", "kemudian", "depan", "next"}
+    | {"this", "ini", "in", "at", "on", "am", "pm", "a.m", "p.m", "dalam", "hari", "akhir"}
+    | {"end", "of", "the", "pada", "from", "now", "dari", "sekarang", "@", "tengah"}
+    | {"setengah", "half", "sejam", "sehari", "seminggu", "sebulan", "yang", "akan", "datang"}
+    | {"coming", "day", "after"}
+    | {name.lower() for name in ZONE_ALIASES}
+    | set(WEEKDAYS)
+    | set(MONTHS)
+    | set(PERIODS)
+    | set(OFFSET_UNITS)
+    | set(NUMBER_WORDS)
+)
+# Pairs of words that make a moment even with no strong word: "jam 9", "minggu depan".
+_STRONG_PAIRS = frozenset(
+    {("hari", "ini"), ("minggu", "depan"), ("pekan", "depan"), ("bulan", "depan")}
+    | {("next", "week"), ("next", "month"), ("akhir", "bulan"), ("hari", "minggu")}
+    | {("akhir", "pekan")}
+    | {("nanti", p) for p in PERIODS}
+    | {(p, "ini") for p in PERIODS}
+    | {("this", p) for p in PERIODS}
+)
+# Markers that make the number after them a moment; "at 3" is left out ("at 3 villages").
+_MARKS = frozenset({"jam", "pukul", "pkl", "tgl", "tanggal"})
+_DURATION_UNITS = frozenset(OFFSET_UNITS) - {"bulan", "month", "months", "minggu", "hari"}
+_OFFSET_LEADS = frozenset({"in", "dalam"})
+_OFFSET_TRAILS = frozenset({"lagi", "kemudian", "from"})
+# Words a moment phrase may start with ("at 5pm", "on Friday") but never ends with.
+_NOT_LAST = frozenset(
+    {"at", "on", "the", "of", "pada", "in", "dalam", "a", "an", "from", "dari", "@"}
+)
+_MAX_RUN = 8  # words; every sub-span of a run may be tried, so long runs are cut
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    word: str  # lower case, edge punctuation removed
+    breaks_after: bool  # a sentence ends after it
+
+
+def find_moment(text: str, *, now: datetime, tz: str) -> tuple[int, int, Moment] | None:
+    """The first moment phrase inside `text` as (start, end, moment), or None when there is none."""
+    tokens = _tokenise(text)
+    kinds = _classify(tokens)
+    for run in _runs(tokens, kinds):
+        found = _best_span(text, tokens, kinds, run, now=now, tz=tz)
+        if found is not None:
+            return found
+    return None
+
+
+def _tokenise(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        word = raw.strip(_EDGE_PUNCTUATION)
+        if not word:
+            continue
+        start = m.start() + raw.index(word)
+        lower = word.lower().replace("jum'at", "jumat")
+        ends_sentence = raw[-1] in ";!?" or (raw.endswith(".") and lower not in _LINK_WORDS)
+        if tokens and "\n" in text[tokens[-1].end : start]:
+            tokens[-1] = replace(tokens[-1], breaks_after=True)
+        tokens.append(_Token(start, start + len(word), lower, ends_sentence))
+    return tokens
+
+
+def _classify(tokens: list[_Token]) -> list[str]:
+    """Each token as "strong" (makes a moment), "link" (may sit inside one), "number" or "other"."""
+    kinds = []
+    for i, token in enumerate(tokens):
+        word = token.word
+        if word in _STRONG_WORDS or _CLOCK.fullmatch(word):
+            kinds.append("strong")
+        elif m := _NUMERIC_DATE.fullmatch(word):
+            day, month = m["d"] or m["d2"], m["m"] or m["m2"]
+            # "12/25" (a fraction) or "RT 05/02" (an address) are not dates.
+            plausible = day is None or (int(day) <= 31 and int(month) <= 12)
+            address = i > 0 and tokens[i - 1].word in ("rt", "rw", "no", "nomor", "nr")
+            kinds.append("strong" if plausible and not address else "other")
+        elif _NUMBER.fullmatch(word):
+            kinds.append("number")
+        elif word in _LINK_WORDS or word.replace("'", "") in _LINK_WORDS:
+            kinds.append("link")
+        else:
+            kinds.append("other")
+    _mark_patterns(tokens, kinds)
+    return kinds
+
+
+def _mark_patterns(tokens: list[_Token], kinds: list[str]) -> None:
+    words = [t.word for t in tokens]
+    n = len(words)
+    for i in range(n):
+        nxt = words[i + 1] if i + 1 < n else ""
+        after = words[i + 2] if i + 2 < n else ""
+        before = words[i - 1] if i > 0 else ""
+        if (words[i], nxt) in _STRONG_PAIRS:
+            kinds[i] = kinds[i + 1] = "strong"
+        elif _anchors_number(words[i], kinds, i):
+            kinds[i] = "strong"
+        elif kinds[i] == "number" and nxt in OFFSET_UNITS:
+            if after in _OFFSET_TRAILS or before in _OFFSET_LEADS:
+                kinds[i] = "strong"  # "3 hari lagi", "in 2 hours"
+            elif nxt in _DURATION_UNITS and not _clock_follows(words, i + 1):
+                kinds[i] = kinds[i + 1] = "other"  # "2 jam" is how long, not when
+        elif words[i] in ("sejam", "sehari", "seminggu", "sebulan") and nxt == "lagi":
+            kinds[i] = "strong"
+
+
+def _anchors_number(word: str, kinds: list[str], i: int) -> bool:
+    """A month next to a number ("5 Des", "Dec 5") or a marker before one ("jam 9", "tgl 5")."""
+    if word in MONTHS:
+        return "number" in (_kind(kinds, i - 1), _kind(kinds, i + 1))
+    return word in _MARKS and kinds[i] != "other" and _kind(kinds, i + 1) == "number"
+
+
+def _clock_follows(words: list[str], i: int) -> bool:
+    """Whether words[i] is "jam"/"pukul" starting a time ("2026 jam 8"), not "2 jam 30 menit"."""
+    if words[i] not in _MARKS or i + 1 >= len(words) or not _NUMBER.fullmatch(words[i + 1]):
+        return False
+    return i + 2 >= len(words) or words[i + 2] not in _DURATION_UNITS
+
+
+def _kind(kinds: list[str], i: int) -> str:
+    return kinds[i] if 0 <= i < len(kinds) else ""
+
+
+def _runs(tokens: list[_Token], kinds: list[str]) -> list[range]:
+    """Maximal stretches of moment-like tokens that hold at least one strong token."""
+    runs, start = [], 0
+    for i in range(len(tokens) + 1):
+        ends = i == len(tokens) or kinds[i] == "other" or (i > 0 and tokens[i - 1].breaks_after)
+        if ends:
+            if "strong" in kinds[start:i]:
+                runs.append(range(start, min(i, start + _MAX_RUN)))
+            start = i + 1 if i < len(tokens) and kinds[i] == "other" else i
+    return runs
+
+
+def _best_span(
+    text: str, tokens: list[_Token], kinds: list[str], run: range, *, now: datetime, tz: str
+) -> tuple[int, int, Moment] | None:
+    """The longest span of `run` that reads as a moment (leftmost on ties)."""
+    for length in range(len(run), 0, -1):
+        for first in range(run.start, run.stop - length + 1):
+            last = first + length - 1
+            if "strong" not in kinds[first : last + 1] or tokens[last].word in _NOT_LAST:
+                continue
+            start, end = tokens[first].start, tokens[last].end
+            try:
+                moment = parse_moment(text[start:end], now=now, tz=tz)
+            except MomentError as error:
+                if error.key != "moment.not_understood":
+                    raise
+                continue
+            return start, end, moment
+    return None
+
+
+# --- durations -----------------------------------------------------------------------------
+
+_DURATION_PART = (
+    r"(?P<n{i}>\d+(?:[.,]\d+)?)"
+    r"(?:\s*(?P<unit{i}>jam|hours?|hrs?|menit|mnt|minutes?|mins?|hari|days?)|(?P<glued{i}>j|h|m))"
+    r"(?![^\W\d_])"
+)
+_DURATION = re.compile(
+    rf"{_DURATION_PART.format(i=1)}(?:\s*(?:dan\s+|and\s+)?{_DURATION_PART.format(i=2)}"
+    r"|(?<=[hj])(?P<n3>\d{1,2})(?![\w.,]))?"  # "1h30"
+    r"|(?P<half>setengah\s+jam|half\s+an\s+hour)|(?P<sejam>sejam)",
+    re.IGNORECASE,
+)
+_DURATION_MINUTES = {
+    "j": 60, "jam": 60, "h": 60, "hour": 60, "hours": 60, "hr": 60, "hrs": 60,
+    "m": 1, "menit": 1, "mnt": 1, "minute": 1, "minutes": 1, "min": 1, "mins": 1,
+    "hari": 1440, "day": 1440, "days": 1440,
+}  # fmt: skip
+_MOMENT_AROUND = re.compile(r"\s+(?:lagi|kemudian|from\s+now|ago)\b", re.IGNORECASE)
+_MOMENT_BEFORE = re.compile(r"\b(?:in|dalam)\s+$", re.IGNORECASE)
+
+
+def parse_duration(phrase: str) -> timedelta:
+    """How long `phrase` says: "2j", "90 menit", "1,5 jam", "1 jam 30 menit"; raises MomentError."""
+    m = _DURATION.fullmatch(phrase.strip())
+    duration = _duration_of(m) if m else None
+    if duration is None:
+        raise MomentError("duration.not_understood", phrase=phrase)
+    return duration
+
+
+def find_duration(text: str) -> tuple[int, int, timedelta] | None:
+    """The first duration inside `text` as (start, end, duration), or None."""
+    for m in _DURATION.finditer(text):
+        if not _standalone(text, m.start(), m.end()):
+            continue
+        # "2 jam lagi" and "in 2 hours" are moments, not durations.
+        if _MOMENT_AROUND.match(text, m.end()) or _MOMENT_BEFORE.search(text, 0, m.start()):
+            continue
+        duration = _duration_of(m)
+        if duration is not None:
+            return m.start(), m.end(), duration
+    return None
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in ".,:/-") and not (after.isalnum() or after in ":/")
+
+
+def _duration_of(m: re.Match[str]) -> timedelta | None:
+    if m["half"]:
+        return timedelta(minutes=30)
+    if m["sejam"]:
+        return timedelta(hours=1)
+    minutes = 0.0
+    seen = set()
+    for i in (1, 2):
+        if m[f"n{i}"] is None:
+            continue
+        unit = (m[f"glued{i}"] or m[f"unit{i}"]).lower()
+        size = _DURATION_MINUTES[unit]
+        if size in seen:
+            return None  # "1 jam 2 jam"
+        seen.add(size)
+        minutes += float(m[f"n{i}"].replace(",", ".")) * size
+    if m["n3"]:
+        if m["glued1"] is None or m["glued1"].lower() not in "hj" or m["n2"]:
+            return None
+        minutes += int(m["n3"])
+    if minutes <= 0:
+        return None
+    return timedelta(minutes=round(minutes))

@@ -1,0 +1,36 @@
+"""Who may do what. Every refusal is a UserError whose message says why."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.directory import programs_of
+from core.errors import UserError
+from core.models import Person, Program, Role
+
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+
+
+def is_manager(person: Person) -> bool:
+    """Admins and managers plan programs and assign work to others."""
+    return person.role in MANAGERS
+
+
+def require_manager(person: Person, action: str) -> None:
+    """Refuse `action` unless the person is a manager or admin."""
+    if not is_manager(person):
+        raise UserError("permission.managers_only", action=action, role=person.role)
+
+
+def works_on(session: Session, person: Person, program: Program) -> bool:
+    """Whether the program is one of the person's (admins work on all)."""
+    return person.role == Role.ADMIN or any(
+        p.id == program.id for p in programs_of(session, person)
+    )
+
+
+def require_program_access(session: Session, person: Person, program: Program) -> None:
+    """Refuse unless a manager, or a person who works on the program."""
+    if person.role == Role.MANAGER or works_on(session, person, program):
+        return
+    raise UserError("permission.not_in_program", code=program.code)

@@ -1,0 +1,58 @@
+"""Personal reminders: stored here, delivered by the outbox worker when due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import UserError
+from core.models import Person, Reminder, ReminderStatus
+
+MAX_TEXT = 500
+
+
+def create(
+    session: Session, *, now: datetime, actor: Person, text: str, due_at: datetime
+) -> Reminder:
+    """Remind the actor of `text` at `due_at`."""
+    text = text.strip(" \t\n-:;,")
+    if not text:
+        raise UserError("reminder.no_text")
+    if len(text) > MAX_TEXT:
+        raise UserError("common.too_long", limit=MAX_TEXT, length=len(text))
+    if due_at <= now:
+        raise UserError("moment.in_past", at=due_at)
+    assert actor.id is not None
+    reminder = Reminder(
+        person_id=actor.id, text=text, due_at=due_at, created_by_id=actor.id, created_at=now
+    )
+    audit.record(session, at=now, actor=actor, action="reminder.create", entity=reminder)
+    return reminder
+
+
+def pending(session: Session, person: Person) -> list[Reminder]:
+    """The person's reminders still to come, soonest first."""
+    return list(
+        session.exec(
+            select(Reminder)
+            .where(Reminder.person_id == person.id, Reminder.status == ReminderStatus.PENDING)
+            .order_by(col(Reminder.due_at))
+        )
+    )
+
+
+def cancel(session: Session, *, now: datetime, actor: Person, reminder_id: int) -> Reminder:
+    """Cancel one of the actor's pending reminders."""
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.person_id != actor.id:
+        raise UserError("reminder.not_found", number=reminder_id)
+    if reminder.status != ReminderStatus.PENDING:
+        raise UserError("reminder.not_pending", number=reminder_id)
+    before = audit.snapshot(reminder)
+    reminder.status = ReminderStatus.CANCELLED
+    audit.record(
+        session, at=now, actor=actor, action="reminder.cancel", entity=reminder, before=before
+    )
+    return reminder

@@ -1,0 +1,179 @@
+"""Tasks: created for one or more people, done per assignee, closed when all are done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import UserError
+from core.models import Person, Program, Role, Status, Task, TaskAssignment
+from core.permissions import is_manager
+
+MAX_TITLE = 200
+
+
+def clean_title(title: str, *, kind: str) -> str:
+    """A stripped title, refusing empty and over-long ones."""
+    title = title.strip(" \t\n-:;,.")
+    if not title:
+        raise UserError(f"{kind}.no_title")
+    if len(title) > MAX_TITLE:
+        raise UserError("common.title_too_long", limit=MAX_TITLE, length=len(title))
+    return title
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task with who it is for and how far each of them is."""
+
+    task: Task
+    assignments: list[TaskAssignment]
+
+    def open_for(self, person: Person) -> bool:
+        return any(a.person_id == person.id and a.status == Status.OPEN for a in self.assignments)
+
+    def assignee_ids(self) -> list[int]:
+        return [a.person_id for a in self.assignments]
+
+
+def create(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    title: str,
+    assignees: list[Person],
+    program: Program | None,
+    due_at: datetime | None,
+) -> TaskView:
+    """Create a task; field workers may only create tasks for themselves."""
+    title = clean_title(title, kind="task")
+    if actor.role == Role.PARTNER:
+        raise UserError("permission.partner_no_tasks")
+    assignees = assignees or [actor]
+    if not is_manager(actor) and any(p.id != actor.id for p in assignees):
+        raise UserError("permission.field_own_tasks")
+    if due_at is not None and due_at <= now:
+        raise UserError("moment.in_past", at=due_at)
+    assert actor.id is not None
+    task = Task(
+        title=title,
+        program_id=program.id if program else None,
+        created_by_id=actor.id,
+        due_at=due_at,
+        created_at=now,
+    )
+    audit.record(session, at=now, actor=actor, action="task.create", entity=task)
+    assert task.id is not None
+    assignments = []
+    for person in assignees:
+        assert person.id is not None
+        assignment = TaskAssignment(task_id=task.id, person_id=person.id)
+        session.add(assignment)
+        assignments.append(assignment)
+    return TaskView(task, assignments)
+
+
+def view(session: Session, task_id: int, reader: Person) -> TaskView:
+    """A task the reader may see; others' tasks are refused as not found."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise UserError("task.not_found", number=task_id)
+    assignments = list(
+        session.exec(select(TaskAssignment).where(TaskAssignment.task_id == task_id))
+    )
+    found = TaskView(task, assignments)
+    if not (
+        is_manager(reader) or task.created_by_id == reader.id or reader.id in found.assignee_ids()
+    ):
+        raise UserError("task.not_found", number=task_id)
+    return found
+
+
+def complete(session: Session, *, now: datetime, actor: Person, task_id: int) -> TaskView:
+    """Mark the actor's part done; the creator or a manager closes the whole task."""
+    found = view(session, task_id, actor)
+    task = found.task
+    if task.status == Status.CANCELLED:
+        raise UserError("task.already_cancelled", number=task_id)
+    if task.status == Status.DONE:
+        raise UserError("task.already_done", number=task_id)
+    before = audit.snapshot(task)
+    mine = [a for a in found.assignments if a.person_id == actor.id]
+    if mine and mine[0].status == Status.DONE:
+        raise UserError("task.already_done_by_you", number=task_id)
+    closing = mine or [
+        a for a in found.assignments if a.status == Status.OPEN
+    ]  # creator or manager closes everyone's part
+    if not mine and not (is_manager(actor) or task.created_by_id == actor.id):
+        raise UserError("task.not_yours", number=task_id)
+    for assignment in closing:
+        assignment.status = Status.DONE
+        assignment.done_at = now
+        session.add(assignment)
+    if all(a.status == Status.DONE for a in found.assignments):
+        task.status = Status.DONE
+        task.closed_at = now
+    audit.record(session, at=now, actor=actor, action="task.done", entity=task, before=before)
+    return found
+
+
+def cancel(session: Session, *, now: datetime, actor: Person, task_id: int) -> TaskView:
+    """Cancel a task; only its creator or a manager may."""
+    found = view(session, task_id, actor)
+    task = found.task
+    if not (is_manager(actor) or task.created_by_id == actor.id):
+        raise UserError("task.not_yours_to_cancel", number=task_id)
+    if task.status != Status.OPEN:
+        raise UserError(
+            "task.already_cancelled" if task.status == Status.CANCELLED else "task.already_done",
+            number=task_id,
+        )
+    before = audit.snapshot(task)
+    task.status = Status.CANCELLED
+    task.closed_at = now
+    audit.record(session, at=now, actor=actor, action="task.cancel", entity=task, before=before)
+    return found
+
+
+def open_tasks(session: Session, person: Person) -> list[Task]:
+    """The person's open tasks: overdue and soonest due first, undated last."""
+    rows = session.exec(
+        select(Task)
+        .join(TaskAssignment, col(TaskAssignment.task_id) == Task.id)
+        .where(
+            TaskAssignment.person_id == person.id,
+            TaskAssignment.status == Status.OPEN,
+            Task.status == Status.OPEN,
+        )
+        .order_by(col(Task.due_at).is_(None), col(Task.due_at), col(Task.id))
+    )
+    return list(rows)
+
+
+def overdue(
+    session: Session, *, now: datetime, person: Person | None, program_ids: list[int] | None
+) -> list[tuple[Task, list[int]]]:
+    """Open tasks past due with their late assignees, for one person or for some programs."""
+    query = (
+        select(Task, TaskAssignment)
+        .join(TaskAssignment, col(TaskAssignment.task_id) == Task.id)
+        .where(
+            Task.status == Status.OPEN,
+            TaskAssignment.status == Status.OPEN,
+            col(Task.due_at) < now,
+        )
+        .order_by(col(Task.due_at), col(Task.id))
+    )
+    if person is not None:
+        query = query.where(TaskAssignment.person_id == person.id)
+    if program_ids is not None:
+        query = query.where(col(Task.program_id).in_(program_ids))
+    late: dict[int, tuple[Task, list[int]]] = {}
+    for task, assignment in session.exec(query):
+        assert task.id is not None
+        late.setdefault(task.id, (task, []))[1].append(assignment.person_id)
+    return list(late.values())

@@ -1,0 +1,85 @@
+"""Field updates: what happened, with the numbers kept as numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, col, func, select
+
+from core import audit
+from core.errors import UserError
+from core.models import Person, Program, Role, Update, UpdateDraft, UpdateFigure
+from core.numbers import find_quantities
+from core.permissions import works_on
+
+MAX_TEXT = 2000
+DRAFT_LIFETIME = timedelta(days=1)
+
+
+def log(
+    session: Session, *, now: datetime, actor: Person, program: Program, text: str
+) -> tuple[Update, list[UpdateFigure]]:
+    """Log an update to a program the actor works on, extracting its numbers."""
+    text = text.strip()
+    if not text:
+        raise UserError("update.empty")
+    if len(text) > MAX_TEXT:
+        raise UserError("common.too_long", limit=MAX_TEXT, length=len(text))
+    if actor.role != Role.MANAGER and not works_on(session, actor, program):
+        raise UserError("permission.not_in_program", code=program.code)
+    assert actor.id is not None and program.id is not None
+    update = Update(program_id=program.id, author_id=actor.id, text=text, created_at=now)
+    audit.record(session, at=now, actor=actor, action="update.log", entity=update)
+    assert update.id is not None
+    figures = []
+    for quantity in find_quantities(text, lang=actor.language):
+        if not quantity.unit:
+            continue  # "RT 02", "tahap 2": a number with nothing counted is a name, not a figure
+        figure = UpdateFigure(update_id=update.id, quantity=quantity.value, unit=quantity.unit[:80])
+        session.add(figure)
+        figures.append(figure)
+    return update, figures
+
+
+def save_draft(session: Session, *, now: datetime, actor: Person, text: str) -> None:
+    """Keep a plain-text update until its author says which program it belongs to."""
+    if len(text) > MAX_TEXT:
+        raise UserError("common.too_long", limit=MAX_TEXT, length=len(text))
+    assert actor.id is not None
+    draft = session.get(UpdateDraft, actor.id) or UpdateDraft(person_id=actor.id, text=text)
+    draft.text = text
+    draft.created_at = now
+    session.add(draft)
+
+
+def take_draft(session: Session, *, now: datetime, actor: Person) -> str | None:
+    """The actor's waiting update text (removing it), if one is still fresh."""
+    draft = session.get(UpdateDraft, actor.id)
+    if draft is None:
+        return None
+    session.delete(draft)
+    return draft.text if now - draft.created_at <= DRAFT_LIFETIME else None
+
+
+def totals(session: Session, program: Program, since: datetime) -> list[tuple[str, Decimal]]:
+    """The sum of each unit reported for a program since a moment."""
+    # Summed in Python: SQLite keeps the exact decimals as text.
+    sums: dict[str, Decimal] = {}
+    figures = session.exec(
+        select(UpdateFigure)
+        .join(Update, col(Update.id) == UpdateFigure.update_id)
+        .where(Update.program_id == program.id, col(Update.created_at) >= since)
+    )
+    for figure in figures:
+        sums[figure.unit] = sums.get(figure.unit, Decimal(0)) + figure.quantity
+    return sorted(sums.items())
+
+
+def count_since(session: Session, program: Program, since: datetime) -> int:
+    """How many updates a program received since a moment."""
+    return session.exec(
+        select(func.count())
+        .select_from(Update)
+        .where(Update.program_id == program.id, col(Update.created_at) >= since)
+    ).one()

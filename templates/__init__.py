@@ -1,0 +1,1 @@
+"""Jinja2 templates for every message a person reads, one folder per language."""

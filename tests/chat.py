@@ -1,0 +1,153 @@
+"""A chat driver for tests: talk to the real core as a person and read what came back."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from core import people
+from core.app import Gotong
+from core.clock import FakeClock
+from core.db import unit_of_work
+from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+from core.messages import Incoming, Reply
+from core.models import OutboxMessage, OutboxStatus
+
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def plain(reply: Reply) -> str:
+    return BOLD.sub(r"\1", reply.text)
+
+
+@dataclass
+class Said:
+    """What Gotong answered to one message."""
+
+    replies: list[Reply]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(plain(r) for r in self.replies)
+
+    @property
+    def commands(self) -> list[str]:
+        return [b.command for r in self.replies for row in r.buttons for b in row]
+
+    def __contains__(self, fragment: str) -> bool:
+        return fragment in self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Chat:
+    """Talks to Gotong as the people of a small fixed workspace."""
+
+    def __init__(self, gotong: Gotong, engine: Engine, clock: FakeClock) -> None:
+        self.gotong = gotong
+        self.engine = engine
+        self.clock = clock
+        self._events = itertools.count(1)
+
+    def setup_workspace(self) -> None:
+        now = self.clock.now()
+        with unit_of_work(self.engine) as s:
+            people.add_partner(
+                s,
+                now=now,
+                actor=None,
+                handle="dinsos",
+                name="Dinas Sosial Demak",
+                kind="government",
+            )
+            people.add_partner(
+                s,
+                now=now,
+                actor=None,
+                handle="unicef",
+                name="UNICEF Indonesia",
+                kind="international",
+            )
+            for handle, name, role, lang, tz, partner in [
+                ("ani", "Ani Wijaya", "manager", "id", "WIB", None),
+                ("sarah", "Sarah Lim", "manager", "en", "WIB", None),
+                ("budi", "Budi Santoso", "field", "id", "WIB", None),
+                ("yohana", "Yohana Tefa", "field", "id", "WITA", None),
+                ("kevin", "Kevin Ong", "field", "en", "WIB", None),
+                ("harjo", "Pak Harjo", "partner", "id", "WIB", "dinsos"),
+                ("tom", "Tom Becker", "partner", "en", "WIB", "unicef"),
+            ]:
+                person = people.add_person(
+                    s,
+                    now=now,
+                    actor=None,
+                    handle=handle,
+                    name=name,
+                    role=role,
+                    language=lang,
+                    timezone=tz,
+                    partner=partner,
+                )
+                people.link_identity(s, person=person, platform="test", external_id=handle)
+            pkh = people.add_program(
+                s,
+                now=now,
+                actor=None,
+                code="pkh",
+                name="Program Keluarga Harapan",
+                level="national",
+                owner="ani",
+            )
+            gizi = people.add_program(
+                s,
+                now=now,
+                actor=None,
+                code="gizi",
+                name="Gizi balita NTT",
+                level="province",
+                owner="sarah",
+            )
+            for handle in ("budi", "yohana"):
+                person = person_by_handle(s, handle)
+                assert person is not None
+                join_program(s, pkh, person)
+            for handle in ("yohana", "kevin"):
+                person = person_by_handle(s, handle)
+                assert person is not None
+                join_program(s, gizi, person)
+            dinsos, unicef = partner_by_handle(s, "dinsos"), partner_by_handle(s, "unicef")
+            assert dinsos is not None and unicef is not None
+            link_partner(s, pkh, dinsos)
+            link_partner(s, gizi, unicef)
+
+    def send(self, handle: str, text: str, *, button: bool = False, private: bool = True) -> Said:
+        incoming = Incoming(
+            platform="test",
+            external_user_id=handle,
+            chat_id=handle,
+            text=text,
+            event_id=str(next(self._events)),
+            private=private,
+            button=button,
+        )
+        return Said(self.gotong.handle(incoming))
+
+    def inbox(self, handle: str) -> list[str]:
+        """Messages queued for a person in the outbox (not yet delivered), oldest first."""
+        with unit_of_work(self.engine) as s:
+            person = person_by_handle(s, handle)
+            assert person is not None
+            rows = s.exec(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.person_id == person.id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+                .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            )
+            return [BOLD.sub(r"\1", row.text) for row in rows]

@@ -1,0 +1,104 @@
+"""Fixtures: a migrated database on SQLite and PostgreSQL, a fixed clock, a chat driver."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import SQLModel
+
+from bot.database import upgrade
+from core.app import Gotong
+from core.clock import FakeClock
+from core.db import make_engine
+from tests.chat import Chat
+
+# Friday 27 November 2026, 10:00 in Jakarta.
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_url() -> str:
+    return os.environ.get("GOTONG_TEST_DATABASE_URL") or DEFAULT_PG
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
+    path = tmp_path_factory.mktemp("template") / "gotong.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this run, dropped at the end."""
+    server = _postgres_url()
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as error:
+        admin.dispose()
+        reason = (
+            f"PostgreSQL not reachable at {admin.url.render_as_string()} ({type(error).__name__})"
+        )
+        if os.environ.get("GOTONG_REQUIRE_POSTGRES"):
+            pytest.fail(reason + "; GOTONG_REQUIRE_POSTGRES is set")
+        pytest.skip(reason + "; set GOTONG_TEST_DATABASE_URL to run these tests on PostgreSQL")
+    name = f"gotong_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database: every database test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "gotong.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+        return
+    engine = make_engine(request.getfixturevalue("postgres_database"))
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def gotong(engine: Engine, clock: FakeClock) -> Gotong:
+    return Gotong(engine, clock)
+
+
+@pytest.fixture
+def chat(gotong: Gotong, engine: Engine, clock: FakeClock) -> Chat:
+    """A small workspace and a driver that talks to it as any of its people."""
+    driver = Chat(gotong, engine, clock)
+    driver.setup_workspace()
+    return driver
