@@ -7,12 +7,13 @@ call renders the whole message for one person.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
@@ -48,6 +49,11 @@ def _short(context: Context, value: datetime) -> str:
 
 
 @pass_context
+def _date(context: Context, value: date) -> str:
+    return format_date(value, "d MMMM y", locale=context["lang"])
+
+
+@pass_context
 def _amount(context: Context, value: Decimal, currency: str = "IDR") -> str:
     return numbers.format_amount(value, lang=context["lang"], currency=currency)
 
@@ -70,7 +76,7 @@ class Catalog:
             keep_trailing_newline=False,
         )
         self.env.filters.update(
-            moment=_moment, day=_day, short=_short, amount=_amount, number=_number
+            moment=_moment, day=_day, short=_short, date=_date, amount=_amount, number=_number
         )
 
     def render(self, key: str, *, lang: str, tz: str, now: datetime, **params: Any) -> str:

@@ -60,6 +60,8 @@ def parse_amount(text: str, *, lang: str = "id") -> Decimal:
     m = _AMOUNT.fullmatch(text.strip())
     if m is None:
         raise NumberError("number.not_understood", text=text)
+    if (m["cur"] or "").lower() == "rp":
+        lang = "id"  # "Rp 1,5 M" is written the Indonesian way whoever reads it
     value = _read_number(m["num"], lang)
     if value is None:
         raise NumberError("number.not_understood", text=text)

@@ -176,3 +176,9 @@ class TestFormatting:
     def test_number(self, lang: str, expected: str) -> None:
         """Plain numbers use the language's separators."""
         assert format_number(Decimal("2500.5"), lang=lang) == expected
+
+
+def test_rupiah_sign_means_indonesian_forms_for_english_readers() -> None:
+    """An English reader's "Rp 1,5 M" is still 1.5 miliar: the Rp says how it was written."""
+    assert parse_amount("Rp 1,5 M", lang="en") == Decimal(1_500_000_000)
+    assert parse_amount("Rp 2.500.000", lang="en") == Decimal(2_500_000)

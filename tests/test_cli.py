@@ -1,0 +1,137 @@
+"""The gotong command, driven as an admin would from a terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+
+@pytest.fixture
+def gotong_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CLI runner on a fresh SQLite file in its own working directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GOTONG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("GOTONG_LANGUAGE", "en")
+    return CliRunner()
+
+
+class TestDirectory:
+    """people, partners and programs: add and list."""
+
+    def test_add_and_list(self, gotong_cli: CliRunner) -> None:
+        result = gotong_cli.invoke(
+            app, ["partners", "add", "dinsos", "--name", "Dinas Sosial", "--kind", "government"]
+        )
+        assert result.exit_code == 0, result.output
+        result = gotong_cli.invoke(
+            app,
+            [
+                "people",
+                "add",
+                "harjo",
+                "--name",
+                "Pak Harjo",
+                "--role",
+                "partner",
+                "--partner",
+                "dinsos",
+            ],
+        )
+        assert "Added @harjo (partner)." in result.output
+        gotong_cli.invoke(
+            app, ["people", "add", "ani", "--name", "Ani", "--role", "manager", "--tz", "WITA"]
+        )
+        result = gotong_cli.invoke(
+            app,
+            [
+                "programs",
+                "add",
+                "pkh",
+                "--name",
+                "PKH",
+                "--level",
+                "national",
+                "--owner",
+                "ani",
+                "--budget",
+                "Rp 1,5 M",
+            ],
+        )
+        assert "Added program #pkh (national)." in result.output
+        assert "1500000000" in gotong_cli.invoke(app, ["programs", "list"]).output
+        listing = gotong_cli.invoke(app, ["people", "list"]).output
+        assert "Asia/Makassar" in listing and "dinsos" in listing
+
+    def test_bad_values_are_explained(self, gotong_cli: CliRunner) -> None:
+        result = gotong_cli.invoke(app, ["people", "add", "x", "--name", "X", "--role", "boss"])
+        assert result.exit_code == 1
+        assert (
+            'Unknown role "boss". Choose one of: admin, manager, field, partner.' in result.output
+        )
+        result = gotong_cli.invoke(
+            app, ["people", "add", "Bad Handle!", "--name", "X", "--role", "field"]
+        )
+        assert "is not a valid handle" in result.output
+        result = gotong_cli.invoke(
+            app, ["programs", "add", "pkh", "--name", "PKH", "--budget", "lots"]
+        )
+        assert 'I cannot read the number "lots"' in result.output
+
+
+class TestDemoChatExport:
+    """The demo workspace, a piped conversation and exports."""
+
+    def test_demo_is_idempotent(self, gotong_cli: CliRunner) -> None:
+        assert "Demo workspace loaded." in gotong_cli.invoke(app, ["demo"]).output
+        assert "already there" in gotong_cli.invoke(app, ["demo"]).output
+        people = json.loads(gotong_cli.invoke(app, ["export", "people"]).output)
+        assert len(people) == len({p["handle"] for p in people}) == 10
+
+    def test_piped_chat_answers_each_line(self, gotong_cli: CliRunner) -> None:
+        gotong_cli.invoke(app, ["demo"])
+        result = gotong_cli.invoke(app, ["chat", "--as", "budi"], input="/tugasku\n/help task\n")
+        assert result.exit_code == 0, result.output
+        assert "Tugas Anda (" in result.output
+        assert "/tugas (/task)" in result.output
+
+    def test_chat_delivers_messages_queued_for_the_person(self, gotong_cli: CliRunner) -> None:
+        gotong_cli.invoke(app, ["demo"])
+        gotong_cli.invoke(
+            app, ["chat", "--as", "ani"], input="/tugas Cek gudang @budi besok 17:00\n"
+        )
+        result = gotong_cli.invoke(app, ["chat", "--as", "budi"], input="")
+        assert "📨 📌 Tugas baru dari Ani Wijaya: Cek gudang" in result.output
+
+    def test_chat_as_unknown_person_fails_clearly(self, gotong_cli: CliRunner) -> None:
+        result = gotong_cli.invoke(app, ["chat", "--as", "nobody"], input="")
+        assert result.exit_code == 1
+        assert "No person @nobody" in result.output
+
+    def test_export_json_and_csv_with_offsets(self, gotong_cli: CliRunner) -> None:
+        gotong_cli.invoke(app, ["demo"])
+        tasks = json.loads(gotong_cli.invoke(app, ["export", "tasks", "--format", "json"]).output)
+        assert tasks[0]["due_at"].endswith("+07:00")
+        assert tasks[0]["program"] == "pkh"
+        rows = list(
+            csv.DictReader(
+                io.StringIO(
+                    gotong_cli.invoke(app, ["export", "meetings", "--format", "csv"]).output
+                )
+            )
+        )
+        assert {"id", "title", "starts_at", "attendees"} <= set(rows[0])
+        for kind in ("deadlines", "updates", "reminders", "partners", "programs", "outbox"):
+            assert gotong_cli.invoke(app, ["export", kind]).exit_code == 0
+        assert gotong_cli.invoke(app, ["export", "nonsense"]).exit_code == 2
+
+    def test_run_with_demo_serves_the_console(self, gotong_cli: CliRunner) -> None:
+        result = gotong_cli.invoke(app, ["run", "--demo"], input="/agenda\n")
+        assert result.exit_code == 0, result.output
+        assert "Agenda 7 hari ke depan:" in result.output
