@@ -1,0 +1,78 @@
+"""Cost of one whole incoming message: parsing alone, and the full handle() with its transaction.
+
+Run: python bench/handle_bench.py [messages]   (SQLite file in a temporary directory)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.database import upgrade
+from core import demo
+from core.app import Gotong
+from core.clock import FakeClock
+from core.db import make_engine, unit_of_work
+from core.directory import person_by_handle
+from core.grammar import extract_mentions, parse_command
+from core.messages import Incoming
+from core.moments import find_moment
+from core.people import link_identity
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+MESSAGES = [
+    ("ani", "/tugas Kirim data penerima @budi besok 17:00 #pkh"),
+    ("ani", "/rapat Koordinasi mitra senin 10:00 2j di Kantor Desa @budi @dinsos-demak #pkh"),
+    ("budi", "/lapor #sembako 45 paket sembako disalurkan di Desa Sukamaju"),
+    ("budi", "/ingatkan besok jam 3 sore telepon kepala desa"),
+    ("budi", "/tugasku"),
+    ("ani", "/terlambat"),
+    ("ani", "/program #pkh"),
+]
+
+
+def figures(label: str, samples: list[float]) -> None:
+    ms = sorted(s * 1000 for s in samples)
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    print(f"{label:<44} mean {statistics.mean(ms):6.3f} ms   p99 {p99:6.3f} ms   n={len(ms)}")
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) // len(MESSAGES) if len(sys.argv) > 1 else 100
+    parse: list[float] = []
+    for _ in range(rounds):
+        for _who, text in MESSAGES:
+            start = time.perf_counter()
+            command = parse_command(text)
+            assert command is not None
+            find_moment(extract_mentions(command.args).rest, now=NOW, tz="Asia/Jakarta")
+            parse.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
+        upgrade(engine)
+        clock = FakeClock(NOW)
+        with unit_of_work(engine) as session:
+            demo.load(session, now=NOW)
+            for handle in ("ani", "budi"):
+                person = person_by_handle(session, handle)
+                assert person is not None
+                link_identity(session, person=person, platform="bench", external_id=handle)
+        gotong = Gotong(engine, clock)
+        handled: list[float] = []
+        for n in range(rounds):
+            for i, (who, text) in enumerate(MESSAGES):
+                incoming = Incoming("bench", who, who, text, f"{n}-{i}")
+                start = time.perf_counter()
+                gotong.handle(incoming)
+                handled.append(time.perf_counter() - start)
+    figures("parse (command, mentions, moment)", parse)
+    figures("handle() on SQLite (parse+rules+commit)", handled)
+
+
+if __name__ == "__main__":
+    main()
