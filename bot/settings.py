@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,3 +16,18 @@ class Settings(BaseSettings):
     language: str = Field("id", validation_alias="GOTONG_LANGUAGE")
     log_level: str = Field("WARNING", validation_alias="GOTONG_LOG_LEVEL")
     outbox_sweep_seconds: float = Field(5.0, validation_alias="GOTONG_OUTBOX_SWEEP_SECONDS")
+
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_file_base_url: str = Field(
+        "https://api.telegram.org/file/bot", validation_alias="TELEGRAM_FILE_BASE_URL"
+    )
+    telegram_webhook_url: str | None = Field(None, validation_alias="GOTONG_TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_listen: str = Field(
+        "0.0.0.0:8443", validation_alias="GOTONG_TELEGRAM_WEBHOOK_LISTEN"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias="GOTONG_TELEGRAM_WEBHOOK_SECRET"
+    )

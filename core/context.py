@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.delivery import target_platform
 from core.i18n import Catalog
 from core.messages import Button, Incoming, Reply
 from core.models import OutboxMessage, Person
@@ -70,5 +71,6 @@ class Context:
                 ],
                 due_at=self.now + delay,
                 created_at=self.now,
+                platform=target_platform(self.session, reader),
             )
         )

@@ -17,7 +17,11 @@ class Incoming:
     private: bool = True
     button: bool = False
     display_name: str = ""
+    username: str = ""
     language_hint: str | None = None
+    photo_file_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,11 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """Text (with `**bold**` as the only markup) and optional rows of buttons."""
+    """Text (with `**bold**` as the only markup) and optional rows of buttons.
+
+    A private reply concerns only the sender: in a group chat, adapters send it to them directly.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    private: bool = False

@@ -82,6 +82,8 @@ class Person(SQLModel, table=True):
     language: str = Field(default="id", max_length=8)
     timezone: str = Field(default="Asia/Jakarta", max_length=64)
     partner_org_id: int | None = Field(default=None, foreign_key="partnerorg.id", index=True)
+    # The platform reminders and notifications go to; None means the first one linked.
+    channel: str | None = Field(default=None, max_length=16)
     created_at: datetime = _moment()
 
 
@@ -92,6 +94,8 @@ class Identity(SQLModel, table=True):
     platform: str = Field(max_length=16)
     external_id: str = Field(max_length=128)
     chat_id: str = Field(default="", max_length=128)
+    # Set when the platform said the person blocked the bot; cleared when they write again.
+    unreachable_at: datetime | None = _moment(nullable=True)
 
 
 class Program(SQLModel, table=True):
@@ -105,6 +109,32 @@ class Program(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     budget: Decimal | None = Field(default=None, sa_column=Column(Money(), nullable=True))
     currency: str = Field(default="IDR", max_length=3)
+
+
+class ProgramChat(SQLModel, table=True):
+    """A group chat (Telegram group, Slack channel) that belongs to a program."""
+
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+
+
+class Invite(SQLModel, table=True):
+    """A one-time code: onboards a new person, or links another platform to an existing one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    role: str = Field(default="field", max_length=16)
+    partner_org_id: int | None = Field(default=None, foreign_key="partnerorg.id")
+    program_id: int | None = Field(default=None, foreign_key="program.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _moment()
+    expires_at: datetime = _moment()
+    used_at: datetime | None = _moment(nullable=True)
+    used_by_id: int | None = Field(default=None, foreign_key="person.id")
 
 
 class ProgramMember(SQLModel, table=True):
@@ -220,8 +250,10 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     created_at: datetime = _moment()
     sent_at: datetime | None = _moment(nullable=True)
-    platform: str | None = Field(default=None, max_length=16)
+    claimed_at: datetime | None = _moment(nullable=True)
+    platform: str | None = Field(default=None, max_length=16, index=True)
     platform_message_id: str | None = Field(default=None, max_length=128)
+    last_error: str = Field(default="", max_length=200)
 
 
 class ProcessedEvent(SQLModel, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from core.models import OutboxMessage, OutboxStatus
 
@@ -19,6 +19,8 @@ def take_due_for(
             .where(
                 OutboxMessage.person_id == person_id,
                 OutboxMessage.status == OutboxStatus.PENDING,
+                # Messages bound for Telegram or Slack are theirs to deliver.
+                or_(col(OutboxMessage.platform).is_(None), OutboxMessage.platform == platform),
                 col(OutboxMessage.due_at) <= now,
             )
             .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))

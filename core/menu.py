@@ -1,0 +1,21 @@
+"""The command menu platforms show when a person types "/", in each language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from core.grammar import COMMANDS, HELP_ORDER
+from core.i18n import Catalog
+
+# Menu descriptions show no moments, so they need no real "now".
+NO_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def command_menu(catalog: Catalog, lang: str) -> list[tuple[str, str]]:
+    """(command name in `lang`, description) for every command, in help order."""
+    menu = []
+    for canonical in HELP_ORDER:
+        names = COMMANDS[canonical]
+        name = names[1] if lang == "en" and len(names) > 1 else names[0]
+        menu.append((name, catalog.render(f"menu.{canonical}", lang=lang, tz="UTC", now=NO_MOMENT)))
+    return menu
