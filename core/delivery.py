@@ -78,7 +78,7 @@ class OutboxDelivery:
             )
             if session.get_bind().dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
-            claimed = session.exec(  # type: ignore[call-overload]
+            claimed = session.exec(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
                 .values(
