@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -21,9 +21,10 @@ from sqlmodel import Session, col, select
 from adapters.console import PLATFORM, ConsoleSession
 from bot.bootstrap import Runtime, build
 from bot.database import upgrade
+from bot.links import telegram_deep_link, telegram_username
 from bot.runner import run_console
 from bot.settings import Settings
-from core import demo, people
+from core import demo, invites, people
 from core.db import make_engine, unit_of_work
 from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
 from core.errors import UserError
@@ -155,6 +156,34 @@ def chat(who: Annotated[str, typer.Option("--as", help="The person's handle.")])
         if line.strip():
             console.send(line.strip())
             console.deliver()
+
+
+@app.command()
+def invite(
+    role: Annotated[str, typer.Option(help="admin, manager, field or partner.")] = "field",
+    partner: Annotated[
+        str | None, typer.Option(help="Partner organisation (for partner contacts).")
+    ] = None,
+    program: Annotated[str | None, typer.Option(help="Program the new person joins.")] = None,
+    days: Annotated[int, typer.Option(min=1, max=90, help="How long the code stays valid.")] = 7,
+) -> None:
+    """Print a one-time invitation code (and a Telegram deep link when a bot is configured)."""
+    runtime = _runtime()
+    with _explained(runtime), unit_of_work(runtime.engine) as session:
+        code = invites.create_invite(
+            session,
+            now=runtime.clock.now(),
+            actor=None,
+            role=role,
+            partner=partner,
+            program=program,
+            lifetime=timedelta(days=days),
+        )
+    typer.echo(f"Invitation code: {code.code}  (role {code.role}, valid {days} days, one use)")
+    username = asyncio.run(telegram_username(runtime.settings))
+    if username:
+        typer.echo(f"Telegram: {telegram_deep_link(username, code.code)}")
+    typer.echo(f"Or send to the bot: /mulai {code.code}  (English: /start {code.code})")
 
 
 @app.command("demo")

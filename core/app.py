@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from core import invites
 from core.clock import Clock
-from core.commands import HANDLERS
-from core.commands.updates import plain_text, program_choice
+from core.commands import HANDLERS, PERSONAL
+from core.commands.updates import attach_media, plain_text, program_choice
 from core.context import Context
 from core.db import unit_of_work
-from core.directory import person_for_identity
+from core.directory import identity_for, person_for_identity, program_of_chat
 from core.errors import UserError
 from core.grammar import MAX_MESSAGE, PROGRAM, parse_command
 from core.i18n import Catalog, language_or_default
 from core.messages import Incoming, Reply
-from core.models import Person, ProcessedEvent, Role
+from core.models import Identity, Person, ProcessedEvent, Role
 
 log = logging.getLogger("gotong.core")
 
@@ -54,9 +54,12 @@ class Gotong:
             with unit_of_work(self.engine) as session:
                 if not self._first_delivery(session, incoming):
                     return []
-                person = person_for_identity(session, incoming.platform, incoming.external_user_id)
-                if person is None:
-                    return [self._stranger_reply(incoming)]
+                identity = identity_for(session, incoming.platform, incoming.external_user_id)
+                if identity is None:
+                    return self._stranger(session, incoming)
+                person = session.get(Person, identity.person_id)
+                assert person is not None
+                self._refresh(session, identity, incoming)
                 return self._handle_as(session, person, incoming)
         except IntegrityError:
             # Another instance took the same event between our check and insert.
@@ -86,6 +89,50 @@ class Gotong:
         session.flush()
         return True
 
+    def _refresh(self, session: Session, identity: Identity, incoming: Incoming) -> None:
+        """Keep the private chat current; writing to the bot again means it is not blocked."""
+        changed = identity.unreachable_at is not None
+        identity.unreachable_at = None
+        if incoming.private and identity.chat_id != incoming.chat_id:
+            identity.chat_id = incoming.chat_id
+            changed = True
+        if changed:
+            session.add(identity)
+
+    def _stranger(self, session: Session, incoming: Incoming) -> list[Reply]:
+        """Unknown accounts can only onboard with a code; anything else gets how to get one."""
+        lang = language_or_default(incoming.language_hint, self.default_language)
+        command = parse_command(incoming.text)
+        if command is None or command.name != "start" or not command.args:
+            return [Reply(self._render("onboarding.stranger", lang))]
+        savepoint = session.begin_nested()
+        try:
+            person, created = invites.redeem(
+                session,
+                now=self.clock.now(),
+                code=command.args.split()[0],
+                incoming=incoming,
+                default_language=self.default_language,
+                default_timezone=self.default_timezone,
+            )
+            savepoint.commit()
+        except UserError as error:
+            savepoint.rollback()
+            return [Reply(self._render(error_key(error), lang, **error.params))]
+        key = "onboarding.welcome" if created else "onboarding.linked"
+        return [
+            Reply(
+                self.catalog.render(
+                    key,
+                    lang=person.language,
+                    tz=person.timezone,
+                    now=self.clock.now(),
+                    person=person,
+                    platform=incoming.platform,
+                )
+            )
+        ]
+
     def _handle_as(self, session: Session, person: Person, incoming: Incoming) -> list[Reply]:
         ctx = Context(
             session=session,
@@ -93,6 +140,9 @@ class Gotong:
             now=self.clock.now(),
             person=person,
             incoming=incoming,
+            group_program=None
+            if incoming.private
+            else program_of_chat(session, incoming.platform, incoming.chat_id),
         )
         savepoint = session.begin_nested()
         try:
@@ -102,13 +152,18 @@ class Gotong:
             # The person's mistake changes nothing, but the event still counts as handled.
             savepoint.rollback()
             session.expire_all()
-            ctx.replies = [Reply(ctx.text(error_key(error), **error.params))]
+            ctx.replies = [
+                Reply(ctx.text(error_key(error), **error.params), private=not incoming.private)
+            ]
         return ctx.replies
 
     def _dispatch(self, ctx: Context, incoming: Incoming) -> None:
         text = incoming.text.strip()
         if len(text) > MAX_MESSAGE:
             raise UserError("common.too_long", limit=MAX_MESSAGE, length=len(text))
+        if not text and (incoming.photo_file_id or incoming.latitude is not None):
+            attach_media(ctx)
+            return
         command = parse_command(text)
         typed_command = text.startswith("/") or incoming.button
         # A field worker's plain private text is an update unless it is a bare command word.
@@ -118,6 +173,7 @@ class Gotong:
             or ctx.person.role != Role.FIELD
             or not incoming.private
         ):
+            ctx.personal = command.name in PERSONAL and not incoming.private
             HANDLERS[command.name](ctx, command.args)
             return
         if typed_command and not PROGRAM.fullmatch(text):
@@ -129,16 +185,13 @@ class Gotong:
             return
         raise UserError("common.not_understood")
 
-    def _stranger_reply(self, incoming: Incoming) -> Reply:
-        lang = language_or_default(incoming.language_hint, self.default_language)
-        return Reply(
-            self.catalog.render(
-                "onboarding.stranger", lang=lang, tz=self.default_timezone, now=self.clock.now()
-            )
+    def _render(self, key: str, lang: str, **params: object) -> str:
+        return self.catalog.render(
+            key, lang=lang, tz=self.default_timezone, now=self.clock.now(), **params
         )
 
     def _apology(self, incoming: Incoming) -> Reply:
-        lang = self.default_language
+        lang = language_or_default(incoming.language_hint, self.default_language)
         try:
             with Session(self.engine) as session:
                 person = person_for_identity(session, incoming.platform, incoming.external_user_id)
@@ -146,11 +199,4 @@ class Gotong:
                     lang = person.language
         except Exception:  # the database itself may be what failed
             log.warning("could not look up language for apology event=%s", incoming.event_id)
-        return Reply(
-            self.catalog.render(
-                "error.internal", lang=lang, tz=self.default_timezone, now=self.clock.now()
-            )
-        )
-
-
-Handle = Callable[[Incoming], list[Reply]]
+        return Reply(self._render("error.internal", lang))

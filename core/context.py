@@ -11,7 +11,7 @@ from sqlmodel import Session
 from core.delivery import target_platform
 from core.i18n import Catalog
 from core.messages import Button, Incoming, Reply
-from core.models import OutboxMessage, Person
+from core.models import OutboxMessage, Person, Program
 
 # (label key, command) pairs; each label macro gets the command, rendered for the reader.
 ButtonSpec = tuple[tuple[str, str], ...]
@@ -26,6 +26,10 @@ class Context:
     now: datetime
     person: Person
     incoming: Incoming
+    # The program whose group chat this message came from, if any.
+    group_program: Program | None = None
+    # Replies that concern only the sender go to them privately when sent in a group.
+    personal: bool = False
     replies: list[Reply] = field(default_factory=list)
 
     def text(self, key: str, reader: Person | None = None, **params: Any) -> str:
@@ -44,7 +48,9 @@ class Context:
 
     def say(self, key: str, *, buttons: tuple[ButtonSpec, ...] = (), **params: Any) -> None:
         """Reply to the sender."""
-        self.replies.append(Reply(self.text(key, **params), self.buttons(buttons)))
+        self.replies.append(
+            Reply(self.text(key, **params), self.buttons(buttons), private=self.personal)
+        )
 
     def notify(
         self,

@@ -12,6 +12,7 @@ from core.models import (
     PartnerOrg,
     Person,
     Program,
+    ProgramChat,
     ProgramMember,
     ProgramPartner,
     Role,
@@ -24,6 +25,22 @@ def person_for_identity(session: Session, platform: str, external_id: str) -> Pe
         select(Person)
         .join(Identity, col(Identity.person_id) == Person.id)
         .where(Identity.platform == platform, Identity.external_id == external_id)
+    ).first()
+
+
+def identity_for(session: Session, platform: str, external_id: str) -> Identity | None:
+    """The link between a platform account and a person, if there is one."""
+    return session.exec(
+        select(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
+    ).first()
+
+
+def program_of_chat(session: Session, platform: str, chat_id: str) -> Program | None:
+    """The program a group chat belongs to, if someone linked it."""
+    return session.exec(
+        select(Program)
+        .join(ProgramChat, col(ProgramChat.program_id) == Program.id)
+        .where(ProgramChat.platform == platform, ProgramChat.chat_id == chat_id)
     ).first()
 
 

@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "help": ("bantuan", "help"),
     "settings": ("atur", "set", "settings"),
     "start": ("mulai", "start"),
+    "link": ("tautkan", "link"),
+    "group": ("grup", "group"),
 }
 
 ALIASES: dict[str, str] = {
@@ -49,6 +51,8 @@ HELP_ORDER = [
     "late",
     "program",
     "partners",
+    "group",
+    "link",
     "settings",
     "help",
 ]

@@ -15,6 +15,8 @@ from core.permissions import works_on
 
 MAX_TEXT = 2000
 DRAFT_LIFETIME = timedelta(days=1)
+# A photo or location sent within this long after an update belongs to it.
+MEDIA_WINDOW = timedelta(minutes=15)
 
 
 def log(
@@ -40,6 +42,31 @@ def log(
         session.add(figure)
         figures.append(figure)
     return update, figures
+
+
+def attach(
+    session: Session,
+    update: Update,
+    *,
+    photo_file_id: str | None,
+    latitude: float | None,
+    longitude: float | None,
+) -> None:
+    """Attach a photo (the platform's file id, not the bytes) and/or a location to an update."""
+    if photo_file_id:
+        update.photo_file_id = photo_file_id[:256]
+    if latitude is not None and longitude is not None:
+        update.latitude, update.longitude = latitude, longitude
+    session.add(update)
+
+
+def latest(session: Session, *, author: Person, since: datetime) -> Update | None:
+    """The author's most recent update since a moment."""
+    return session.exec(
+        select(Update)
+        .where(Update.author_id == author.id, col(Update.created_at) >= since)
+        .order_by(col(Update.created_at).desc(), col(Update.id).desc())
+    ).first()
 
 
 def save_draft(session: Session, *, now: datetime, actor: Person, text: str) -> None:

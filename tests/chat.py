@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -125,15 +126,26 @@ class Chat:
             link_partner(s, pkh, dinsos)
             link_partner(s, gizi, unicef)
 
-    def send(self, handle: str, text: str, *, button: bool = False, private: bool = True) -> Said:
+    def send(
+        self,
+        handle: str,
+        text: str,
+        *,
+        button: bool = False,
+        private: bool = True,
+        platform: str = "test",
+        chat_id: str | None = None,
+        **extra: Any,
+    ) -> Said:
         incoming = Incoming(
-            platform="test",
+            platform=platform,
             external_user_id=handle,
-            chat_id=handle,
+            chat_id=chat_id or handle,
             text=text,
             event_id=str(next(self._events)),
             private=private,
             button=button,
+            **extra,
         )
         return Said(self.gotong.handle(incoming))
 

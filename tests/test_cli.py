@@ -135,3 +135,22 @@ class TestDemoChatExport:
         result = gotong_cli.invoke(app, ["run", "--demo"], input="/agenda\n")
         assert result.exit_code == 0, result.output
         assert "Agenda 7 hari ke depan:" in result.output
+
+
+class TestInvite:
+    """gotong invite prints a one-time code that onboards through chat."""
+
+    def test_invite_prints_a_code(self, gotong_cli: CliRunner) -> None:
+        gotong_cli.invoke(app, ["demo"])
+        result = gotong_cli.invoke(
+            app, ["invite", "--role", "partner", "--partner", "unicef", "--program", "gizi-ntt"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "Invitation code: " in result.output
+        assert "(role partner, valid 7 days, one use)" in result.output
+        assert "/mulai " in result.output
+
+    def test_partner_invite_needs_an_organisation(self, gotong_cli: CliRunner) -> None:
+        result = gotong_cli.invoke(app, ["invite", "--role", "partner"])
+        assert result.exit_code == 1
+        assert "A partner contact must belong to a partner organisation." in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.commands import deadlines, meetings, queries, reminders, tasks, updates
+from core.commands import accounts, deadlines, meetings, queries, reminders, tasks, updates
 from core.context import Context
 
 Handler = Callable[[Context, str], None]
@@ -28,5 +28,12 @@ HANDLERS: dict[str, Handler] = {
     "partners": queries.partners,
     "help": queries.help_,
     "settings": queries.settings,
-    "start": queries.start,
+    "start": accounts.start,
+    "link": accounts.link,
+    "group": accounts.group,
 }
+
+# Replies to these concern only the sender: sent in a group, they go to the sender privately.
+PERSONAL = frozenset(
+    {"mytasks", "reminders", "remind", "agenda", "late", "settings", "help", "start", "link"}
+)

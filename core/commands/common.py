@@ -39,6 +39,8 @@ def one_program(ctx: Context, mentions: Mentions, *, required: bool) -> Program 
         raise UserError("common.one_program", codes=list(mentions.programs))
     if mentions.programs:
         return program_by_code(ctx.session, mentions.programs[0], ctx.person)
+    if ctx.group_program is not None:
+        return ctx.group_program
     if not required:
         return None
     mine = programs_of(ctx.session, ctx.person)

@@ -174,8 +174,3 @@ def settings(ctx: Context, args: str) -> None:
         ctx.say("settings.zone_set")
     else:
         raise UserError("settings.usage")
-
-
-def start(ctx: Context, args: str) -> None:
-    """A known person saying /start gets a greeting and where to begin."""
-    ctx.say("help.welcome")

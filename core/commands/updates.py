@@ -27,7 +27,44 @@ def _log(ctx: Context, program: Program, text: str) -> None:
     update, figures = updates.log(
         ctx.session, now=ctx.now, actor=ctx.person, program=program, text=text
     )
-    ctx.say("update.logged", update=update, program=program, figures=figures)
+    incoming = ctx.incoming
+    if incoming.photo_file_id or incoming.latitude is not None:
+        updates.attach(
+            ctx.session,
+            update,
+            photo_file_id=incoming.photo_file_id,
+            latitude=incoming.latitude,
+            longitude=incoming.longitude,
+        )
+    ctx.say(
+        "update.logged",
+        update=update,
+        program=program,
+        figures=figures,
+        photo=incoming.photo_file_id is not None,
+        located=incoming.latitude is not None,
+    )
+
+
+def attach_media(ctx: Context) -> None:
+    """A photo or location sent on its own belongs to the sender's update just before it."""
+    incoming = ctx.incoming
+    update = updates.latest(ctx.session, author=ctx.person, since=ctx.now - updates.MEDIA_WINDOW)
+    if update is None:
+        raise UserError("update.media_needs_text")
+    updates.attach(
+        ctx.session,
+        update,
+        photo_file_id=incoming.photo_file_id,
+        latitude=incoming.latitude,
+        longitude=incoming.longitude,
+    )
+    ctx.say(
+        "update.media_attached",
+        update=update,
+        program=ctx.session.get(Program, update.program_id),
+        photo=incoming.photo_file_id is not None,
+    )
 
 
 def plain_text(ctx: Context, text: str) -> None:

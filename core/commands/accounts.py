@@ -1,0 +1,51 @@
+"""/mulai, /tautkan, /grup: accounts on platforms and the program a group chat belongs to."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from core import audit, invites
+from core.context import Context
+from core.directory import program_by_code
+from core.errors import UserError
+from core.grammar import extract_mentions
+from core.models import ProgramChat
+from core.permissions import require_manager
+
+
+def start(ctx: Context, args: str) -> None:
+    """A known person saying /start gets a greeting; a code they send is not needed."""
+    if args:
+        ctx.say("onboarding.already_registered")
+        return
+    ctx.say("help.welcome")
+
+
+def link(ctx: Context, args: str) -> None:
+    """A short-lived code to use from another platform: /tautkan, then /mulai CODE there."""
+    invite = invites.create_link_code(ctx.session, now=ctx.now, actor=ctx.person)
+    ctx.say("onboarding.link_code", code=invite.code, expires_at=invite.expires_at)
+
+
+def group(ctx: Context, args: str) -> None:
+    """Make this group chat the program's: commands here then default to its #code."""
+    if ctx.incoming.private:
+        raise UserError("group.not_a_group")
+    require_manager(ctx.person, "group")
+    mentions = extract_mentions(args)
+    if len(mentions.programs) != 1 or mentions.rest:
+        raise UserError("group.usage")
+    program = program_by_code(ctx.session, mentions.programs[0], ctx.person)
+    platform, chat_id = ctx.incoming.platform, ctx.incoming.chat_id
+    row = ctx.session.exec(
+        select(ProgramChat).where(ProgramChat.platform == platform, ProgramChat.chat_id == chat_id)
+    ).first()
+    before = audit.snapshot(row)
+    if row is None:
+        assert program.id is not None
+        row = ProgramChat(program_id=program.id, platform=platform, chat_id=chat_id)
+    row.program_id = program.id or 0
+    audit.record(
+        ctx.session, at=ctx.now, actor=ctx.person, action="program.chat", entity=row, before=before
+    )
+    ctx.say("onboarding.group_linked", program=program)
