@@ -46,6 +46,8 @@ class ConsoleSession:
         self.who = who
         self.out = out
         self.styled = styled
+        # Typing the command of a button shown on screen is pressing that button.
+        self.offered: set[str] = set()
 
     def send(self, text: str) -> list[Reply]:
         """Send one line as a message and print the replies."""
@@ -55,6 +57,7 @@ class ConsoleSession:
             chat_id=self.who,
             text=text,
             event_id=uuid.uuid4().hex,
+            button=text.strip().lower() in self.offered,
         )
         replies = self.handle(incoming)
         for reply in replies:
@@ -82,5 +85,6 @@ class ConsoleSession:
         return len(replies)
 
     def _print(self, reply: Reply, prefix: str = "") -> None:
+        self.offered |= {b.command.lower() for row in reply.buttons for b in row}
         self.out.write(prefix + render(reply, styled=self.styled) + "\n\n")
         self.out.flush()

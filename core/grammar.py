@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Canonical command -> every name a person may type (Indonesian first, then English).
+# Canonical command -> (Indonesian name, English name, other aliases...).
 COMMANDS: dict[str, tuple[str, ...]] = {
     "task": ("tugas", "task"),
     "mytasks": ("tugasku", "mytasks"),
@@ -14,14 +14,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "meeting": ("rapat", "meeting"),
     "attend": ("hadir", "attend"),
     "decline": ("tidakhadir", "decline"),
-    "rsvp": ("rsvp",),
+    "rsvp": ("rsvp", "rsvp"),
     "deadline": ("tenggat", "deadline"),
     "report": ("lapor", "report"),
     "remind": ("ingatkan", "remind"),
     "reminders": ("pengingat", "reminders"),
-    "agenda": ("agenda",),
+    "agenda": ("agenda", "agenda"),
     "late": ("terlambat", "late", "overdue"),
-    "program": ("program", "programs"),
+    "program": ("program", "program", "programs"),
     "partners": ("mitra", "partners"),
     "help": ("bantuan", "help"),
     "settings": ("atur", "set", "settings"),

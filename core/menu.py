@@ -16,6 +16,6 @@ def command_menu(catalog: Catalog, lang: str) -> list[tuple[str, str]]:
     menu = []
     for canonical in HELP_ORDER:
         names = COMMANDS[canonical]
-        name = names[1] if lang == "en" and len(names) > 1 else names[0]
+        name = names[1] if lang == "en" else names[0]
         menu.append((name, catalog.render(f"menu.{canonical}", lang=lang, tz="UTC", now=NO_MOMENT)))
     return menu

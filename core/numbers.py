@@ -47,6 +47,8 @@ _STOP_WORDS = frozenset(
     | {"sebanyak", "sekitar", "hingga", "sampai", "dalam", "tiap", "setiap", "lagi", "juga"}
     | {"at", "to", "in", "for", "and", "of", "the", "were", "was", "are", "is", "have", "has"}
     | {"had", "been", "be", "by", "from", "with", "on", "each", "or", "into", "done", "total"}
+    # Words that describe what was counted rather than name it: "12 KK baru", "30 new families".
+    | {"baru", "lama", "lainnya", "lebih", "kurang", "saja", "new", "more", "other", "today"}
 )
 # Nouns that look like passive verbs.
 _NOT_PASSIVE = frozenset(
@@ -194,8 +196,10 @@ def _ends_unit(word: str) -> bool:
     passive_id = (lower.startswith("di") and len(lower) >= 5) or (
         lower.startswith("ter") and len(lower) >= 7
     )
+    # Active verbs: mengungsi, menerima, membagikan, berangkat (but not beras, mesin, meja).
+    active_id = lower.startswith(("me", "ber")) and len(lower) >= 7
     passive_en = lower.endswith("ed") and len(lower) >= 5 and not lower.endswith("eed")
-    return passive_id or passive_en
+    return passive_id or active_id or passive_en
 
 
 def format_amount(value: Decimal, *, lang: str, currency: str = "IDR") -> str:

@@ -18,3 +18,33 @@ class TestRender:
     def test_buttons_show_the_command_to_type(self) -> None:
         reply = Reply("x", ((Button("✅ Selesai", "done 1"), Button("✖️ Batalkan", "cancel 1")),))
         assert render(reply) == "x\n[✅ Selesai → done 1]  [✖️ Batalkan → cancel 1]"
+
+
+class TestButtons:
+    """On a terminal, typing a shown button's command presses it."""
+
+    def test_typed_button_command_is_a_press(self) -> None:
+        import io
+        from datetime import UTC, datetime
+
+        from adapters.console import ConsoleSession
+        from core.clock import FakeClock
+        from core.messages import Incoming
+
+        seen: list[Incoming] = []
+
+        def handle(incoming: Incoming) -> list[Reply]:
+            seen.append(incoming)
+            return [Reply("ok", ((Button("✅ Selesai", "done 5"),),))]
+
+        console = ConsoleSession(
+            handle,
+            engine=None,
+            clock=FakeClock(datetime(2026, 11, 27, tzinfo=UTC)),  # type: ignore[arg-type]
+            who="budi",
+            out=io.StringIO(),
+        )
+        console.send("/tugasku")
+        console.send("done 5")
+        console.send("done 6")
+        assert [i.button for i in seen] == [False, True, False]

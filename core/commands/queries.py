@@ -135,7 +135,7 @@ def program(ctx: Context, args: str) -> None:
 
 def partners(ctx: Context, args: str) -> None:
     """Partner organisations: mine for a partner contact, all for everyone else."""
-    query = select(PartnerOrg).order_by(col(PartnerOrg.kind), col(PartnerOrg.handle))
+    query = select(PartnerOrg).order_by(col(PartnerOrg.handle))
     if ctx.person.role == Role.PARTNER:
         query = query.where(PartnerOrg.id == ctx.person.partner_org_id)
     ctx.say("program.partners", partners=list(ctx.session.exec(query)))
