@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import signal
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from adapters.console import ConsoleSession
+from adapters.telegram import PLATFORM as TELEGRAM
+from adapters.telegram import TelegramAdapter, TelegramConfig
 from bot.bootstrap import Runtime
+from core.delivery import OutboxDelivery
+
+log = logging.getLogger("gotong.runner")
+
+
+class Platform(Protocol):
+    """A chat platform adapter as the runner drives it."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver_once(self, limit: int = 50) -> int: ...
 
 
 async def run_console(runtime: Runtime, who: str) -> None:
@@ -44,3 +65,108 @@ async def run_console(runtime: Runtime, who: str) -> None:
                 await asyncio.to_thread(console.send, line.strip())
     finally:
         scheduler.shutdown(wait=False)
+
+
+def telegram_adapter(runtime: Runtime) -> TelegramAdapter:
+    """The Telegram adapter configured from the settings (which must hold a bot token)."""
+    settings = runtime.settings
+    assert settings.telegram_bot_token is not None
+    secret = settings.telegram_webhook_secret
+    config = TelegramConfig(
+        token=settings.telegram_bot_token.get_secret_value(),
+        api_base_url=settings.telegram_api_base_url,
+        file_base_url=settings.telegram_file_base_url,
+        webhook_url=settings.telegram_webhook_url or None,
+        webhook_listen=settings.telegram_webhook_listen,
+        webhook_secret=secret.get_secret_value() if secret else None,
+    )
+    return TelegramAdapter(
+        config, gotong=runtime.gotong, outbox=OutboxDelivery(runtime.engine, runtime.clock)
+    )
+
+
+def configured_platforms(runtime: Runtime) -> dict[str, Platform]:
+    """Every platform the settings give credentials for, by name."""
+    platforms: dict[str, Platform] = {}
+    if runtime.settings.telegram_bot_token is not None:
+        platforms[TELEGRAM] = telegram_adapter(runtime)
+    return platforms
+
+
+class OutboxSweep:
+    """One platform's outbox delivery as a scheduler job that shutdown can wait for."""
+
+    def __init__(self, name: str, deliver: Callable[[], Awaitable[int]]) -> None:
+        self.name = name
+        self._deliver = deliver
+        self._lock = asyncio.Lock()
+
+    async def run(self) -> None:
+        """One sweep; a sweep still running makes the next one wait."""
+        async with self._lock:
+            try:
+                await self._deliver()
+            except Exception as error:  # deliver_once should not raise; the loop must not die
+                log.error(
+                    "outbox sweep failed platform=%s error=%s", self.name, type(error).__name__
+                )
+
+    async def finished(self) -> None:
+        """Wait until a sweep in progress is done."""
+        async with self._lock:
+            pass
+
+
+async def run_platforms(
+    runtime: Runtime,
+    *,
+    platforms: dict[str, Platform] | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Serve the configured platforms and sweep their outboxes until SIGINT/SIGTERM (or `stop`)."""
+    platforms = configured_platforms(runtime) if platforms is None else platforms
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for signum in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(signum, stop.set)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    sweeps: list[OutboxSweep] = []
+    started: list[Platform] = []
+    try:
+        for name, platform in platforms.items():
+            await platform.start()
+            started.append(platform)
+            sweep = OutboxSweep(name, platform.deliver_once)
+            sweeps.append(sweep)
+            scheduler.add_job(
+                sweep.run,  # a bound coroutine function: APScheduler awaits it in the loop
+                "interval",
+                seconds=runtime.settings.outbox_sweep_seconds,
+                id=f"outbox-{name}",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=datetime.now(UTC),  # what waited while we were down goes first
+            )
+            log.info("serving %s", name)
+        scheduler.start()
+        await stop.wait()
+    finally:
+        if scheduler.running:
+            scheduler.pause()
+            # A sweep the scheduler launched this very moment gets to start (and take its
+            # lock); then every sweep in progress reports its sends, so nothing is sent twice
+            # after a restart and shutdown has nothing left to cancel.
+            await asyncio.sleep(0)
+            for sweep in sweeps:
+                await sweep.finished()
+            scheduler.shutdown(wait=False)
+        for platform in reversed(started):
+            try:
+                await platform.stop()
+            except Exception as error:
+                log.error("stopping a platform failed error=%s", type(error).__name__)
+        for signum in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)

@@ -31,3 +31,10 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         None, validation_alias="GOTONG_TELEGRAM_WEBHOOK_SECRET"
     )
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_api_base_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_BASE_URL")
+    slack_http_listen: str = Field("0.0.0.0:3000", validation_alias="GOTONG_SLACK_HTTP_LISTEN")
+    slack_http_path: str = Field("/slack/events", validation_alias="GOTONG_SLACK_HTTP_PATH")

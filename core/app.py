@@ -15,7 +15,12 @@ from core.commands import HANDLERS, PERSONAL
 from core.commands.updates import attach_media, plain_text, program_choice
 from core.context import Context
 from core.db import unit_of_work
-from core.directory import identity_for, person_for_identity, program_of_chat
+from core.directory import (
+    handles_of_identities,
+    identity_for,
+    person_for_identity,
+    program_of_chat,
+)
 from core.errors import UserError
 from core.grammar import MAX_MESSAGE, PROGRAM, parse_command
 from core.i18n import Catalog, language_or_default
@@ -75,6 +80,11 @@ class Gotong:
                 "".join(traceback.format_tb(error.__traceback__)),
             )
             return [self._apology(incoming)]
+
+    def handles_for(self, platform: str, external_ids: list[str]) -> dict[str, str]:
+        """Gotong handles of platform accounts (for turning platform mentions into @handles)."""
+        with unit_of_work(self.engine) as session:
+            return handles_of_identities(session, platform, external_ids)
 
     def _first_delivery(self, session: Session, incoming: Incoming) -> bool:
         if session.get(ProcessedEvent, (incoming.platform, incoming.event_id)) is not None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit
+from core import audit, followups
 from core.errors import UserError
 from core.models import Deadline, Person, Program, Status
 from core.permissions import is_manager, require_manager
@@ -34,6 +34,7 @@ def create(
         title=title, program_id=program.id, owner_id=owner.id, due_at=due_at, created_at=now
     )
     audit.record(session, at=now, actor=actor, action="deadline.create", entity=deadline)
+    followups.sync_deadline(session, now=now, deadline=deadline)
     return deadline
 
 
@@ -53,6 +54,7 @@ def close(
     audit.record(
         session, at=now, actor=actor, action=f"deadline.{status}", entity=deadline, before=before
     )
+    followups.sync_deadline(session, now=now, deadline=deadline)
     return deadline
 
 

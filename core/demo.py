@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import deadlines, meetings, people, tasks, updates
+from core import deadlines, followups, meetings, people, tasks, updates
 from core.directory import (
     join_program,
     link_partner,
@@ -147,7 +147,7 @@ def _work(session: Session, now: datetime, who: dict[str, Person | None]) -> Non
     banjir, gizi = _program(session, "banjir-demak", ani), _program(session, "gizi-ntt", sarah)
     # Created a week ago so some of it can be overdue today.
     past = now - timedelta(days=7)
-    tasks.create(
+    overdue = tasks.create(
         session,
         now=past,
         actor=ani,
@@ -156,6 +156,8 @@ def _work(session: Session, now: datetime, who: dict[str, Person | None]) -> Non
         program=pkh,
         due_at=_at(now, -2, 17),
     )
+    # Back-dated to be overdue today; its reminders are as if set today (none in the past).
+    followups.sync_task(session, now=now, task=overdue.task)
     tasks.create(
         session,
         now=now,

@@ -44,6 +44,21 @@ def program_of_chat(session: Session, platform: str, chat_id: str) -> Program | 
     ).first()
 
 
+def handles_of_identities(
+    session: Session, platform: str, external_ids: Iterable[str]
+) -> dict[str, str]:
+    """external id -> Gotong handle, for the accounts that are linked."""
+    ids = list(set(external_ids))
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Identity.external_id, Person.handle)
+        .join(Person, col(Person.id) == Identity.person_id)
+        .where(Identity.platform == platform, col(Identity.external_id).in_(ids))
+    )
+    return dict(rows.all())
+
+
 def person_by_handle(session: Session, handle: str) -> Person | None:
     """The person with `handle` (without the @), if any."""
     return session.exec(select(Person).where(Person.handle == handle.lower())).first()

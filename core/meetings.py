@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from core import audit
+from core import audit, followups
 from core.directory import people_of_org
 from core.errors import UserError
 from core.models import Meeting, MeetingAttendee, PartnerOrg, Person, Program, Rsvp, Status
@@ -79,6 +79,8 @@ def create(
                 rsvp=Rsvp.YES if invitation.person.id == actor.id else Rsvp.PENDING,
             )
         )
+    session.flush()
+    followups.sync_meeting(session, now=now, meeting=meeting)
     return meeting, list(invitations.values())
 
 
@@ -135,6 +137,7 @@ def respond(
     audit.record(
         session, at=now, actor=actor, action=f"meeting.rsvp_{answer}", entity=row, before=before
     )
+    followups.sync_meeting(session, now=now, meeting=meeting)
     return meeting
 
 
@@ -150,6 +153,25 @@ def cancel(session: Session, *, now: datetime, actor: Person, meeting_id: int) -
     audit.record(
         session, at=now, actor=actor, action="meeting.cancel", entity=meeting, before=before
     )
+    followups.sync_meeting(session, now=now, meeting=meeting)
+    return meeting
+
+
+def reschedule(
+    session: Session, *, now: datetime, actor: Person, meeting_id: int, starts_at: datetime
+) -> Meeting:
+    """Move a meeting; its organiser or a manager may, and everyone's reminders follow."""
+    meeting = get(session, meeting_id)
+    if not (meeting.organiser_id == actor.id or is_manager(actor)):
+        raise UserError("meeting.not_yours", number=meeting_id)
+    if meeting.status == Status.CANCELLED:
+        raise UserError("meeting.is_cancelled", number=meeting_id)
+    if starts_at <= now:
+        raise UserError("moment.in_past", at=starts_at)
+    before = audit.snapshot(meeting)
+    meeting.starts_at = starts_at
+    audit.record(session, at=now, actor=actor, action="meeting.move", entity=meeting, before=before)
+    followups.sync_meeting(session, now=now, meeting=meeting)
     return meeting
 
 

@@ -53,6 +53,8 @@ class ReminderStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     CANCELLED = "cancelled"
+    # Due so long ago (Gotong was down) that it goes into the next digest instead.
+    MISSED = "missed"
 
 
 class OutboxStatus(StrEnum):
@@ -84,6 +86,11 @@ class Person(SQLModel, table=True):
     partner_org_id: int | None = Field(default=None, foreign_key="partnerorg.id", index=True)
     # The platform reminders and notifications go to; None means the first one linked.
     channel: str | None = Field(default=None, max_length=16)
+    # Working time, for reminders Gotong sends on its own: ISO weekdays (1 = Monday),
+    # quiet hours as HH:MM-HH:MM, and the morning hour reminders move to.
+    workdays: str = Field(default="12345", max_length=7)
+    quiet_hours: str = Field(default="21:00-07:00", max_length=11)
+    morning: str = Field(default="08:00", max_length=5)
     created_at: datetime = _moment()
 
 
@@ -226,13 +233,21 @@ class UpdateDraft(SQLModel, table=True):
 
 
 class Reminder(SQLModel, table=True):
-    __table_args__ = (Index("ix_reminder_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_reminder_due", "status", "due_at"),
+        Index("ix_reminder_subject", "subject_type", "subject_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     text: str = Field(max_length=1000)
     due_at: datetime = _moment()
     status: str = Field(default=ReminderStatus.PENDING, max_length=16)
     kind: str = Field(default="personal", max_length=16)
+    # What a domain reminder is about ("task", "meeting", "deadline") and which moment it is
+    # ("day_before", "due", "24h", "1h", "3d", "1d"); personal reminders have neither.
+    subject_type: str | None = Field(default=None, max_length=16)
+    subject_id: int | None = Field(default=None)
+    label: str = Field(default="", max_length=16)
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = _moment()
     sent_at: datetime | None = _moment(nullable=True)

@@ -1,4 +1,4 @@
-"""Personal reminders: stored here, delivered by the outbox worker when due."""
+"""Personal reminders: people set, list, cancel and snooze them; the outbox delivers them."""
 
 from __future__ import annotations
 
@@ -54,5 +54,24 @@ def cancel(session: Session, *, now: datetime, actor: Person, reminder_id: int) 
     reminder.status = ReminderStatus.CANCELLED
     audit.record(
         session, at=now, actor=actor, action="reminder.cancel", entity=reminder, before=before
+    )
+    return reminder
+
+
+def snooze(
+    session: Session, *, now: datetime, actor: Person, reminder_id: int, until: datetime
+) -> Reminder:
+    """Bring one of the actor's reminders back at `until`."""
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.person_id != actor.id:
+        raise UserError("reminder.not_found", number=reminder_id)
+    if reminder.status == ReminderStatus.CANCELLED:
+        raise UserError("reminder.not_pending", number=reminder_id)
+    before = audit.snapshot(reminder)
+    reminder.due_at = until
+    reminder.status = ReminderStatus.PENDING
+    reminder.sent_at = None
+    audit.record(
+        session, at=now, actor=actor, action="reminder.snooze", entity=reminder, before=before
     )
     return reminder

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit
+from core import audit, followups
 from core.errors import UserError
 from core.models import Person, Program, Role, Status, Task, TaskAssignment
 from core.permissions import is_manager
@@ -74,6 +74,8 @@ def create(
         assignment = TaskAssignment(task_id=task.id, person_id=person.id)
         session.add(assignment)
         assignments.append(assignment)
+    session.flush()
+    followups.sync_task(session, now=now, task=task)
     return TaskView(task, assignments)
 
 
@@ -118,6 +120,7 @@ def complete(session: Session, *, now: datetime, actor: Person, task_id: int) ->
         task.status = Status.DONE
         task.closed_at = now
     audit.record(session, at=now, actor=actor, action="task.done", entity=task, before=before)
+    followups.sync_task(session, now=now, task=task)
     return found
 
 
@@ -136,6 +139,29 @@ def cancel(session: Session, *, now: datetime, actor: Person, task_id: int) -> T
     task.status = Status.CANCELLED
     task.closed_at = now
     audit.record(session, at=now, actor=actor, action="task.cancel", entity=task, before=before)
+    followups.sync_task(session, now=now, task=task)
+    return found
+
+
+def reschedule(
+    session: Session, *, now: datetime, actor: Person, task_id: int, due_at: datetime
+) -> TaskView:
+    """Move an open task's due moment; its creator or a manager may, and reminders follow."""
+    found = view(session, task_id, actor)
+    task = found.task
+    if not (is_manager(actor) or task.created_by_id == actor.id):
+        raise UserError("task.not_yours_to_move", number=task_id)
+    if task.status != Status.OPEN:
+        raise UserError(
+            "task.already_done" if task.status == Status.DONE else "task.already_cancelled",
+            number=task_id,
+        )
+    if due_at <= now:
+        raise UserError("moment.in_past", at=due_at)
+    before = audit.snapshot(task)
+    task.due_at = due_at
+    audit.record(session, at=now, actor=actor, action="task.move", entity=task, before=before)
+    followups.sync_task(session, now=now, task=task)
     return found
 
 

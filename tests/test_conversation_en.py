@@ -48,10 +48,10 @@ class TestEnglish:
         assert "Update logged for #gizi" in said
         assert "• 2,500 children" in said
         said = chat.send("kevin", "/remind in 2 hours call the clinic")
-        assert "Reminder 1: call the clinic" in said
+        assert "Reminder 3: call the clinic" in said  # 1 and 2: the deadline's, for Sarah
         assert "Friday, 27 November 2026 at 12:00 WIB" in said
         assert "Your reminders (1):" in chat.send("kevin", "/reminders")
-        assert "Reminder 1 cancelled" in chat.send("kevin", "/cancel reminder 1")
+        assert "Reminder 3 cancelled" in chat.send("kevin", "/cancel reminder 3")
 
     def test_agenda_late_program_help_settings(self, chat: Chat) -> None:
         chat.send("sarah", "/meeting Review monday 10:00 @kevin #gizi")

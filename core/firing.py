@@ -1,0 +1,162 @@
+"""Firing reminders: due ones become outbox messages; late ones say how late; very late ones
+(Gotong was down for long) are marked missed and wait for the person's next digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from core.clock import Clock
+from core.db import unit_of_work
+from core.delivery import target_platform
+from core.i18n import Catalog
+from core.models import (
+    Deadline,
+    Meeting,
+    OutboxMessage,
+    Person,
+    Reminder,
+    ReminderStatus,
+    Status,
+    Task,
+)
+
+# Snooze choices offered as buttons: `snooze N <choice>`.
+SNOOZES = (("20m", "1h", "3h"), ("morning", "week"))
+
+
+@dataclass(frozen=True)
+class Fired:
+    """What one sweep did."""
+
+    sent: int = 0
+    late: int = 0
+    missed: int = 0
+    cancelled: int = 0
+
+
+class ReminderSweep:
+    """Turns due reminders into outbox messages, in batches, each batch one transaction."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        catalog: Catalog,
+        *,
+        grace: timedelta = timedelta(minutes=2),
+        too_late: timedelta = timedelta(hours=12),
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.catalog = catalog
+        self.grace = grace
+        self.too_late = too_late
+
+    def run(self, *, batch: int = 500) -> Fired:
+        """Fire everything due now; returns the counts."""
+        counts = {"sent": 0, "late": 0, "missed": 0, "cancelled": 0}
+        while True:
+            now = self.clock.now()
+            with unit_of_work(self.engine) as session:
+                due = due_reminders(session, now=now, limit=batch)
+                for reminder in due:
+                    counts[self._fire(session, reminder, now)] += 1
+            if len(due) < batch:
+                return Fired(**counts)
+
+    def next_due(self) -> datetime | None:
+        """When the next pending reminder falls due, to wake up then."""
+        with unit_of_work(self.engine) as session:
+            return session.exec(
+                select(Reminder.due_at)
+                .where(Reminder.status == ReminderStatus.PENDING)
+                .order_by(col(Reminder.due_at))
+                .limit(1)
+            ).first()
+
+    def _render(self, key: str, person: Person, now: datetime, **params: Any) -> str:
+        return self.catalog.render(key, lang=person.language, tz=person.timezone, now=now, **params)
+
+    def _fire(self, session: Session, reminder: Reminder, now: datetime) -> str:
+        person = session.get(Person, reminder.person_id)
+        assert person is not None and reminder.id is not None
+        lateness = now - reminder.due_at
+        if lateness > self.too_late:
+            reminder.status = ReminderStatus.MISSED
+            session.add(reminder)
+            return "missed"
+        subject = _subject(session, reminder)
+        if reminder.subject_type is not None and subject is None:
+            reminder.status = ReminderStatus.CANCELLED  # its task or meeting closed meanwhile
+            session.add(reminder)
+            return "cancelled"
+        late = lateness if lateness > self.grace else None
+        text = self._render(
+            f"reminder.fire_{reminder.subject_type or 'personal'}",
+            person,
+            now,
+            reminder=reminder,
+            subject=subject,
+            late=late,
+        )
+        rows = [
+            [
+                {
+                    "label": self._render(f"button.snooze_{s}", person, now, command=""),
+                    "command": f"snooze {reminder.id} {s}",
+                }
+                for s in row
+            ]
+            for row in SNOOZES
+        ]
+        if reminder.subject_type == "task":
+            done = self._render("button.done", person, now, command="")
+            rows.insert(0, [{"label": done, "command": f"done {reminder.subject_id}"}])
+        session.add(
+            OutboxMessage(
+                person_id=person.id or 0,
+                dedupe_key=f"reminder:{reminder.id}:{reminder.due_at.isoformat()}",
+                text=text,
+                buttons=rows,
+                due_at=now,
+                created_at=now,
+                platform=target_platform(session, person),
+            )
+        )
+        reminder.status = ReminderStatus.SENT
+        reminder.sent_at = now
+        session.add(reminder)
+        return "late" if late else "sent"
+
+
+def due_reminders(session: Session, *, now: datetime, limit: int) -> list[Reminder]:
+    """Pending reminders due by `now`, oldest first; locked for this sweep on PostgreSQL."""
+    query = (
+        select(Reminder)
+        .where(Reminder.status == ReminderStatus.PENDING, col(Reminder.due_at) <= now)
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.exec(query))
+
+
+def _subject(session: Session, reminder: Reminder) -> Task | Meeting | Deadline | None:
+    """The open task, meeting or deadline a domain reminder is about."""
+    subject: Task | Meeting | Deadline | None = None
+    if reminder.subject_id is None:
+        return None
+    if reminder.subject_type == "task":
+        subject = session.get(Task, reminder.subject_id)
+    elif reminder.subject_type == "meeting":
+        subject = session.get(Meeting, reminder.subject_id)
+    elif reminder.subject_type == "deadline":
+        subject = session.get(Deadline, reminder.subject_id)
+    return subject if subject is not None and subject.status == Status.OPEN else None

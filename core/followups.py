@@ -1,0 +1,180 @@
+"""Reminders Gotong keeps by itself for tasks, meetings and deadlines.
+
+Each sync function replaces the pending reminders of one subject with what its current
+state calls for, so moving, answering or closing it moves or cancels them too. They fall
+in the person's working time (core.worktime), unlike personal reminders.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from core.models import (
+    Deadline,
+    Meeting,
+    MeetingAttendee,
+    Person,
+    Reminder,
+    ReminderStatus,
+    Rsvp,
+    Status,
+    Task,
+    TaskAssignment,
+)
+from core.reminders import MAX_TEXT
+from core.worktime import WorkingTime
+
+# (person, label) -> the moment a reminder should fire
+Wanted = dict[tuple[int, str], datetime]
+
+
+def _want(
+    wanted: Wanted,
+    *,
+    now: datetime,
+    person: Person,
+    label: str,
+    at: datetime,
+    before: datetime | None = None,
+) -> None:
+    """Want a reminder at `at`, moved out of the person's quiet hours and days off.
+
+    One that working time would push to `before` or later (a Saturday meeting's 1-hour
+    reminder moved to Monday) is of no use and is left out.
+    """
+    due = WorkingTime.of(person).next_allowed(at)
+    if due <= now or person.id is None or (before is not None and due >= before):
+        return
+    wanted[(person.id, label)] = due
+
+
+def _apply(
+    session: Session,
+    *,
+    now: datetime,
+    subject_type: str,
+    subject_id: int | None,
+    text: str,
+    wanted: Wanted,
+) -> None:
+    """Make the subject's pending reminders exactly `wanted`: keep, move, add or cancel."""
+    pending = session.exec(
+        select(Reminder)
+        .where(
+            Reminder.subject_type == subject_type,
+            Reminder.subject_id == subject_id,
+            Reminder.status == ReminderStatus.PENDING,
+        )
+        .order_by(col(Reminder.id))
+    )
+    for reminder in pending:
+        due = wanted.pop((reminder.person_id, reminder.label), None)
+        if due is None:
+            reminder.status = ReminderStatus.CANCELLED
+        else:
+            reminder.due_at, reminder.text = due, text[:MAX_TEXT]
+        session.add(reminder)
+    for (person_id, label), due in wanted.items():
+        session.add(
+            Reminder(
+                person_id=person_id,
+                text=text[:MAX_TEXT],
+                due_at=due,
+                kind="domain",
+                subject_type=subject_type,
+                subject_id=subject_id,
+                label=label,
+                created_at=now,
+            )
+        )
+
+
+def sync_task(session: Session, *, now: datetime, task: Task) -> None:
+    """Each open assignee: a reminder the morning before the due day, and one at the due moment."""
+    wanted: Wanted = {}
+    if task.status == Status.OPEN and task.due_at is not None:
+        open_people = session.exec(
+            select(Person)
+            .join(TaskAssignment, col(TaskAssignment.person_id) == Person.id)
+            .where(TaskAssignment.task_id == task.id, TaskAssignment.status == Status.OPEN)
+            .order_by(col(Person.id))
+        )
+        for person in open_people:
+            working = WorkingTime.of(person)
+            day_before = task.due_at.astimezone(working.zone).date() - timedelta(days=1)
+            _want(
+                wanted,
+                now=now,
+                person=person,
+                label="day_before",
+                at=working.morning_of(day_before),
+                before=task.due_at,
+            )
+            _want(wanted, now=now, person=person, label="due", at=task.due_at)
+    _apply(
+        session, now=now, subject_type="task", subject_id=task.id, text=task.title, wanted=wanted
+    )
+
+
+def sync_meeting(session: Session, *, now: datetime, meeting: Meeting) -> None:
+    """The organiser and every attendee who has not declined: 24 hours and 1 hour before."""
+    wanted: Wanted = {}
+    if meeting.status == Status.OPEN:
+        declined = select(MeetingAttendee.person_id).where(
+            MeetingAttendee.meeting_id == meeting.id,
+            MeetingAttendee.rsvp == Rsvp.NO,
+            col(MeetingAttendee.person_id).is_not(None),
+        )
+        invited = select(MeetingAttendee.person_id).where(MeetingAttendee.meeting_id == meeting.id)
+        people = session.exec(
+            select(Person)
+            .where(
+                (col(Person.id).in_(invited) | (col(Person.id) == meeting.organiser_id))
+                & col(Person.id).not_in(declined)
+            )
+            .order_by(col(Person.id))
+        )
+        for person in people:
+            for label, before in (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1))):
+                _want(
+                    wanted,
+                    now=now,
+                    person=person,
+                    label=label,
+                    at=meeting.starts_at - before,
+                    before=meeting.starts_at,
+                )
+    _apply(
+        session,
+        now=now,
+        subject_type="meeting",
+        subject_id=meeting.id,
+        text=meeting.title,
+        wanted=wanted,
+    )
+
+
+def sync_deadline(session: Session, *, now: datetime, deadline: Deadline) -> None:
+    """The owner: 3 days and 1 day before an open deadline."""
+    wanted: Wanted = {}
+    owner = session.get(Person, deadline.owner_id)
+    if deadline.status == Status.OPEN and owner is not None:
+        for label, before in (("3d", timedelta(days=3)), ("1d", timedelta(days=1))):
+            _want(
+                wanted,
+                now=now,
+                person=owner,
+                label=label,
+                at=deadline.due_at - before,
+                before=deadline.due_at,
+            )
+    _apply(
+        session,
+        now=now,
+        subject_type="deadline",
+        subject_id=deadline.id,
+        text=deadline.title,
+        wanted=wanted,
+    )

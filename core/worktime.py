@@ -1,0 +1,122 @@
+"""A person's working time: which days they work, their quiet hours, their morning.
+
+Reminders Gotong sends on its own (a task due tomorrow, a meeting in an hour) respect it;
+reminders a person set for themselves keep the exact moment they asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from core.calendar_words import WEEKDAYS
+from core.errors import UserError
+from core.models import Person
+
+# Short Indonesian day names people type in settings ("sen-jum").
+SHORT_DAYS = {"sen": 0, "sel": 1, "rab": 2, "kam": 3, "jum": 4, "sab": 5, "min": 6, "sun": 6}
+RANGE = re.compile(r"^(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})$")
+
+
+@lru_cache(maxsize=1)
+def indonesian_holidays() -> holidays.HolidayBase:
+    """Indonesia's public holidays and cuti bersama (collective leave days), any year."""
+    return holidays.country_holidays("ID", categories=("public", "government"), language="id")
+
+
+def holiday_name(day: date) -> str | None:
+    """The holiday on `day`, if it is one."""
+    name = indonesian_holidays().get(day)
+    return str(name) if name else None
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    """When a person may be reminded by Gotong."""
+
+    zone: ZoneInfo
+    workdays: frozenset[int]  # 0 = Monday
+    quiet_start: time
+    quiet_end: time
+    morning: time
+
+    @classmethod
+    def of(cls, person: Person) -> WorkingTime:
+        """The working time a person has set (or the defaults)."""
+        start, end = parse_quiet_hours(person.quiet_hours)
+        hour, minute = (int(x) for x in person.morning.split(":"))
+        return cls(
+            zone=ZoneInfo(person.timezone),
+            workdays=frozenset(int(d) - 1 for d in person.workdays),
+            quiet_start=start,
+            quiet_end=end,
+            morning=time(hour, minute),
+        )
+
+    def works_on(self, day: date) -> bool:
+        """A working day: one of the person's weekdays and not a public holiday."""
+        return day.weekday() in self.workdays and holiday_name(day) is None
+
+    def quiet_at(self, moment: time) -> bool:
+        """Whether a local clock time falls in the quiet hours."""
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= moment < self.quiet_end
+        return moment >= self.quiet_start or moment < self.quiet_end
+
+    def allows(self, at: datetime) -> bool:
+        """Whether Gotong may remind the person at this moment."""
+        local = at.astimezone(self.zone)
+        return self.works_on(local.date()) and not self.quiet_at(local.time())
+
+    def next_allowed(self, at: datetime) -> datetime:
+        """`at` itself when allowed, else the next working morning."""
+        if self.allows(at):
+            return at
+        local = at.astimezone(self.zone)
+        morning = self.morning if not self.quiet_at(self.morning) else self.quiet_end
+        day = local.date()
+        if local.time() >= morning:
+            day += timedelta(days=1)
+        for _ in range(366):
+            if self.works_on(day):
+                return datetime.combine(day, morning, tzinfo=self.zone).astimezone(at.tzinfo)
+            day += timedelta(days=1)
+        return at  # no working day in a year: never silence the reminder for good
+
+    def morning_of(self, day: date) -> datetime:
+        """The person's morning hour on a given local day."""
+        return datetime.combine(day, self.morning, tzinfo=self.zone)
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time]:
+    """ "21:00-07:00" -> (21:00, 07:00); raises UserError for anything else."""
+    match = RANGE.match(text.strip())
+    if match is None:
+        raise UserError("settings.bad_quiet_hours", value=text[:20])
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59 or (h1, m1) == (h2, m2):
+        raise UserError("settings.bad_quiet_hours", value=text[:20])
+    return time(h1, m1), time(h2, m2)
+
+
+def parse_workdays(text: str) -> str:
+    """ "senin-jumat", "mon-sat", "senin,rabu,jumat" -> "12345"-style ISO weekday digits."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        ends = part.split("-")
+        if not part or len(ends) > 2 or any(_day(e) is None for e in ends):
+            raise UserError("settings.bad_workdays", value=text[:40])
+        first, last = _day(ends[0]), _day(ends[-1])
+        assert first is not None and last is not None
+        span = (last - first) % 7
+        days |= {(first + i) % 7 for i in range(span + 1)}
+    return "".join(str(d + 1) for d in sorted(days))
+
+
+def _day(word: str) -> int | None:
+    return WEEKDAYS.get(word, SHORT_DAYS.get(word))
