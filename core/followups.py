@@ -178,3 +178,23 @@ def sync_deadline(session: Session, *, now: datetime, deadline: Deadline) -> Non
         text=deadline.title,
         wanted=wanted,
     )
+
+
+def resync_person(session: Session, *, now: datetime, person: Person) -> None:
+    """Re-plan a person's pending reminders after their time zone or working time changed."""
+    subjects = session.exec(
+        select(Reminder.subject_type, Reminder.subject_id)
+        .where(
+            Reminder.person_id == person.id,
+            Reminder.status == ReminderStatus.PENDING,
+            col(Reminder.subject_type).is_not(None),
+        )
+        .distinct()
+    ).all()
+    for subject_type, subject_id in subjects:
+        if subject_type == "task" and (task := session.get(Task, subject_id)) is not None:
+            sync_task(session, now=now, task=task)
+        elif subject_type == "meeting" and (meeting := session.get(Meeting, subject_id)):
+            sync_meeting(session, now=now, meeting=meeting)
+        elif subject_type == "deadline" and (deadline := session.get(Deadline, subject_id)):
+            sync_deadline(session, now=now, deadline=deadline)

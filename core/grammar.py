@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "settings": ("atur", "set", "settings"),
     "start": ("mulai", "start"),
     "link": ("tautkan", "link"),
+    "snooze": ("tunda", "snooze"),
+    "move": ("ubah", "move"),
     "group": ("grup", "group"),
 }
 
@@ -40,6 +42,7 @@ HELP_ORDER = [
     "mytasks",
     "done",
     "cancel",
+    "move",
     "meeting",
     "attend",
     "decline",
@@ -47,6 +50,7 @@ HELP_ORDER = [
     "report",
     "remind",
     "reminders",
+    "snooze",
     "agenda",
     "late",
     "program",

@@ -7,13 +7,13 @@ call renders the whole message for one person.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
@@ -54,6 +54,12 @@ def _date(context: Context, value: date) -> str:
 
 
 @pass_context
+def _ago(context: Context, value: timedelta) -> str:
+    # "2 jam", "45 menit": how long, rounded to the largest sensible unit.
+    return format_timedelta(value, threshold=1.5, locale=context["lang"])
+
+
+@pass_context
 def _amount(context: Context, value: Decimal, currency: str = "IDR") -> str:
     return numbers.format_amount(value, lang=context["lang"], currency=currency)
 
@@ -76,7 +82,13 @@ class Catalog:
             keep_trailing_newline=False,
         )
         self.env.filters.update(
-            moment=_moment, day=_day, short=_short, date=_date, amount=_amount, number=_number
+            moment=_moment,
+            day=_day,
+            short=_short,
+            date=_date,
+            ago=_ago,
+            amount=_amount,
+            number=_number,
         )
 
     def render(self, key: str, *, lang: str, tz: str, now: datetime, **params: Any) -> str:

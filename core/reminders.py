@@ -58,6 +58,14 @@ def cancel(session: Session, *, now: datetime, actor: Person, reminder_id: int) 
     return reminder
 
 
+def due_of(session: Session, *, actor: Person, reminder_id: int) -> datetime:
+    """When one of the actor's reminders is (or was) due."""
+    reminder = session.get(Reminder, reminder_id)
+    if reminder is None or reminder.person_id != actor.id:
+        raise UserError("reminder.not_found", number=reminder_id)
+    return reminder.due_at
+
+
 def snooze(
     session: Session, *, now: datetime, actor: Person, reminder_id: int, until: datetime
 ) -> Reminder:

@@ -31,9 +31,12 @@ HANDLERS: dict[str, Handler] = {
     "start": accounts.start,
     "link": accounts.link,
     "group": accounts.group,
+    "snooze": reminders.snooze,
+    "move": tasks.move,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.
 PERSONAL = frozenset(
-    {"mytasks", "reminders", "remind", "agenda", "late", "settings", "help", "start", "link"}
+    {"mytasks", "reminders", "remind", "snooze", "agenda", "late", "settings", "help", "start"}
+    | {"link"}
 )

@@ -155,22 +155,34 @@ def help_(ctx: Context, args: str) -> None:
 
 LANGUAGE_WORDS = ("bahasa", "language", "lang")
 ZONE_WORDS = ("zona", "zone", "timezone", "tz")
+QUIET_WORDS = ("jam-tenang", "quiet-hours", "quiet")
+WORKDAY_WORDS = ("hari-kerja", "workdays")
+CHANNEL_WORDS = ("kanal", "channel")
 
 
 def settings(ctx: Context, args: str) -> None:
     """Show or change my language and time zone."""
     words = args.split()
     if not words:
-        ctx.say("settings.current")
+        ctx.say("settings.current", person=ctx.person)
         return
-    if len(words) != 2:
+    if len(words) < 2:
         raise UserError("settings.usage")
-    what, value = words[0].lower(), words[1]
+    what, value = words[0].lower(), " ".join(words[1:])
     if what in LANGUAGE_WORDS:
         people.set_language(ctx.session, now=ctx.now, actor=ctx.person, language=value)
         ctx.say("settings.language_set")
     elif what in ZONE_WORDS:
         people.set_timezone(ctx.session, now=ctx.now, actor=ctx.person, zone=value)
         ctx.say("settings.zone_set")
+    elif what in QUIET_WORDS:
+        people.set_quiet_hours(ctx.session, now=ctx.now, actor=ctx.person, value=value)
+        ctx.say("settings.quiet_set")
+    elif what in WORKDAY_WORDS:
+        people.set_workdays(ctx.session, now=ctx.now, actor=ctx.person, value=value)
+        ctx.say("settings.workdays_set")
+    elif what in CHANNEL_WORDS:
+        people.set_channel(ctx.session, now=ctx.now, actor=ctx.person, platform=value)
+        ctx.say("settings.channel_set")
     else:
         raise UserError("settings.usage")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 from core import reminders
 from core.commands.common import at_default_time, find_moment_in
 from core.context import Context
 from core.errors import UserError
 from core.grammar import parse_number
+from core.moments import parse_duration
+from core.worktime import WorkingTime
 
 MORNING = time(8, 0)
 
@@ -62,3 +64,32 @@ def cancel_reminder(ctx: Context, word: str) -> None:
         raise UserError("reminder.cancel_usage")
     cancelled = reminders.cancel(ctx.session, now=ctx.now, actor=ctx.person, reminder_id=number)
     ctx.say("reminder.cancelled", reminder=cancelled)
+
+
+SNOOZE_WORDS = {
+    "morning": "morning", "pagi": "morning", "besok": "morning", "tomorrow": "morning",
+    "week": "week", "minggu": "week", "seminggu": "week",
+}  # fmt: skip
+
+
+def snooze(ctx: Context, args: str) -> None:
+    """Bring a reminder back later: /tunda 3 1j, or a snooze button (snooze 3 morning)."""
+    words = args.split()
+    number = parse_number(words[0]) if words else None
+    if number is None or len(words) < 2:
+        raise UserError("reminder.snooze_usage")
+    choice = " ".join(words[1:]).lower()
+    working = WorkingTime.of(ctx.person)
+    # A reminder that has not fired yet is postponed from its own moment, not from now.
+    base = max(ctx.now, reminders.due_of(ctx.session, actor=ctx.person, reminder_id=number))
+    if SNOOZE_WORDS.get(choice) == "morning":
+        next_day = base.astimezone(working.zone).date() + timedelta(days=1)
+        until = working.morning_of(next_day)
+    elif SNOOZE_WORDS.get(choice) == "week":
+        until = base + timedelta(days=7)
+    else:
+        until = base + parse_duration(choice)
+    snoozed = reminders.snooze(
+        ctx.session, now=ctx.now, actor=ctx.person, reminder_id=number, until=until
+    )
+    ctx.say("reminder.snoozed", reminder=snoozed)

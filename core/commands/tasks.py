@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from core import tasks
+from core import meetings, tasks
 from core.commands.common import (
     at_default_time,
     find_moment_in,
@@ -19,7 +19,7 @@ from core.context import ButtonSpec, Context
 from core.directory import join_program, resolve_handles
 from core.errors import UserError
 from core.grammar import extract_mentions, parse_number
-from core.models import Person, Program, Status
+from core.models import Person, Program, Rsvp, Status
 
 END_OF_WORKDAY = time(17, 0)
 
@@ -151,4 +151,55 @@ def cancel(ctx: Context, args: str) -> None:
             dedupe_key=f"task:{number}:cancelled:{person.id}",
             task=found.task,
             by=ctx.person,
+        )
+
+
+def move(ctx: Context, args: str) -> None:
+    """Move a task's due moment (/ubah 12 senin 17:00) or a meeting (/ubah rapat 7 selasa 14:00)."""
+    words = args.split(maxsplit=2)
+    is_meeting = bool(words) and words[0].lower() in ("rapat", "meeting")
+    if is_meeting:
+        words = words[1:]
+    number = parse_number(words[0]) if words else None
+    if number is None or len(words) < 2:
+        raise UserError("task.move_usage")
+    _, moment, rest = find_moment_in(ctx, " ".join(words[1:]))
+    if moment is None or rest:
+        raise UserError("task.move_usage")
+    if is_meeting:
+        if not moment.has_time:
+            raise UserError("meeting.needs_time", at=moment.at)
+        meeting = meetings.reschedule(
+            ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, starts_at=moment.at
+        )
+        ctx.say("meeting.moved", meeting=meeting)
+        for row in meetings.attendees(ctx.session, meeting):
+            person = ctx.session.get(Person, row.person_id) if row.person_id else None
+            if person is not None and row.rsvp != Rsvp.NO:
+                ctx.notify(
+                    person,
+                    "meeting.moved_notice",
+                    by=ctx.person,
+                    meeting=meeting,
+                    dedupe_key=f"meeting:{number}:moved:{person.id}:{moment.at.isoformat()}",
+                    buttons=(
+                        (
+                            ("button.attend", f"rsvp {number} yes"),
+                            ("button.decline", f"rsvp {number} no"),
+                        ),
+                    ),
+                )
+        return
+    due_at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY)
+    found = tasks.reschedule(
+        ctx.session, now=ctx.now, actor=ctx.person, task_id=number, due_at=due_at
+    )
+    ctx.say("task.moved", task=found.task)
+    for person in handles_of(ctx.session, found.assignee_ids()):
+        ctx.notify(
+            person,
+            "task.moved_notice",
+            by=ctx.person,
+            task=found.task,
+            dedupe_key=f"task:{number}:moved:{person.id}:{due_at.isoformat()}",
         )
