@@ -130,7 +130,7 @@ class ReminderSweep:
             )
         )
         reminder.status = ReminderStatus.SENT
-        reminder.sent_at = now
+        reminder.sent_at = self.clock.now()  # the moment it fired, not the batch's start
         session.add(reminder)
         return "late" if late else "sent"
 

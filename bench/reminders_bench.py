@@ -1,0 +1,122 @@
+"""Reminder firing at scale on SQLite: 100,000 pending reminders, some coming due during the run.
+
+Prints start-up time (build + migrations + finding the next due reminder), the lateness of
+firing (fired moment minus due moment, p50/p99/max) for the reminders that fall due while the
+sweep runs in real time, sweep throughput, and the process's peak memory.
+
+Run: python bench/reminders_bench.py [pending] [due_during_run] [seconds]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+from sqlmodel import Session, select
+
+from bot.bootstrap import build
+from bot.settings import Settings
+from core.clock import SystemClock
+from core.firing import ReminderSweep
+from core.models import Person, Reminder, ReminderStatus
+
+
+def seed(url: str, pending: int, due_during: int, seconds: float) -> datetime:
+    """People and reminders: `due_during` spread over the run, the rest over the next 30 days."""
+    runtime = build(Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR"))
+    now = datetime.now(UTC)
+    start = now + timedelta(seconds=5)  # leave time to start the sweeper
+    with Session(runtime.engine) as session:
+        people = [
+            Person(handle=f"p{i}", name=f"Person {i}", role="field", created_at=now)
+            for i in range(1000)
+        ]
+        session.add_all(people)
+        session.commit()
+        ids = [p.id for p in people]
+        rows = []
+        for i in range(pending):
+            if i < due_during:
+                due = start + timedelta(seconds=seconds * i / due_during)
+            else:
+                due = start + timedelta(seconds=seconds + 60 + (i * 2592000 / pending))
+            rows.append(
+                {
+                    "person_id": ids[i % len(ids)],
+                    "text": f"reminder {i}",
+                    "due_at": due,
+                    "status": "pending",
+                    "kind": "personal",
+                    "label": "",
+                    "created_at": now,
+                }
+            )
+        session.execute(insert(Reminder), rows)
+        session.commit()
+    runtime.engine.dispose()
+    return start
+
+
+async def sweep_loop(url: str, seconds: float, started: float) -> tuple[float, float]:
+    """Run the sweeper in real time until the window is over; returns (startup s, busy s)."""
+    t0 = time.perf_counter()
+    runtime = build(Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR"))
+    sweeper = ReminderSweep(runtime.engine, SystemClock(), runtime.gotong.catalog)
+    sweeper.next_due()
+    startup = time.perf_counter() - t0
+    busy = 0.0
+    deadline = started + seconds + 8
+    while time.monotonic() < deadline:
+        t = time.perf_counter()
+        sweeper.run(batch=500)
+        busy += time.perf_counter() - t
+        nxt = sweeper.next_due()
+        wait = 0.5 if nxt is None else (nxt - datetime.now(UTC)).total_seconds()
+        await asyncio.sleep(min(max(wait, 0.0), 0.5))
+    runtime.engine.dispose()
+    return startup, busy
+
+
+def main() -> None:
+    pending = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    due_during = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
+    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 60.0
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        t = time.perf_counter()
+        seed(url, pending, due_during, seconds)
+        print(
+            f"seeded {pending:,} pending reminders ({due_during:,} due within {seconds:.0f} s) "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
+        started = time.monotonic()
+        startup, busy = asyncio.run(sweep_loop(url, seconds, started))
+        engine = build(Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR")).engine
+        with Session(engine) as s:
+            sent = Reminder.status == ReminderStatus.SENT
+            fired = s.exec(select(Reminder.due_at, Reminder.sent_at).where(sent)).all()
+            outbox = s.execute(text("select count(*) from outboxmessage")).scalar_one()
+    lateness = sorted((sent - due).total_seconds() * 1000 for due, sent in fired if sent)
+    p = lambda q: lateness[min(len(lateness) - 1, int(len(lateness) * q))]  # noqa: E731
+    print(f"start-up (build, migrations, next due)      {startup * 1000:8.1f} ms")
+    print(
+        f"fired {len(lateness):,} reminders -> {outbox:,} outbox rows; sweep busy {busy:.1f} s "
+        f"({len(lateness) / busy if busy else 0:,.0f} reminders/s)"
+    )
+    print(
+        f"lateness of firing  p50 {p(0.5):8.1f} ms   p99 {p(0.99):8.1f} ms   "
+        f"max {lateness[-1]:8.1f} ms   mean {statistics.mean(lateness):8.1f} ms"
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS)                       {peak:8.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
