@@ -19,10 +19,10 @@ from rich.table import Table
 from sqlmodel import Session, col, select
 
 from adapters.console import PLATFORM, ConsoleSession
+from adapters.telegram import TelegramStartError
 from bot.bootstrap import Runtime, build
 from bot.database import upgrade
-from bot.links import telegram_deep_link, telegram_username
-from bot.runner import run_console
+from bot.runner import configured_platforms, run_console, run_platforms, telegram_bot_username
 from bot.settings import Settings
 from core import demo, invites, people
 from core.db import make_engine, unit_of_work
@@ -118,17 +118,20 @@ def run(
         with unit_of_work(runtime.engine) as session:
             if session.exec(select(Person)).first() is None:
                 demo.load(session, now=runtime.clock.now())
+    if configured_platforms(runtime):
+        try:
+            asyncio.run(run_platforms(runtime))
+        except TelegramStartError as error:
+            err.print(f"[red]{error}[/red]")
+            raise typer.Exit(1) from None
+        return
     handle = _console_identity(runtime, who)
     if sys.stdin.isatty():
         err.print(
             f"Gotong on the console as [bold]@{handle}[/bold]. "
             "Type /bantuan (or /help); Ctrl-D to stop."
         )
-    asyncio.run(_serve_console(runtime, handle))
-
-
-async def _serve_console(runtime: Runtime, handle: str) -> None:
-    await run_console(runtime, handle)
+    asyncio.run(run_console(runtime, handle))
 
 
 @app.command()
@@ -180,9 +183,9 @@ def invite(
             lifetime=timedelta(days=days),
         )
     typer.echo(f"Invitation code: {code.code}  (role {code.role}, valid {days} days, one use)")
-    username = asyncio.run(telegram_username(runtime.settings))
+    username = asyncio.run(telegram_bot_username(runtime.settings))
     if username:
-        typer.echo(f"Telegram: {telegram_deep_link(username, code.code)}")
+        typer.echo(f"Telegram: https://t.me/{username}?start={code.code}")
     typer.echo(f"Or send to the bot: /mulai {code.code}  (English: /start {code.code})")
 
 

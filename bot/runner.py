@@ -15,8 +15,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from adapters.console import ConsoleSession
 from adapters.telegram import PLATFORM as TELEGRAM
-from adapters.telegram import TelegramAdapter, TelegramConfig
+from adapters.telegram import TelegramAdapter, TelegramConfig, fetch_bot_username
 from bot.bootstrap import Runtime
+from bot.jobs import CoreJobs
+from bot.settings import Settings
 from core.delivery import OutboxDelivery
 
 log = logging.getLogger("gotong.runner")
@@ -42,7 +44,9 @@ async def run_console(runtime: Runtime, who: str) -> None:
         out=sys.stdout,
         styled=sys.stdout.isatty(),
     )
-    scheduler = AsyncIOScheduler()
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    jobs = CoreJobs(runtime)
+    jobs.schedule(scheduler)
     scheduler.add_job(
         console.deliver,
         "interval",
@@ -65,14 +69,15 @@ async def run_console(runtime: Runtime, who: str) -> None:
                 await asyncio.to_thread(console.send, line.strip())
     finally:
         scheduler.shutdown(wait=False)
+        await jobs.finished()
+        jobs.close()
 
 
-def telegram_adapter(runtime: Runtime) -> TelegramAdapter:
-    """The Telegram adapter configured from the settings (which must hold a bot token)."""
-    settings = runtime.settings
+def telegram_config(settings: Settings) -> TelegramConfig:
+    """The Telegram adapter's configuration (the settings must hold a bot token)."""
     assert settings.telegram_bot_token is not None
     secret = settings.telegram_webhook_secret
-    config = TelegramConfig(
+    return TelegramConfig(
         token=settings.telegram_bot_token.get_secret_value(),
         api_base_url=settings.telegram_api_base_url,
         file_base_url=settings.telegram_file_base_url,
@@ -80,9 +85,22 @@ def telegram_adapter(runtime: Runtime) -> TelegramAdapter:
         webhook_listen=settings.telegram_webhook_listen,
         webhook_secret=secret.get_secret_value() if secret else None,
     )
+
+
+def telegram_adapter(runtime: Runtime) -> TelegramAdapter:
+    """The Telegram adapter wired to the runtime's core and outbox."""
     return TelegramAdapter(
-        config, gotong=runtime.gotong, outbox=OutboxDelivery(runtime.engine, runtime.clock)
+        telegram_config(runtime.settings),
+        gotong=runtime.gotong,
+        outbox=OutboxDelivery(runtime.engine, runtime.clock),
     )
+
+
+async def telegram_bot_username(settings: Settings) -> str | None:
+    """The bot's @username for t.me deep links, or None without a token or a connection."""
+    if settings.telegram_bot_token is None:
+        return None
+    return await fetch_bot_username(telegram_config(settings))
 
 
 def configured_platforms(runtime: Runtime) -> dict[str, Platform]:
@@ -132,6 +150,8 @@ async def run_platforms(
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
     scheduler = AsyncIOScheduler(timezone=UTC)
+    jobs = CoreJobs(runtime)
+    jobs.schedule(scheduler)
     sweeps: list[OutboxSweep] = []
     started: list[Platform] = []
     try:
@@ -161,7 +181,9 @@ async def run_platforms(
             await asyncio.sleep(0)
             for sweep in sweeps:
                 await sweep.finished()
+            await jobs.finished()
             scheduler.shutdown(wait=False)
+        jobs.close()
         for platform in reversed(started):
             try:
                 await platform.stop()

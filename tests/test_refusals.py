@@ -58,7 +58,11 @@ ID_CASES = [
     ("budi", "/pengingat batal 7", "Pengingat 7 tidak ditemukan"),
     ("budi", "/atur zona Mars/Olympus", 'Zona waktu "Mars/Olympus" tidak saya kenal.'),
     ("budi", "/atur bahasa fr", 'Bahasa "fr" tidak tersedia'),
-    ("budi", "/atur warna biru", "Pengaturan yang bisa diubah: bahasa, zona, jam-tenang, hari-kerja, kanal."),
+    (
+        "budi",
+        "/atur warna biru",
+        "Pengaturan yang bisa diubah: bahasa, zona, jam-tenang, hari-kerja, kanal.",
+    ),
     ("budi", "/bantuan terbang", 'Tidak ada perintah "terbang".'),
     ("budi", "/program #gizi", "Anda tidak terdaftar di program #gizi"),
     ("ani", "/rapat Koordinasi @budi", "Kapan rapatnya?"),

@@ -1,0 +1,17 @@
+"""The Telegram adapter: python-telegram-bot updates in, core replies and outbox messages out."""
+
+from adapters.telegram.app import (
+    PLATFORM,
+    TelegramAdapter,
+    TelegramConfig,
+    TelegramStartError,
+    fetch_bot_username,
+)
+
+__all__ = [
+    "PLATFORM",
+    "TelegramAdapter",
+    "TelegramConfig",
+    "TelegramStartError",
+    "fetch_bot_username",
+]

@@ -1,0 +1,92 @@
+"""The scheduler's jobs: it only wakes the process; the state is all in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlmodel import col, delete
+
+from bot.bootstrap import Runtime
+from bot.leader import Leadership
+from core.db import unit_of_work
+from core.firing import ReminderSweep
+from core.models import ProcessedEvent
+
+log = logging.getLogger("gotong.jobs")
+
+# Platforms redeliver within minutes; ids older than this can no longer come back.
+PROCESSED_EVENT_RETENTION = timedelta(days=14)
+
+
+class CoreJobs:
+    """Firing due reminders (every instance) and housekeeping (the leader only)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.sweep = ReminderSweep(
+            runtime.engine,
+            runtime.clock,
+            runtime.gotong.catalog,
+            too_late=timedelta(hours=runtime.settings.reminder_too_late_hours),
+        )
+        self.leadership = Leadership(runtime.engine)
+        self._lock = asyncio.Lock()
+
+    def schedule(self, scheduler: AsyncIOScheduler) -> None:
+        """Add the jobs; the first reminder sweep runs at once (what came due while down)."""
+        scheduler.add_job(
+            self.fire_reminders,
+            "interval",
+            seconds=self.runtime.settings.outbox_sweep_seconds,
+            id="reminders",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+        scheduler.add_job(
+            self.housekeeping,
+            "interval",
+            hours=1,
+            id="housekeeping",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
+
+    async def fire_reminders(self) -> None:
+        """Turn due reminders into outbox messages; sweeps never overlap."""
+        async with self._lock:
+            try:
+                fired = await asyncio.to_thread(self.sweep.run)
+            except Exception as error:
+                log.error("reminder sweep failed error=%s", type(error).__name__)
+                return
+            if fired.sent or fired.late or fired.missed:
+                log.info(
+                    "reminders sent=%d late=%d missed=%d", fired.sent, fired.late, fired.missed
+                )
+
+    async def housekeeping(self) -> None:
+        """Prune old processed-event ids; only the leader does periodic work."""
+        if not await asyncio.to_thread(self.leadership.check):
+            return
+        cutoff = self.runtime.clock.now() - PROCESSED_EVENT_RETENTION
+        try:
+            await asyncio.to_thread(self._prune, cutoff)
+        except Exception as error:
+            log.error("housekeeping failed error=%s", type(error).__name__)
+
+    def _prune(self, cutoff: datetime) -> None:
+        with unit_of_work(self.runtime.engine) as session:
+            session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.processed_at) < cutoff))
+
+    async def finished(self) -> None:
+        """Wait until a sweep in progress is done."""
+        async with self._lock:
+            pass
+
+    def close(self) -> None:
+        self.leadership.release()

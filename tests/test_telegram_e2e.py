@@ -1,0 +1,772 @@
+"""The real Telegram adapter (python-telegram-bot over loopback HTTP) against the fake Bot API.
+
+Each test talks to Gotong the way people do on Telegram: messages and button presses are
+pushed into the fake server, the adapter long-polls them (or receives them by webhook), the
+real core handles them, and the test reads what the fake server recorded. Time is the core's
+FakeClock, shared with the fake's flood control, so nothing sleeps for rate limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from adapters.telegram import TelegramAdapter, TelegramConfig, TelegramStartError
+from core import invites, people
+from core.app import Gotong
+from core.clock import FakeClock
+from core.db import unit_of_work
+from core.delivery import OutboxDelivery
+from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+from core.menu import command_menu
+from core.messages import Incoming
+from core.models import Identity, OutboxMessage, OutboxStatus, Person, ProcessedEvent, Update
+from tests.fakes.telegram_records import SentMessage
+from tests.fakes.telegram_server import FakeTelegram
+
+USERS = {"ani": 1001, "sarah": 1002, "budi": 2001, "kevin": 2002, "harjo": 3001, "tom": 3002}
+ANI, SARAH, BUDI, KEVIN, HARJO, TOM = USERS.values()
+STRANGER = 9001
+GROUP = -1001234567
+BOT = "GotongTestBot"
+
+
+@pytest.fixture(autouse=True)
+def _retry_after_as_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without it PTB 22 warns (PTBDeprecationWarning) while building RetryAfter.
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.005)
+
+
+def add_workspace(engine: Engine, clock: FakeClock) -> None:
+    """Two managers, two field workers and two partner contacts, all on Telegram."""
+    now = clock.now()
+    with unit_of_work(engine) as s:
+        people.add_partner(
+            s, now=now, actor=None, handle="dinsos", name="Dinas Sosial Demak", kind="government"
+        )
+        people.add_partner(
+            s, now=now, actor=None, handle="unicef", name="UNICEF Indonesia", kind="international"
+        )
+        for handle, name, role, lang, partner in [
+            ("ani", "Ani Wijaya", "manager", "id", None),
+            ("sarah", "Sarah Lim", "manager", "en", None),
+            ("budi", "Budi Santoso", "field", "id", None),
+            ("kevin", "Kevin Ong", "field", "en", None),
+            ("harjo", "Pak Harjo", "partner", "id", "dinsos"),
+            ("tom", "Tom Becker", "partner", "en", "unicef"),
+        ]:
+            person = people.add_person(
+                s,
+                now=now,
+                actor=None,
+                handle=handle,
+                name=name,
+                role=role,
+                language=lang,
+                timezone="WIB",
+                partner=partner,
+            )
+            user = str(USERS[handle])
+            people.link_identity(
+                s, person=person, platform="telegram", external_id=user, chat_id=user
+            )
+        for code, name, owner, member, partner in [
+            ("pkh", "Program Keluarga Harapan", "ani", "budi", "dinsos"),
+            ("gizi", "Gizi balita NTT", "sarah", "kevin", "unicef"),
+        ]:
+            program = people.add_program(
+                s, now=now, actor=None, code=code, name=name, level="province", owner=owner
+            )
+            found, org = person_by_handle(s, member), partner_by_handle(s, partner)
+            assert found is not None and org is not None
+            join_program(s, program, found)
+            link_partner(s, program, org)
+
+
+def config_for(tg: FakeTelegram, **overrides: Any) -> TelegramConfig:
+    settings: dict[str, Any] = {
+        "token": tg.token,
+        "api_base_url": tg.base_url,
+        "file_base_url": tg.base_file_url,
+        "reply_retry_delays": (0.01,),
+    }
+    return TelegramConfig(**(settings | overrides))
+
+
+def count(engine: Engine, model: type[Any]) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+@dataclass
+class Chats:
+    """People on Telegram talking to the running adapter, and what the fake server saw."""
+
+    tg: FakeTelegram
+    adapter: TelegramAdapter
+    clock: FakeClock
+    engine: Engine
+
+    def user(self, who: str | int) -> int:
+        return USERS[who] if isinstance(who, str) else who
+
+    async def say(
+        self, who: str | int, text: str | None = None, **kwargs: Any
+    ) -> list[SentMessage]:
+        """Send a message as a person (a few seconds after the last one); what the bot sent."""
+        self.clock.advance(timedelta(seconds=2))
+        return await self.until_handled(
+            lambda: self.tg.push_message(self.user(who), text, **kwargs)
+        )
+
+    async def press(self, who: str | int, message: SentMessage, data: str) -> list[SentMessage]:
+        """Tap a button of a message the bot sent; what the bot sent in answer."""
+        assert data in message.callback_data, message.callback_data
+        self.clock.advance(timedelta(seconds=2))
+        return await self.until_handled(
+            lambda: self.tg.push_callback(
+                self.user(who), data, message.message_id, chat_id=int(message.chat_id)
+            )
+        )
+
+    async def until_handled(
+        self, push: Callable[[], object], updates: int = 1
+    ) -> list[SentMessage]:
+        before, handled = len(self.tg.sent), self.adapter.handled
+        push()
+        await wait_until(lambda: self.adapter.handled >= handled + updates)
+        return self.tg.sent[before:]
+
+    async def deliver(self) -> list[SentMessage]:
+        """One outbox sweep, a few seconds after the last thing happened; what it sent."""
+        self.clock.advance(timedelta(seconds=2))
+        before = len(self.tg.sent)
+        sent = await self.adapter.deliver_once()
+        assert sent == len(self.tg.sent) - before
+        return self.tg.sent[before:]
+
+    def texts(self, who: str | int) -> list[str]:
+        return [m.visible_text for m in self.tg.messages_to(self.user(who))]
+
+
+@pytest.fixture
+async def tg(clock: FakeClock) -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(bot_username=BOT, clock=lambda: clock.now().timestamp()) as fake:
+        yield fake
+
+
+async def running(
+    tg: FakeTelegram, gotong: Gotong, engine: Engine, clock: FakeClock, **config: Any
+) -> TelegramAdapter:
+    adapter = TelegramAdapter(
+        config_for(tg, **config), gotong=gotong, outbox=OutboxDelivery(engine, clock)
+    )
+    await adapter.start()
+    return adapter
+
+
+@pytest.fixture
+async def chats(
+    tg: FakeTelegram, gotong: Gotong, engine: Engine, clock: FakeClock
+) -> AsyncIterator[Chats]:
+    """The adapter long-polling the fake server, with the workspace on Telegram."""
+    add_workspace(engine, clock)
+    adapter = await running(tg, gotong, engine, clock)
+    try:
+        yield Chats(tg, adapter, clock, engine)
+    finally:
+        await adapter.stop()
+    assert list(adapter.errors) == []
+    assert tg.violations == []
+    assert tg.sends_inside_retry_window == []
+
+
+class TestStartUp:
+    """Start-up: the command menu in both languages, long polling, a clean stop."""
+
+    async def test_command_menu_is_set_in_indonesian_and_english(
+        self, chats: Chats, gotong: Gotong
+    ) -> None:
+        """Indonesian is the default menu; English is set for language_code "en"."""
+        indonesian = chats.tg.commands()
+        english = chats.tg.commands("en")
+
+        assert [c["command"] for c in indonesian][:3] == ["tugas", "tugasku", "selesai"]
+        assert [c["command"] for c in english][:3] == ["task", "mytasks", "done"]
+        for listed, lang in ((indonesian, "id"), (english, "en")):
+            expected = command_menu(gotong.catalog, lang)
+            assert [(c["command"], c["description"]) for c in listed] == expected
+
+    async def test_stop_confirms_every_update_fetched(self, chats: Chats) -> None:
+        """After a stop, Telegram holds nothing the adapter already handled."""
+        await chats.say("budi", "/tugasku")
+        await chats.adapter.stop()
+
+        assert chats.tg.pending_updates == []
+        assert chats.tg.calls_to("deleteWebhook")  # polling starts by removing any webhook
+
+
+class TestStartFailure:
+    async def test_refused_token_stops_start_without_repeating_it(
+        self, tg: FakeTelegram, gotong: Gotong, engine: Engine, clock: FakeClock
+    ) -> None:
+        """A wrong TELEGRAM_BOT_TOKEN is a clear start-up error that does not print the token."""
+        adapter = TelegramAdapter(
+            config_for(tg, token="987654:WrongTokenWrongTokenWrongToken"),
+            gotong=gotong,
+            outbox=OutboxDelivery(engine, clock),
+        )
+
+        with pytest.raises(TelegramStartError) as refused:
+            await adapter.start()
+
+        assert "TELEGRAM_BOT_TOKEN" in str(refused.value)
+        assert "WrongToken" not in str(refused.value)
+        assert refused.value.__suppress_context__
+
+
+class TestOnboarding:
+    """Strangers learn how to join; an invitation code links their Telegram account."""
+
+    async def test_stranger_start_gets_only_how_to_join(self, chats: Chats) -> None:
+        """/start without a code from a stranger: how to get an invite, in their app language."""
+        (answer,) = await chats.say(STRANGER, "/start", language_code="id")
+        (english,) = await chats.say(STRANGER + 1, "/tugasku", language_code="en")
+
+        assert "Anda belum terdaftar" in answer.visible_text
+        assert "/mulai KODE" in answer.visible_text
+        assert "You are not registered yet" in english.visible_text
+        assert count(chats.engine, Identity) == len(USERS)
+
+    async def test_deep_link_code_registers_the_telegram_account(self, chats: Chats) -> None:
+        """t.me/<bot>?start=CODE makes the app send "/start CODE": the account joins."""
+        with unit_of_work(chats.engine) as session:
+            code = invites.create_invite(
+                session, now=chats.clock.now(), actor=None, role="field", program="pkh"
+            ).code
+
+        (welcome,) = await chats.say(
+            STRANGER, f"/start {code}", username="Rina_W", first_name="Rina", language_code="en"
+        )
+        (update,) = await chats.say(STRANGER, "12 families visited today")
+
+        assert "Welcome to Gotong, Rina! You are registered as @rina_w." in welcome.visible_text
+        assert "Update logged for #pkh" in update.visible_text
+        with Session(chats.engine) as session:
+            identity = session.exec(
+                select(Identity).where(Identity.external_id == str(STRANGER))
+            ).one()
+        assert identity.platform == "telegram" and identity.chat_id == str(STRANGER)
+
+
+class TestButtons:
+    """Notifications arrive from the outbox with buttons; a press edits the message it was on."""
+
+    async def test_assigned_task_is_closed_with_the_done_button(self, chats: Chats) -> None:
+        """Task to a field worker → "✅ Selesai" (done 1) → pressed: message edited, spinner stopped."""
+        (created,) = await chats.say("ani", "/tugas Kirim data penerima @budi besok 17:00 #pkh")
+        (notice,) = await chats.deliver()
+
+        assert "Tugas 1 dibuat: Kirim data penerima" in created.visible_text
+        assert created.callback_data == ["cancel 1"]
+        assert notice.chat_id == BUDI
+        assert "Tugas baru dari Ani Wijaya: Kirim data penerima" in notice.visible_text
+        assert notice.button_texts == ["✅ Selesai"] and notice.callback_data == ["done 1"]
+        assert notice.parse_mode == "HTML" and "<b>Tugas baru dari Ani Wijaya:</b>" in notice.text
+
+        sent = await chats.press("budi", notice, "done 1")
+
+        assert sent == []  # the outcome replaces the notification instead of adding a message
+        (edit,) = chats.tg.edits_of(BUDI, notice.message_id)
+        assert "Tugas 1 selesai: Kirim data penerima" in (edit.text or "")
+        assert edit.reply_markup is None  # the button is gone: it cannot be pressed twice
+        (answer,) = chats.tg.callback_answers
+        assert answer.callback_query_id.startswith(str(BUDI))
+        (closed,) = await chats.deliver()
+        assert closed.chat_id == ANI
+        assert "Tugas 1 selesai (Budi Santoso menutupnya)" in closed.visible_text
+
+    async def test_english_task_has_a_done_button_too(self, chats: Chats) -> None:
+        """The same flow in English: the label follows the reader's language."""
+        await chats.say("sarah", "/task Weigh toddlers @kevin tomorrow 9am #gizi")
+        (notice,) = await chats.deliver()
+        assert notice.button_texts == ["✅ Done"] and notice.callback_data == ["done 1"]
+
+        await chats.press("kevin", notice, "done 1")
+
+        (edit,) = chats.tg.edits_of(KEVIN, notice.message_id)
+        assert "Task 1 done: Weigh toddlers" in (edit.text or "")
+
+    async def test_meeting_invitation_is_answered_with_hadir(self, chats: Chats) -> None:
+        """Invitation → "👍 Hadir / 👎 Tidak hadir" (rsvp 1 yes/no) → organiser hears the answer."""
+        await chats.say("ani", "/rapat Koordinasi mitra senin 10:00 @budi @dinsos #pkh")
+        invitations = await chats.deliver()
+
+        assert sorted(m.chat_id for m in invitations) == [BUDI, HARJO]
+        harjo = chats.tg.last_to(HARJO)
+        assert "Undangan rapat dari Ani Wijaya: Koordinasi mitra" in harjo.visible_text
+        assert harjo.button_texts == ["👍 Hadir", "👎 Tidak hadir"]
+        assert harjo.callback_data == ["rsvp 1 yes", "rsvp 1 no"]
+
+        await chats.press("harjo", harjo, "rsvp 1 yes")
+
+        (edit,) = chats.tg.edits_of(HARJO, harjo.message_id)
+        assert "Tercatat: Anda hadir di rapat 1" in (edit.text or "")
+        (notice,) = await chats.deliver()
+        assert notice.chat_id == ANI and "Pak Harjo hadir di rapat 1" in notice.visible_text
+
+    async def test_pressing_a_spent_button_again_still_stops_the_spinner(
+        self, chats: Chats
+    ) -> None:
+        """An old copy of the button answers with the current state, never silence."""
+        await chats.say("ani", "/tugas Foto gudang @budi besok")
+        (notice,) = await chats.deliver()
+        await chats.press("budi", notice, "done 1")
+
+        await chats.press("budi", notice, "done 1")  # e.g. from a second device
+
+        assert len(chats.tg.callback_answers) == 2
+        assert len(chats.tg.edits_of(BUDI, notice.message_id)) == 2
+
+
+CHAT_LOGS = {
+    "id": [
+        ("ani", "/tugas Kirim data penerima @budi besok 17:00 #pkh", "Tugas 1 dibuat"),
+        ("budi", "/tugasku", "Tugas Anda (1):"),
+        ("budi", "/selesai 1", "Tugas 1 selesai: Kirim data penerima"),
+        ("ani", "/rapat Koordinasi mitra senin 10:00 @budi @dinsos #pkh", "Rapat 1 dijadwalkan"),
+        ("budi", "/hadir 1", "Tercatat: Anda hadir di rapat 1"),
+        ("harjo", "/tidakhadir 1", "Tercatat: Anda tidak hadir di rapat 1"),
+        ("ani", "/tenggat Laporan bulanan 30 Des #pkh", "Tenggat 1 dicatat: Laporan bulanan"),
+        ("budi", "/lapor #pkh 45 paket sembako disalurkan", "• 45 paket sembako"),
+        ("budi", "Sudah 12 KK terdata di RT 03", "Laporan dicatat untuk #pkh"),
+        (
+            "budi",
+            "/ingatkan besok jam 9 telepon kepala desa",
+            "Saya akan mengingatkan Anda pada Sabtu",
+        ),
+        ("budi", "/pengingat", "telepon kepala desa"),
+        ("ani", "/agenda", "Agenda 7 hari ke depan:"),
+        ("ani", "/terlambat", "Tidak ada yang terlambat."),
+        ("ani", "/program #pkh", "#pkh — Program Keluarga Harapan"),
+        ("ani", "/mitra", "@dinsos — Dinas Sosial Demak"),
+        ("ani", "/bantuan", "Perintah Gotong"),
+        ("budi", "/atur zona WITA", "Zona waktu Anda sekarang Asia/Makassar"),
+        ("ani", "/batal rapat 1", "Rapat 1 dibatalkan"),
+    ],
+    "en": [
+        ("sarah", "/task Weigh toddlers @kevin tomorrow 9am #gizi", "Task 1 created"),
+        ("kevin", "/mytasks", "Your tasks (1):"),
+        ("kevin", "/done 1", "Task 1 done: Weigh toddlers"),
+        (
+            "sarah",
+            "/meeting Nutrition review monday 10:00 @kevin @unicef #gizi",
+            "Meeting 1 scheduled",
+        ),
+        ("kevin", "/attend 1", "Noted: you will attend meeting 1"),
+        ("tom", "/decline 1", "Noted: you will not attend meeting 1"),
+        ("sarah", "/deadline Donor report 30 Dec #gizi", "Deadline 1 set: Donor report"),
+        ("kevin", "/report #gizi 30 toddlers weighed", "• 30 toddlers"),
+        ("kevin", "/remind tomorrow 9am call the midwife", "I will remind you on Saturday"),
+        ("kevin", "/reminders", "call the midwife"),
+        ("sarah", "/agenda", "Agenda for the next 7 days:"),
+        ("sarah", "/late", "Nothing is overdue."),
+        ("sarah", "/program #gizi", "#gizi — Gizi balita NTT"),
+        ("sarah", "/partners", "@unicef — UNICEF Indonesia"),
+        ("sarah", "/help", "Gotong commands"),
+        ("kevin", "/set timezone WITA", "Your time zone is now Asia/Makassar"),
+        ("sarah", "/cancel meeting 1", "Meeting 1 cancelled"),
+    ],
+}
+
+
+class TestCommandFamilies:
+    """Every command family works through Telegram, in Indonesian and in English."""
+
+    @pytest.mark.parametrize("lang", ["id", "en"])
+    async def test_a_working_week(self, chats: Chats, lang: str) -> None:
+        """Each message gets exactly one answer, in the sender's chat, containing what it should."""
+        for who, text, expected in CHAT_LOGS[lang]:
+            sent = await chats.say(who, text)
+            assert [m.chat_id for m in sent] == [USERS[who]], text
+            assert expected in sent[0].visible_text, text
+        delivered = await chats.deliver()
+        assert delivered  # notices for assignees, organisers and attendees went out
+        assert count(chats.engine, ProcessedEvent) == len(CHAT_LOGS[lang])
+
+    async def test_html_in_a_message_comes_back_escaped(self, chats: Chats) -> None:
+        """A title with <, > and & is shown as typed, not as markup."""
+        (created,) = await chats.say("ani", "/tugas Cek <stok> & harga @budi besok")
+
+        assert "Tugas 1 dibuat: Cek <stok> & harga" in created.visible_text
+        assert "&lt;stok&gt; &amp; harga" in created.text
+
+
+class TestMedia:
+    """Photos and locations are attached to updates by their Telegram file_id."""
+
+    async def test_photo_with_caption_is_an_update_with_the_photo(self, chats: Chats) -> None:
+        """The caption is parsed like text; the largest size's file_id is stored."""
+        chats.clock.advance(timedelta(seconds=2))
+        pushed: list[dict[str, Any]] = []
+        (answer,) = await chats.until_handled(
+            lambda: pushed.append(
+                chats.tg.push_photo(BUDI, caption="45 paket sembako disalurkan di Sukamaju")
+            )
+        )
+
+        assert "Laporan dicatat untuk #pkh" in answer.visible_text
+        assert "• 45 paket sembako" in answer.visible_text
+        with Session(chats.engine) as session:
+            update = session.exec(select(Update)).one()
+        assert update.photo_file_id == pushed[0]["message"]["photo"][-1]["file_id"]
+
+    async def test_location_right_after_an_update_is_attached(self, chats: Chats) -> None:
+        """A location shared alone belongs to the update just before it."""
+        await chats.say("budi", "Sudah 12 KK terdata di RT 03")
+        chats.clock.advance(timedelta(seconds=2))
+        (answer,) = await chats.until_handled(lambda: chats.tg.push_location(BUDI, -6.89, 110.63))
+
+        assert answer.chat_id == BUDI
+        with Session(chats.engine) as session:
+            update = session.exec(select(Update)).one()
+        assert (update.latitude, update.longitude) == (-6.89, 110.63)
+
+
+class TestGroups:
+    """In a program's group the bot answers commands meant for it and ignores chatter."""
+
+    def in_group(self, **kwargs: Any) -> dict[str, Any]:
+        return {"chat_id": GROUP, "chat_type": "supergroup", "chat_title": "PKH Demak"} | kwargs
+
+    async def test_command_with_the_bot_name_is_answered_in_the_group(self, chats: Chats) -> None:
+        """/lapor@GotongTestBot in the group: the answer goes to the group."""
+        (answer,) = await chats.say(
+            "budi", f"/lapor@{BOT} #pkh 20 paket sembako", **self.in_group()
+        )
+
+        assert answer.chat_id == GROUP
+        assert "Laporan dicatat untuk #pkh" in answer.visible_text
+
+    async def test_personal_answer_goes_to_the_private_chat(self, chats: Chats) -> None:
+        """/tugasku asked in the group is answered to the asker privately."""
+        await chats.say("ani", "/tugas Foto gudang @budi besok")
+
+        (answer,) = await chats.say("budi", f"/tugasku@{BOT}", **self.in_group())
+
+        assert answer.chat_id == BUDI
+        assert "Tugas 1: Foto gudang" in answer.visible_text
+        assert chats.tg.messages_to(GROUP) == []
+
+    async def test_a_mention_is_a_message_to_the_bot(self, chats: Chats) -> None:
+        """ "@GotongTestBot lapor ..." is handled like the command without the mention."""
+        (answer,) = await chats.say("budi", f"@{BOT} lapor #pkh 7 paket sembako", **self.in_group())
+
+        assert answer.chat_id == GROUP and "• 7 paket sembako" in answer.visible_text
+
+    async def test_chatter_and_other_bots_commands_are_ignored(self, chats: Chats) -> None:
+        """Talk between people, and commands for another bot, reach neither the core nor anyone."""
+        assert await chats.say("budi", "Siapa yang bawa beras besok?", **self.in_group()) == []
+        assert await chats.say("ani", "/start@OtherBot", **self.in_group()) == []
+
+        assert count(chats.engine, ProcessedEvent) == 0
+
+
+class TestDuplicates:
+    """An update delivered twice (same update_id) is processed once, even across restarts."""
+
+    async def test_same_update_twice_in_one_batch(self, chats: Chats) -> None:
+        """The second copy is recognised and gets no answer."""
+        chats.clock.advance(timedelta(seconds=2))
+
+        def push_twice() -> None:
+            original = chats.tg.push_message(BUDI, "/lapor #pkh 5 paket sembako")
+            chats.tg.push_raw(original)
+
+        sent = await chats.until_handled(push_twice, updates=2)
+
+        assert len(sent) == 1
+        assert count(chats.engine, Update) == 1
+
+    async def test_redelivery_after_a_restart(
+        self, chats: Chats, gotong: Gotong, engine: Engine, clock: FakeClock
+    ) -> None:
+        """A new process given an update the old one handled does nothing with it."""
+        pushed: list[dict[str, Any]] = []
+        await chats.until_handled(
+            lambda: pushed.append(chats.tg.push_message(BUDI, "/lapor #pkh 5 paket sembako"))
+        )
+        await chats.adapter.stop()
+
+        restarted = await running(chats.tg, gotong, engine, clock)
+        try:
+            before = len(chats.tg.sent)
+            chats.tg.push_raw(pushed[0])
+            await wait_until(lambda: restarted.handled == 1)
+        finally:
+            await restarted.stop()
+
+        assert len(chats.tg.sent) == before
+        assert count(engine, Update) == 1
+        assert list(restarted.errors) == []
+
+
+class TestLongReplies:
+    async def test_reply_over_4096_characters_is_split_at_lines(
+        self, chats: Chats, gotong: Gotong
+    ) -> None:
+        """A long task list arrives as several messages of whole lines; buttons on the last."""
+        title = ("Survei harga beras, minyak goreng, gula dan telur di pasar kecamatan " * 3)[:185]
+        for n in range(24):
+            (created,) = gotong.handle(
+                Incoming(
+                    platform="telegram",
+                    external_user_id=str(ANI),
+                    chat_id=str(ANI),
+                    text=f"/tugas {title.strip()} {n} @budi besok",
+                    event_id=f"seed-{n}",
+                )
+            )
+            assert f"Tugas {n + 1} dibuat" in created.text
+
+        sent = await chats.say("budi", "/tugasku")
+
+        assert len(sent) == 2 and all(m.chat_id == BUDI for m in sent)
+        assert all(len(m.visible_text) <= 4096 for m in sent)
+        lines = "\n".join(m.visible_text for m in sent).splitlines()
+        assert lines[0] == "Tugas Anda (24):" and lines[-1] == "Tutup dengan /selesai NOMOR"
+        assert len(lines) == 26  # no line was cut in two
+        assert [m.callback_data for m in sent] == [
+            [],
+            ["done 1", "done 2", "done 3", "done 4", "done 5"],
+        ]
+
+
+class TestOutboxFaults:
+    """Flood refusals, network errors and blocked people never lose or duplicate a message."""
+
+    async def queue_three(self, chats: Chats) -> None:
+        await chats.say("ani", "/tugas Kirim data @budi besok")
+        await chats.say("ani", "/rapat Koordinasi senin 10:00 @budi @dinsos #pkh")
+
+    def statuses(self, chats: Chats) -> list[str]:
+        with Session(chats.engine) as session:
+            return [row.status for row in session.exec(select(OutboxMessage))]
+
+    async def test_429_storm_postpones_and_loses_nothing(self, chats: Chats) -> None:
+        """Three 429s in a row: the refused chats wait retry_after, then everything arrives once."""
+        await self.queue_three(chats)
+        chats.tg.fail("sendMessage", status=429, times=3, retry_after=1)
+
+        rounds = 0
+        while len(chats.texts("budi")) + len(chats.texts("harjo")) < 3:
+            rounds += 1
+            assert rounds <= 5, "the outbox did not catch up"
+            await chats.deliver()
+
+        assert [c.status for c in chats.tg.calls_to("sendMessage")].count(429) == 3
+        assert len(chats.texts("budi")) == 2 and len(chats.texts("harjo")) == 1
+        assert self.statuses(chats) == [OutboxStatus.SENT] * 3
+        # the fixture checks that nothing was sent inside a retry_after window
+
+    async def test_network_errors_are_retried_later(self, chats: Chats) -> None:
+        """A 500 and a dropped connection put the message back; the next due sweep sends it."""
+        await chats.say("ani", "/tugas Kirim data @budi besok")
+        chats.tg.fail("sendMessage", status=500)
+
+        assert await chats.deliver() == []
+        with Session(chats.engine) as session:
+            row = session.exec(select(OutboxMessage)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.PENDING, "NetworkError")
+
+        chats.clock.advance(timedelta(seconds=5))
+        chats.tg.drop_connection("sendMessage")
+        assert await chats.deliver() == []
+        chats.clock.advance(timedelta(seconds=10))
+        (notice,) = await chats.deliver()
+
+        assert notice.chat_id == BUDI and notice.callback_data == ["done 1"]
+        assert self.statuses(chats) == [OutboxStatus.SENT]
+
+    async def test_person_who_blocked_the_bot_is_marked_unreachable(self, chats: Chats) -> None:
+        """Forbidden: the identity is marked unreachable and their messages stop."""
+        chats.tg.block_bot(BUDI)
+        await self.queue_three(chats)
+
+        delivered = await chats.deliver()
+
+        assert [m.chat_id for m in delivered] == [HARJO]
+        with Session(chats.engine) as session:
+            identity = session.exec(select(Identity).where(Identity.external_id == str(BUDI))).one()
+            rows = session.exec(
+                select(OutboxMessage).join(Person).where(Person.handle == "budi")
+            ).all()
+        assert identity.unreachable_at is not None
+        assert [(r.status, r.last_error) for r in rows] == [
+            (OutboxStatus.FAILED, "unreachable")
+        ] * 2
+
+    async def test_reply_survives_a_dropped_connection(self, chats: Chats) -> None:
+        """A reply the network lost is sent again, once."""
+        chats.tg.drop_connection("sendMessage")
+
+        (answer,) = await chats.say("budi", "/tugasku")
+
+        assert "Tidak ada tugas terbuka" in answer.visible_text
+        assert [c.status for c in chats.tg.calls_to("sendMessage")] == [0, 200]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def webhook(
+    tg: FakeTelegram, gotong: Gotong, engine: Engine, clock: FakeClock
+) -> AsyncIterator[Chats]:
+    """The adapter in webhook mode, listening on loopback."""
+    add_workspace(engine, clock)
+    port = free_port()
+    adapter = await running(
+        tg,
+        gotong,
+        engine,
+        clock,
+        webhook_url=f"http://127.0.0.1:{port}/telegram/hook",
+        webhook_listen=f"127.0.0.1:{port}",
+    )
+    try:
+        yield Chats(tg, adapter, clock, engine)
+    finally:
+        await adapter.stop()
+    assert list(adapter.errors) == []
+    assert tg.violations == []
+    assert tg.sends_inside_retry_window == []
+
+
+class TestWebhook:
+    """Webhook mode: Telegram POSTs updates with the secret it was given."""
+
+    async def test_update_with_the_right_secret_is_handled(self, webhook: Chats) -> None:
+        """setWebhook got a random secret; an update carrying it is answered before the 200."""
+        hook = webhook.tg.webhook
+        assert hook is not None and hook.url.endswith("/telegram/hook")
+        assert hook.secret_token and len(hook.secret_token) >= 32
+        assert hook.allowed_updates == ["message", "callback_query"]
+
+        status = await webhook.tg.deliver_webhook(webhook.tg.push_message(BUDI, "/tugasku"))
+
+        assert status == 200
+        assert "Tidak ada tugas terbuka" in webhook.tg.last_to(BUDI).visible_text
+        assert webhook.tg.pending_updates == []
+        assert webhook.tg.calls_to("getUpdates") == []
+
+    @pytest.mark.parametrize("secret", ["salah", None], ids=["wrong", "missing"])
+    async def test_wrong_or_missing_secret_is_refused(
+        self, webhook: Chats, secret: str | None
+    ) -> None:
+        """403, and nothing is processed: the update stays with Telegram for the real server."""
+        update = webhook.tg.push_message(BUDI, "/lapor #pkh 5 paket sembako")
+
+        status = await webhook.tg.deliver_webhook(update, secret_token=secret)
+
+        assert status == 403
+        assert webhook.tg.sent == [] and webhook.adapter.handled == 0
+        assert count(webhook.engine, ProcessedEvent) == 0
+        assert await webhook.tg.deliver_webhook(update) == 200
+        assert count(webhook.engine, Update) == 1
+
+    async def test_redelivered_update_is_handled_once(self, webhook: Chats) -> None:
+        """Telegram retrying a delivery (same update_id) gets 200 and no second answer."""
+        update = webhook.tg.push_message(BUDI, "/lapor #pkh 5 paket sembako")
+
+        statuses = [await webhook.tg.deliver_webhook(update) for _ in range(2)]
+
+        assert statuses == [200, 200]
+        assert len(webhook.tg.messages_to(BUDI)) == 1
+        assert count(webhook.engine, Update) == 1
+
+    async def test_button_press_by_webhook(self, webhook: Chats) -> None:
+        """A button press arrives by webhook: answered, and the message edited."""
+        webhook.tg.push_message(ANI, "/tugas Kirim data @budi besok")
+        for update in webhook.tg.pending_updates:
+            await webhook.tg.deliver_webhook(update)
+        (notice,) = await webhook.deliver()
+
+        press = webhook.tg.push_callback(BUDI, "done 1", notice.message_id)
+        assert await webhook.tg.deliver_webhook(press) == 200
+
+        assert len(webhook.tg.callback_answers) == 1
+        (edit,) = webhook.tg.edits_of(BUDI, notice.message_id)
+        assert "Tugas 1 selesai" in (edit.text or "")
+
+    async def test_configured_secret_is_used(
+        self, tg: FakeTelegram, gotong: Gotong, engine: Engine, clock: FakeClock
+    ) -> None:
+        """Several instances behind one URL share the secret from the settings."""
+        port = free_port()
+        adapter = await running(
+            tg,
+            gotong,
+            engine,
+            clock,
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            webhook_listen=f"127.0.0.1:{port}",
+            webhook_secret="rahasia-bersama-123",
+        )
+        await adapter.stop()
+
+        assert tg.webhook is not None and tg.webhook.secret_token == "rahasia-bersama-123"
+
+
+class TestLogs:
+    async def test_logs_hold_ids_never_tokens_or_message_texts(
+        self,
+        tg: FakeTelegram,
+        gotong: Gotong,
+        engine: Engine,
+        clock: FakeClock,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """Even at DEBUG, with failures logged, neither the token nor what people wrote appears."""
+        caplog.set_level(logging.DEBUG)
+        add_workspace(engine, clock)
+        adapter = await running(tg, gotong, engine, clock)
+        chats = Chats(tg, adapter, clock, engine)
+        try:
+            await chats.say("ani", "/tugas Rahasia-judul-XYZ @budi besok")
+            tg.fail("sendMessage", status=500)
+            await chats.deliver()
+            tg.fail("sendMessage", status=429, retry_after=1)
+            clock.advance(timedelta(minutes=1))
+            await chats.deliver()
+            tg.block_bot(BUDI)
+            clock.advance(timedelta(minutes=1))
+            await chats.deliver()
+            await chats.say("budi", "Rahasia-laporan-XYZ 5 paket")
+        finally:
+            await adapter.stop()
+
+        assert "unreachable" in caplog.text  # the failures were logged...
+        assert "Rahasia" not in caplog.text  # ...without what people wrote
+        assert tg.token.split(":")[1] not in caplog.text
