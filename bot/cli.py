@@ -19,6 +19,7 @@ from rich.table import Table
 from sqlmodel import Session, col, select
 
 from adapters.console import PLATFORM, ConsoleSession
+from adapters.slack import SlackStartError
 from adapters.telegram import TelegramStartError
 from bot.bootstrap import Runtime, build
 from bot.database import upgrade
@@ -121,7 +122,7 @@ def run(
     if configured_platforms(runtime):
         try:
             asyncio.run(run_platforms(runtime))
-        except TelegramStartError as error:
+        except (TelegramStartError, SlackStartError) as error:
             err.print(f"[red]{error}[/red]")
             raise typer.Exit(1) from None
         return

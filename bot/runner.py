@@ -12,8 +12,11 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from pydantic import SecretStr
 
 from adapters.console import ConsoleSession
+from adapters.slack import PLATFORM as SLACK
+from adapters.slack import SlackAdapter, SlackConfig
 from adapters.telegram import PLATFORM as TELEGRAM
 from adapters.telegram import TelegramAdapter, TelegramConfig, fetch_bot_username
 from bot.bootstrap import Runtime
@@ -103,11 +106,34 @@ async def telegram_bot_username(settings: Settings) -> str | None:
     return await fetch_bot_username(telegram_config(settings))
 
 
+def slack_adapter(runtime: Runtime) -> SlackAdapter:
+    """The Slack adapter wired to the runtime's core and outbox (the settings hold a token)."""
+    settings = runtime.settings
+    assert settings.slack_bot_token is not None
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value else None
+
+    config = SlackConfig(
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        app_token=secret(settings.slack_app_token),
+        signing_secret=secret(settings.slack_signing_secret),
+        api_base_url=settings.slack_api_base_url,
+        http_listen=settings.slack_http_listen,
+        http_path=settings.slack_http_path,
+    )
+    return SlackAdapter(
+        config, gotong=runtime.gotong, outbox=OutboxDelivery(runtime.engine, runtime.clock)
+    )
+
+
 def configured_platforms(runtime: Runtime) -> dict[str, Platform]:
     """Every platform the settings give credentials for, by name."""
     platforms: dict[str, Platform] = {}
     if runtime.settings.telegram_bot_token is not None:
         platforms[TELEGRAM] = telegram_adapter(runtime)
+    if runtime.settings.slack_bot_token is not None:
+        platforms[SLACK] = slack_adapter(runtime)
     return platforms
 
 
