@@ -144,6 +144,19 @@ class OutboxDelivery:
                 message.due_at = self.clock.now() + delay
             session.add(message)
 
+    def postpone(self, delivery_id: int, delay: timedelta, reason: str) -> None:
+        """Put a message back untried (our pacing or the platform's rate limit): no attempt used."""
+        with unit_of_work(self.engine) as session:
+            message = session.get(OutboxMessage, delivery_id)
+            if message is None:
+                return
+            message.status = OutboxStatus.PENDING
+            message.claimed_at = None
+            message.attempts = max(message.attempts - 1, 0)
+            message.due_at = self.clock.now() + delay
+            message.last_error = reason[:200]
+            session.add(message)
+
     def unreachable(self, person_id: int, platform: str) -> None:
         """The person blocked the bot on `platform`: mark them and stop their messages there."""
         now = self.clock.now()

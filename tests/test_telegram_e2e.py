@@ -177,7 +177,10 @@ async def running(
     tg: FakeTelegram, gotong: Gotong, engine: Engine, clock: FakeClock, **config: Any
 ) -> TelegramAdapter:
     adapter = TelegramAdapter(
-        config_for(tg, **config), gotong=gotong, outbox=OutboxDelivery(engine, clock)
+        config_for(tg, **config),
+        gotong=gotong,
+        outbox=OutboxDelivery(engine, clock),
+        monotonic=lambda: clock.now().timestamp(),  # one clock for the core, the fake, our pacing
     )
     await adapter.start()
     return adapter
@@ -586,6 +589,30 @@ class TestOutboxFaults:
         assert len(chats.texts("budi")) == 2 and len(chats.texts("harjo")) == 1
         assert self.statuses(chats) == [OutboxStatus.SENT] * 3
         # the fixture checks that nothing was sent inside a retry_after window
+
+    async def test_thirty_percent_faults_every_message_arrives_once(self, chats: Chats) -> None:
+        """429s, 500s and dropped connections on 30% of calls: all arrive, once, when allowed."""
+        for n in range(12):
+            await chats.say("ani", f"/tugas Survei harga ke-{n} @budi besok")
+            await chats.say("ani", f"/tugas Data kelompok ke-{n} @kevin besok")
+        chats.tg.fail("sendMessage", status=429, times=None, fraction=0.1, seed=1, retry_after=2)
+        chats.tg.fail("sendMessage", status=500, times=None, fraction=0.1, seed=2)
+        chats.tg.drop_connection("sendMessage", times=None, fraction=0.1, seed=3)
+
+        rounds = 0
+        while OutboxStatus.PENDING in self.statuses(chats) or rounds == 0:
+            rounds += 1
+            assert rounds <= 200, "the outbox did not catch up"
+            await chats.deliver()
+            chats.clock.advance(timedelta(seconds=10))
+
+        for who in ("budi", "kevin"):
+            titles = [t.splitlines()[0] for t in chats.texts(who)]
+            assert len(titles) == 12 and len(set(titles)) == 12, titles  # every one, once
+        assert set(self.statuses(chats)) == {OutboxStatus.SENT}
+        refusals = [c.status for c in chats.tg.calls_to("sendMessage") if c.status != 200]
+        assert refusals.count(429) > 0 and refusals.count(500) > 0 and 0 in refusals
+        assert chats.tg.sends_inside_retry_window == []
 
     async def test_network_errors_are_retried_later(self, chats: Chats) -> None:
         """A 500 and a dropped connection put the message back; the next due sweep sends it."""

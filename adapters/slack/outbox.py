@@ -18,6 +18,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.pacing import ChatPacer, backoff
 from adapters.slack.render import render
 from adapters.slack.translate import PLATFORM
 from core.delivery import Delivery, OutboxDelivery
@@ -48,34 +49,6 @@ MAX_BACKOFF = timedelta(minutes=10)
 BAD_REQUEST_DELAY = timedelta(minutes=30)
 
 
-class ChannelPacer:
-    """Slack's pace for one channel: about a message a second, with short bursts allowed."""
-
-    def __init__(
-        self, clock: Callable[[], float], *, per_second: float = 1.0, burst: int = 3
-    ) -> None:
-        self._clock = clock
-        self._rate = per_second
-        self._burst = float(burst)
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def take(self, channel: str, count: int = 1) -> float:
-        """Count `count` posts to `channel` and return 0, or the seconds to wait before trying."""
-        now = self._clock()
-        tokens, updated = self._buckets.get(channel, (self._burst, now))
-        tokens = min(self._burst, tokens + (now - updated) * self._rate)
-        needed = min(float(count), self._burst)
-        if tokens + 1e-9 < needed:
-            self._buckets[channel] = (tokens, now)
-            return (needed - tokens) / self._rate
-        if len(self._buckets) > 10_000:
-            # Bounded memory; forgetting costs at most one burst per chat, which Slack's
-            # own 429 (honoured below) still catches.
-            self._buckets.clear()
-        self._buckets[channel] = (tokens - count, now)
-        return 0.0
-
-
 class SlackOutbox:
     """Claims the outbox messages due for Slack and posts them to each person's DM."""
 
@@ -84,7 +57,7 @@ class SlackOutbox:
     ) -> None:
         self._client = client  # without retry handlers: a refusal goes back to the outbox
         self._outbox = outbox
-        self._pacer = ChannelPacer(clock)
+        self._pacer = ChatPacer(clock)
 
     async def deliver_once(self, limit: int = 50) -> int:
         """Send the outbox messages due for Slack; returns how many were sent."""
@@ -101,7 +74,7 @@ class SlackOutbox:
                 if delivery.person_id in gone:
                     continue  # `unreachable` already failed their messages
                 if delivery.chat_id in refused:
-                    await self._put_back(delivery, refused[delivery.chat_id], "ratelimited")
+                    await self._postpone(delivery, refused[delivery.chat_id], "ratelimited")
                 elif await self._deliver(delivery, refused, gone):
                     sent += 1
             except Exception as error:  # a bug or the database: keep the sweep going
@@ -122,7 +95,7 @@ class SlackOutbox:
             return False
         wait = self._pacer.take(delivery.chat_id, len(messages))
         if wait > 0:
-            await self._put_back(delivery, timedelta(seconds=math.ceil(wait)), "paced")
+            await self._postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
             return False
         posted = ""
         try:
@@ -152,7 +125,7 @@ class SlackOutbox:
         if status == 429:
             delay = timedelta(seconds=_retry_after(error.response.headers))
             refused[delivery.chat_id] = delay
-            await self._put_back(delivery, delay, "ratelimited")
+            await self._postpone(delivery, delay, "ratelimited")
         elif code in UNREACHABLE:
             log.info("person unreachable on slack person=%s error=%s", delivery.person_id, code)
             gone.add(delivery.person_id)
@@ -164,6 +137,10 @@ class SlackOutbox:
             await self._put_back(delivery, BAD_REQUEST_DELAY, code)
         else:  # Slack will refuse it again soon: wait long
             await self._put_back(delivery, BAD_REQUEST_DELAY, code or f"http {status}")
+
+    async def _postpone(self, delivery: Delivery, delay: timedelta, reason: str) -> None:
+        log.info("outbox delivery postponed delivery=%s reason=%s", delivery.id, reason)
+        await asyncio.to_thread(self._outbox.postpone, delivery.id, delay, reason)
 
     async def _put_back(self, delivery: Delivery, delay: timedelta, error: str) -> None:
         log.info("outbox delivery postponed delivery=%s error=%s", delivery.id, error)
@@ -189,4 +166,4 @@ def _retry_after(headers: Mapping[str, Any]) -> int:
 
 
 def _backoff(delivery: Delivery) -> timedelta:
-    return min(NETWORK_BACKOFF * 2 ** max(delivery.attempts - 1, 0), MAX_BACKOFF)
+    return backoff(delivery.attempts, base=NETWORK_BACKOFF, cap=MAX_BACKOFF)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import math
 import os
 import secrets
+import time
 import traceback
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -41,6 +43,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from adapters.pacing import ChatPacer, backoff
 from adapters.telegram.render import TelegramMessage, render
 from adapters.telegram.translate import PLATFORM, incoming_from_update
 from core.delivery import Delivery, OutboxDelivery
@@ -127,12 +130,21 @@ def _chat_key(update: object) -> int:
 class TelegramAdapter:
     """One Telegram bot serving Gotong: receives updates, sends replies and the outbox."""
 
-    def __init__(self, config: TelegramConfig, *, gotong: Core, outbox: OutboxDelivery) -> None:
+    def __init__(
+        self,
+        config: TelegramConfig,
+        *,
+        gotong: Core,
+        outbox: OutboxDelivery,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         # PTB 22 gives RetryAfter.retry_after as a timedelta only when asked to (and warns if not).
         os.environ.setdefault("PTB_TIMEDELTA", "1")
         self.config = config
         self._gotong = gotong
         self._outbox = outbox
+        # Telegram allows about one message a second to one private chat (short bursts pass).
+        self._private_pacer = ChatPacer(monotonic, per_second=1.0, burst=3)
         # Our own HTTP clients, so a start that fails halfway can still close them.
         self._requests = (HTTPXRequest(connection_pool_size=256), HTTPXRequest())
         builder = (
@@ -388,7 +400,7 @@ class TelegramAdapter:
         for delivery in deliveries:
             try:
                 if delivery.chat_id in flood:
-                    await self._put_back(delivery, flood[delivery.chat_id], "flood control")
+                    await self._postpone(delivery, flood[delivery.chat_id], "flood control")
                 elif await self._deliver(delivery, flood):
                     sent += 1
             except Exception as error:  # a bug or the database: keep the sweep going
@@ -402,8 +414,15 @@ class TelegramAdapter:
 
     async def _deliver(self, delivery: Delivery, flood: dict[str, timedelta]) -> bool:
         message_id = None
+        pieces = render(Reply(delivery.text, delivery.buttons))
+        # AIORateLimiter paces groups and the bot's overall rate, not private chats: we do.
+        if not delivery.chat_id.startswith("-"):
+            wait = self._private_pacer.take(delivery.chat_id, len(pieces))
+            if wait > 0:
+                await self._postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
+                return False
         try:
-            for piece in render(Reply(delivery.text, delivery.buttons)):
+            for piece in pieces:
                 message = await self.bot.send_message(
                     _chat(delivery.chat_id),
                     piece.html,
@@ -414,7 +433,7 @@ class TelegramAdapter:
         except RetryAfter as error:
             delay = _as_timedelta(error.retry_after)
             flood[delivery.chat_id] = delay
-            await self._put_back(delivery, delay, "retry after")
+            await self._postpone(delivery, delay, "retry after")
             return False
         except Forbidden:
             log.info("person unreachable on telegram person=%s", delivery.person_id)
@@ -424,11 +443,15 @@ class TelegramAdapter:
             await self._put_back(delivery, BAD_REQUEST_DELAY, f"bad request: {error.message}")
             return False
         except NetworkError as error:  # TimedOut included
-            delay = min(NETWORK_BACKOFF * 2 ** max(delivery.attempts - 1, 0), MAX_BACKOFF)
+            delay = backoff(delivery.attempts, base=NETWORK_BACKOFF, cap=MAX_BACKOFF)
             await self._put_back(delivery, delay, _name(error))
             return False
         await asyncio.to_thread(self._outbox.sent, delivery.id, str(message_id or ""))
         return True
+
+    async def _postpone(self, delivery: Delivery, delay: timedelta, reason: str) -> None:
+        log.info("outbox delivery postponed delivery=%s reason=%s", delivery.id, reason)
+        await asyncio.to_thread(self._outbox.postpone, delivery.id, delay, reason)
 
     async def _put_back(self, delivery: Delivery, delay: timedelta, error: str) -> None:
         log.info("outbox delivery postponed delivery=%s error=%s", delivery.id, error)

@@ -1,0 +1,51 @@
+"""Sending no faster than a platform allows, and backing off after failures.
+
+Shared by the platform adapters: the limits themselves (Telegram's 1 message a second per
+private chat, Slack's 1 a second per channel) are each adapter's to set.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+
+class ChatPacer:
+    """A token bucket per chat: `per_second` on average, with bursts of `burst`."""
+
+    def __init__(
+        self, clock: Callable[[], float], *, per_second: float = 1.0, burst: int = 3
+    ) -> None:
+        self._clock = clock
+        self._rate = per_second
+        self._burst = float(burst)
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def take(self, chat: str, count: int = 1) -> float:
+        """Count `count` messages to `chat` and return 0, or the seconds to wait first."""
+        now = self._clock()
+        tokens, updated = self._buckets.get(chat, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - updated) * self._rate)
+        needed = min(float(count), self._burst)
+        if tokens + 1e-9 < needed:
+            self._buckets[chat] = (tokens, now)
+            return (needed - tokens) / self._rate
+        if len(self._buckets) > 10_000:
+            # Bounded memory; forgetting costs at most one burst per chat, which the
+            # platform's own 429 (honoured by the adapters) still catches.
+            self._buckets.clear()
+        self._buckets[chat] = (tokens - count, now)
+        return 0.0
+
+
+def backoff(
+    attempts: int,
+    *,
+    base: timedelta = timedelta(seconds=5),
+    cap: timedelta = timedelta(minutes=10),
+    jitter: float = 0.2,
+) -> timedelta:
+    """Exponential backoff after `attempts` failures, spread by ±`jitter` so retries scatter."""
+    delay = min(base * 2 ** max(attempts - 1, 0), cap)
+    return delay * random.uniform(1 - jitter, 1 + jitter)
