@@ -87,6 +87,9 @@ def telegram_config(settings: Settings) -> TelegramConfig:
         webhook_url=settings.telegram_webhook_url or None,
         webhook_listen=settings.telegram_webhook_listen,
         webhook_secret=secret.get_secret_value() if secret else None,
+        private_per_second=settings.telegram_private_per_second,
+        group_per_minute=settings.telegram_group_per_minute,
+        overall_per_second=settings.telegram_per_second,
     )
 
 
@@ -121,6 +124,7 @@ def slack_adapter(runtime: Runtime) -> SlackAdapter:
         api_base_url=settings.slack_api_base_url,
         http_listen=settings.slack_http_listen,
         http_path=settings.slack_http_path,
+        channel_per_second=settings.slack_channel_per_second,
     )
     return SlackAdapter(
         config, gotong=runtime.gotong, outbox=OutboxDelivery(runtime.engine, runtime.clock)

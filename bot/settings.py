@@ -33,6 +33,14 @@ class Settings(BaseSettings):
         None, validation_alias="GOTONG_TELEGRAM_WEBHOOK_SECRET"
     )
 
+    # Platform limits Gotong sends within (Telegram's and Slack's published rates).
+    telegram_private_per_second: float = Field(
+        1.0, validation_alias="GOTONG_TELEGRAM_PRIVATE_PER_SECOND"
+    )
+    telegram_group_per_minute: int = Field(20, validation_alias="GOTONG_TELEGRAM_GROUP_PER_MINUTE")
+    telegram_per_second: int = Field(30, validation_alias="GOTONG_TELEGRAM_PER_SECOND")
+    slack_channel_per_second: float = Field(1.0, validation_alias="GOTONG_SLACK_CHANNEL_PER_SECOND")
+
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")

@@ -154,22 +154,3 @@ class TestInvite:
         result = gotong_cli.invoke(app, ["invite", "--role", "partner"])
         assert result.exit_code == 1
         assert "A partner contact must belong to a partner organisation." in result.output
-
-
-class TestLeadership:
-    """One instance runs the periodic jobs; another takes over when it dies."""
-
-    def test_only_one_leader_and_takeover(self, engine) -> None:  # type: ignore[no-untyped-def]
-        from bot.leader import Leadership
-
-        first, second = Leadership(engine), Leadership(engine)
-        assert first.check()
-        if engine.dialect.name == "sqlite":
-            assert second.check()  # one process per SQLite database: it always leads
-            return
-        assert not second.check()
-        assert first.check()  # still leading
-        first.release()  # the leader's process dies: its connection closes
-        assert second.check()
-        assert not first.check()
-        second.release()

@@ -71,6 +71,8 @@ class SlackConfig:
     command: str = "/gotong"
     # 429s a reply waits out (Retry-After, in real time) before it is given up.
     reply_rate_limit_retries: int = 2
+    # Slack's pace for posting to one channel.
+    channel_per_second: float = 1.0
 
     @property
     def socket_mode(self) -> bool:
@@ -113,7 +115,9 @@ class SlackAdapter:
             name="gotong",
         )
         self._register_listeners()
-        self._delivery = SlackOutbox(self._outbox_client, outbox, monotonic)
+        self._delivery = SlackOutbox(
+            self._outbox_client, outbox, monotonic, per_second=config.channel_per_second
+        )
         self._socket: AsyncSocketModeHandler | None = None
         self._http: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()

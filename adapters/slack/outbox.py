@@ -53,11 +53,16 @@ class SlackOutbox:
     """Claims the outbox messages due for Slack and posts them to each person's DM."""
 
     def __init__(
-        self, client: AsyncWebClient, outbox: OutboxDelivery, clock: Callable[[], float]
+        self,
+        client: AsyncWebClient,
+        outbox: OutboxDelivery,
+        clock: Callable[[], float],
+        *,
+        per_second: float = 1.0,
     ) -> None:
         self._client = client  # without retry handlers: a refusal goes back to the outbox
         self._outbox = outbox
-        self._pacer = ChatPacer(clock)
+        self._pacer = ChatPacer(clock, per_second=per_second)
 
     async def deliver_once(self, limit: int = 50) -> int:
         """Send the outbox messages due for Slack; returns how many were sent."""

@@ -89,6 +89,11 @@ class TelegramConfig:
     concurrent_updates: int = 16
     # Real seconds between tries of a reply the network lost (a weak signal drops many).
     reply_retry_delays: tuple[float, ...] = (1.0, 4.0)
+    # Telegram's limits: messages a second to one private chat, a minute to one group, and a
+    # second for the whole bot.
+    private_per_second: float = 1.0
+    group_per_minute: int = 20
+    overall_per_second: int = 30
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -144,7 +149,7 @@ class TelegramAdapter:
         self._gotong = gotong
         self._outbox = outbox
         # Telegram allows about one message a second to one private chat (short bursts pass).
-        self._private_pacer = ChatPacer(monotonic, per_second=1.0, burst=3)
+        self._private_pacer = ChatPacer(monotonic, per_second=config.private_per_second, burst=3)
         # Our own HTTP clients, so a start that fails halfway can still close them.
         self._requests = (HTTPXRequest(connection_pool_size=256), HTTPXRequest())
         builder = (
@@ -156,7 +161,13 @@ class TelegramAdapter:
             .get_updates_request(self._requests[1])
             # Paces groups (20 a minute) and the whole bot (30 a second); never retries by
             # default, so the outbox decides what a refusal means.
-            .rate_limiter(AIORateLimiter(max_retries=0))
+            .rate_limiter(
+                AIORateLimiter(
+                    overall_max_rate=config.overall_per_second,
+                    group_max_rate=config.group_per_minute,
+                    max_retries=0,
+                )
+            )
             .concurrent_updates(ChatOrderedProcessor(config.concurrent_updates))
         )
         if config.webhook_url:
