@@ -479,6 +479,17 @@ class TestGroups:
         assert "Tugas 1: Foto gudang" in answer.visible_text
         assert chats.tg.messages_to(GROUP) == []
 
+    async def test_personal_answer_stays_in_the_group_when_no_private_chat(
+        self, chats: Chats
+    ) -> None:
+        """Someone who never opened a private chat with the bot gets the answer in the group."""
+        chats.tg.block_bot(BUDI)  # Telegram refuses a first private message the same way
+
+        sent = await chats.say("budi", f"/tugasku@{BOT}", **self.in_group())
+
+        assert [m.chat_id for m in sent] == [GROUP]
+        assert "Tidak ada tugas terbuka." in sent[0].visible_text
+
     async def test_a_mention_is_a_message_to_the_bot(self, chats: Chats) -> None:
         """ "@GotongTestBot lapor ..." is handled like the command without the mention."""
         (answer,) = await chats.say("budi", f"@{BOT} lapor #pkh 7 paket sembako", **self.in_group())

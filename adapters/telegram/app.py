@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import math
 import os
 import secrets
 import time
@@ -43,10 +42,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from adapters.pacing import ChatPacer, backoff
+from adapters.telegram.outbox import TelegramOutbox
 from adapters.telegram.render import TelegramMessage, render
-from adapters.telegram.translate import PLATFORM, incoming_from_update
-from core.delivery import Delivery, OutboxDelivery
+from adapters.telegram.translate import incoming_from_update
+from core.delivery import OutboxDelivery
 from core.i18n import Catalog
 from core.menu import command_menu
 from core.messages import Incoming, Reply
@@ -58,9 +57,6 @@ ALLOWED_UPDATES = [UpdateType.MESSAGE, UpdateType.CALLBACK_QUERY]
 # Flood refusals a reply to the sender waits out (the rate limiter sleeps retry_after).
 REPLY_FLOOD_RETRIES = 2
 # Outbox messages are not waited for: a refusal puts them back in the outbox.
-NETWORK_BACKOFF = timedelta(seconds=5)
-MAX_BACKOFF = timedelta(minutes=10)
-BAD_REQUEST_DELAY = timedelta(minutes=30)
 
 
 class Core(Protocol):
@@ -147,9 +143,6 @@ class TelegramAdapter:
         os.environ.setdefault("PTB_TIMEDELTA", "1")
         self.config = config
         self._gotong = gotong
-        self._outbox = outbox
-        # Telegram allows about one message a second to one private chat (short bursts pass).
-        self._private_pacer = ChatPacer(monotonic, per_second=config.private_per_second, burst=3)
         # Our own HTTP clients, so a start that fails halfway can still close them.
         self._requests = (HTTPXRequest(connection_pool_size=256), HTTPXRequest())
         builder = (
@@ -175,6 +168,9 @@ class TelegramAdapter:
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
+        self._delivery = TelegramOutbox(
+            self.application.bot, outbox, monotonic, private_per_second=config.private_per_second
+        )
         self._webhook_secret = config.webhook_secret or secrets.token_urlsafe(32)
         self._webhook: web.AppRunner | None = None
         self.handled = 0  # updates fully handled (replies sent); tests wait on it
@@ -368,9 +364,16 @@ class TelegramAdapter:
     async def _send_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
         for reply in replies:
             chat_id = _destination(incoming, reply)
-            for piece in render(reply):
-                if not await self._send_reply(chat_id, piece):
-                    break
+            if not await self._send_pieces(chat_id, reply) and chat_id != incoming.chat_id:
+                # They never opened a private chat with the bot: answer where they asked.
+                await self._send_pieces(incoming.chat_id, reply)
+
+    async def _send_pieces(self, chat_id: str, reply: Reply) -> bool:
+        """Send every piece of a reply; whether the first one went."""
+        for number, piece in enumerate(render(reply)):
+            if not await self._send_reply(chat_id, piece):
+                return number > 0
+        return True
 
     async def _send_reply(self, chat_id: str, piece: TelegramMessage) -> bool:
         """Send one reply message, trying again when the network drops it; whether it went."""
@@ -401,72 +404,7 @@ class TelegramAdapter:
 
     async def deliver_once(self, limit: int = 50) -> int:
         """Send the outbox messages due for Telegram; returns how many were sent."""
-        try:
-            deliveries = await asyncio.to_thread(self._outbox.claim, PLATFORM, limit)
-        except Exception as error:
-            log.error("outbox claim failed error=%s", type(error).__name__)
-            return 0
-        sent = 0
-        flood: dict[str, timedelta] = {}  # chats Telegram told to wait, for this sweep
-        for delivery in deliveries:
-            try:
-                if delivery.chat_id in flood:
-                    await self._postpone(delivery, flood[delivery.chat_id], "flood control")
-                elif await self._deliver(delivery, flood):
-                    sent += 1
-            except Exception as error:  # a bug or the database: keep the sweep going
-                log.error(
-                    "outbox delivery failed delivery=%s error=%s\n%s",
-                    delivery.id,
-                    type(error).__name__,
-                    "".join(traceback.format_tb(error.__traceback__)),
-                )
-        return sent
-
-    async def _deliver(self, delivery: Delivery, flood: dict[str, timedelta]) -> bool:
-        message_id = None
-        pieces = render(Reply(delivery.text, delivery.buttons))
-        # AIORateLimiter paces groups and the bot's overall rate, not private chats: we do.
-        if not delivery.chat_id.startswith("-"):
-            wait = self._private_pacer.take(delivery.chat_id, len(pieces))
-            if wait > 0:
-                await self._postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
-                return False
-        try:
-            for piece in pieces:
-                message = await self.bot.send_message(
-                    _chat(delivery.chat_id),
-                    piece.html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=piece.keyboard,
-                )
-                message_id = message.message_id
-        except RetryAfter as error:
-            delay = _as_timedelta(error.retry_after)
-            flood[delivery.chat_id] = delay
-            await self._postpone(delivery, delay, "retry after")
-            return False
-        except Forbidden:
-            log.info("person unreachable on telegram person=%s", delivery.person_id)
-            await asyncio.to_thread(self._outbox.unreachable, delivery.person_id, PLATFORM)
-            return False
-        except BadRequest as error:  # Telegram will refuse it again soon: wait long
-            await self._put_back(delivery, BAD_REQUEST_DELAY, f"bad request: {error.message}")
-            return False
-        except NetworkError as error:  # TimedOut included
-            delay = backoff(delivery.attempts, base=NETWORK_BACKOFF, cap=MAX_BACKOFF)
-            await self._put_back(delivery, delay, _name(error))
-            return False
-        await asyncio.to_thread(self._outbox.sent, delivery.id, str(message_id or ""))
-        return True
-
-    async def _postpone(self, delivery: Delivery, delay: timedelta, reason: str) -> None:
-        log.info("outbox delivery postponed delivery=%s reason=%s", delivery.id, reason)
-        await asyncio.to_thread(self._outbox.postpone, delivery.id, delay, reason)
-
-    async def _put_back(self, delivery: Delivery, delay: timedelta, error: str) -> None:
-        log.info("outbox delivery postponed delivery=%s error=%s", delivery.id, error)
-        await asyncio.to_thread(self._outbox.retry_later, delivery.id, delay, error)
+        return await self._delivery.deliver_once(limit)
 
 
 async def fetch_bot_username(config: TelegramConfig) -> str | None:
@@ -498,10 +436,6 @@ def _chat(chat_id: str) -> int | str:
         return int(chat_id)
     except ValueError:  # a channel's @username
         return chat_id
-
-
-def _as_timedelta(value: int | timedelta) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
 def _name(error: BaseException) -> str:
