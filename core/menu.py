@@ -1,4 +1,4 @@
-"""The command menu platforms show when a person types "/", in each language."""
+"""What platforms show outside replies, in each language: the "/" command menu and forms."""
 
 from __future__ import annotations
 
@@ -19,3 +19,17 @@ def command_menu(catalog: Catalog, lang: str) -> list[tuple[str, str]]:
         name = names[1] if lang == "en" else names[0]
         menu.append((name, catalog.render(f"menu.{canonical}", lang=lang, tz="UTC", now=NO_MOMENT)))
     return menu
+
+
+TASK_FORM_FIELDS = (
+    "title", "submit", "close", "what", "what_hint", "who", "who_hint",
+    "due", "due_hint", "program", "program_hint",
+)  # fmt: skip
+
+
+def task_form_labels(catalog: Catalog, lang: str) -> dict[str, str]:
+    """The task form's title, buttons, labels and hints in `lang`."""
+    return {
+        field: catalog.render(f"form.task_{field}", lang=lang, tz="UTC", now=NO_MOMENT)
+        for field in TASK_FORM_FIELDS
+    }

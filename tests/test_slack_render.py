@@ -12,6 +12,8 @@ from adapters.slack.render import (
     render,
     task_form,
 )
+from core.i18n import Catalog, language_or_default
+from core.menu import task_form_labels
 from core.messages import Button, Reply
 from tests.fakes.slack_blocks import block_errors, view_errors
 from tests.fakes.slack_limits import SlackLimits
@@ -150,7 +152,8 @@ class TestTaskForm:
     )
     def test_form_is_a_valid_modal_in_the_language(self, lang: str, title: str) -> None:
         """The modal passes Slack's view checks; labels follow the language (Indonesian default)."""
-        view = task_form(lang, private_metadata="tugas")
+        labels = task_form_labels(Catalog(), language_or_default(lang))
+        view = task_form(labels, private_metadata="tugas")
 
         assert view_errors(view, LIMITS) == []
         assert view["title"]["text"] == title

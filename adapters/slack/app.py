@@ -44,6 +44,7 @@ from core.app import Gotong
 from core.delivery import OutboxDelivery
 from core.grammar import parse_command
 from core.i18n import language_or_default
+from core.menu import task_form_labels
 from core.messages import Reply
 
 log = logging.getLogger("gotong.slack")
@@ -322,7 +323,10 @@ class SlackAdapter:
         try:
             await self.client.views_open(
                 trigger_id=inbound.trigger_id or "",
-                view=task_form(language_or_default(profile.locale), private_metadata=word),
+                view=task_form(
+                    task_form_labels(self._gotong.catalog, language_or_default(profile.locale)),
+                    private_metadata=word,
+                ),
             )
         except SlackApiError as error:
             log.info(

@@ -101,40 +101,14 @@ def actions_blocks(rows: tuple[tuple[Button, ...], ...]) -> list[Block]:
 
 # -- the task form ------------------------------------------------------------------------
 
-FORM_LABELS = {
-    "id": {
-        "title": "Tugas baru",
-        "submit": "Buat",
-        "close": "Batal",
-        "what": "Apa tugasnya?",
-        "what_hint": "Kirim data penerima",
-        "who": "Untuk siapa?",
-        "who_hint": "Kosongkan untuk diri sendiri",
-        "due": "Kapan tenggatnya?",
-        "due_hint": "besok 17:00",
-        "program": "Program",
-        "program_hint": "#pkh",
-    },
-    "en": {
-        "title": "New task",
-        "submit": "Create",
-        "close": "Cancel",
-        "what": "What is the task?",
-        "what_hint": "Send the beneficiary data",
-        "who": "For whom?",
-        "who_hint": "Leave empty for yourself",
-        "due": "When is it due?",
-        "due_hint": "tomorrow 5pm",
-        "program": "Program",
-        "program_hint": "#pkh",
-    },
-}
 FORM_FIELDS = ("what", "who", "due", "program")
 
 
-def task_form(lang: str, private_metadata: str = "") -> Block:
-    """The modal that asks for a task's title, assignees, due moment and program."""
-    labels = FORM_LABELS.get(lang, FORM_LABELS["id"])
+def task_form(labels: dict[str, str], private_metadata: str = "") -> Block:
+    """The modal that asks for a task's title, assignees, due moment and program.
+
+    `labels` come from the templates (core.menu.task_form_labels), in the person's language.
+    """
 
     def text_input(field: str, *, optional: bool) -> Block:
         return {
