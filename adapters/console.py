@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 from typing import TextIO
@@ -12,11 +11,10 @@ from sqlalchemy import Engine
 from core.clock import Clock
 from core.db import unit_of_work
 from core.directory import person_by_handle
-from core.messages import Button, Incoming, Reply
+from core.messages import BOLD, Button, Incoming, Reply
 from core.outbox import take_due_for
 
 PLATFORM = "console"
-BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def render(reply: Reply, *, styled: bool = False) -> str:

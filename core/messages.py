@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -42,3 +43,23 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     private: bool = False
+
+
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+# A run of reply text and whether it is bold.
+Segment = tuple[str, bool]
+
+
+def bold_runs(line: str) -> list[Segment]:
+    """One line of reply text as runs of plain and **bold** text, for adapters to mark up."""
+    runs: list[Segment] = []
+    position = 0
+    for match in BOLD.finditer(line):
+        if match.start() > position:
+            runs.append((line[position : match.start()], False))
+        runs.append((match.group(1), True))
+        position = match.end()
+    if position < len(line):
+        runs.append((line[position:], False))
+    return runs

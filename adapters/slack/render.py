@@ -8,11 +8,10 @@ section, 50 blocks a message, 25 buttons an actions block and 75 characters a bu
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.messages import Button, Reply
+from core.messages import Button, Reply, Segment, bold_runs
 
 log = logging.getLogger("gotong.slack")
 
@@ -28,10 +27,8 @@ MESSAGE_SECTIONS = 10
 ACTION_PREFIX = "gotong_"
 TASK_FORM = "gotong_task_form"
 
-BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 Block = dict[str, Any]
-Segment = tuple[str, bool]  # (text, bold)
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def escape(text: str) -> str:
 
 def mrkdwn(text: str) -> str:
     """Reply text (with `**bold**`) as Slack mrkdwn."""
-    return "\n".join(_mrkdwn_line(_segments(line)) for line in text.split("\n"))
+    return "\n".join(_mrkdwn_line(bold_runs(line)) for line in text.split("\n"))
 
 
 def render(reply: Reply, section_limit: int = SECTION_LIMIT) -> list[SlackMessage]:
@@ -149,19 +146,6 @@ def task_form(labels: dict[str, str], private_metadata: str = "") -> Block:
 # -- text ---------------------------------------------------------------------------------
 
 
-def _segments(line: str) -> list[Segment]:
-    segments: list[Segment] = []
-    position = 0
-    for match in BOLD.finditer(line):
-        if match.start() > position:
-            segments.append((line[position : match.start()], False))
-        segments.append((match.group(1), True))
-        position = match.end()
-    if position < len(line):
-        segments.append((line[position:], False))
-    return segments
-
-
 def _mrkdwn_line(segments: list[Segment]) -> str:
     return "".join(f"*{escape(t)}*" if bold else escape(t) for t, bold in segments if t)
 
@@ -172,7 +156,7 @@ def _sections(text: str, limit: int) -> list[str]:
     current: list[str] = []
     size = 0
     for raw in text.split("\n"):
-        for line in _split_long_line(_segments(raw), limit):
+        for line in _split_long_line(bold_runs(raw), limit):
             added = len(line) + (1 if current else 0)
             if current and size + added > limit:
                 sections.append("\n".join(current))

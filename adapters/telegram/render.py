@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.messages import Button, Reply
+from core.messages import Button, Reply, Segment, bold_runs
 
 log = logging.getLogger("gotong.telegram")
 
 MESSAGE_LIMIT = 4096  # visible characters, counted in UTF-16 code units as Telegram does
 CALLBACK_DATA_LIMIT = 64  # bytes
-BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-Segment = tuple[str, bool]  # (text, bold)
 
 
 @dataclass(frozen=True)
@@ -56,19 +52,6 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | Non
     return InlineKeyboardMarkup(markup_rows) if markup_rows else None
 
 
-def _segments(line: str) -> list[Segment]:
-    segments: list[Segment] = []
-    position = 0
-    for match in BOLD.finditer(line):
-        if match.start() > position:
-            segments.append((line[position : match.start()], False))
-        segments.append((match.group(1), True))
-        position = match.end()
-    if position < len(line):
-        segments.append((line[position:], False))
-    return segments
-
-
 def _html(lines: list[list[Segment]]) -> str:
     return "\n".join(
         "".join(
@@ -96,7 +79,7 @@ def _chunks(text: str, limit: int) -> list[list[list[Segment]]]:
     current: list[list[Segment]] = []
     size = 0
     for raw in text.split("\n"):
-        for line in _split_long_line(_segments(raw), limit):
+        for line in _split_long_line(bold_runs(raw), limit):
             added = _line_length(line) + (1 if current else 0)  # the newline joining it
             if current and size + added > limit:
                 chunks.append(current)
