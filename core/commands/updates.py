@@ -8,7 +8,7 @@ from core.context import Context
 from core.directory import program_by_code, programs_of
 from core.errors import UserError
 from core.grammar import PROGRAM, extract_mentions, has_words
-from core.models import Program
+from core.models import Program, Update
 
 
 def report(ctx: Context, args: str) -> None:
@@ -29,13 +29,7 @@ def _log(ctx: Context, program: Program, text: str) -> None:
     )
     incoming = ctx.incoming
     if incoming.photo_file_id or incoming.latitude is not None:
-        updates.attach(
-            ctx.session,
-            update,
-            photo_file_id=incoming.photo_file_id,
-            latitude=incoming.latitude,
-            longitude=incoming.longitude,
-        )
+        _attach_incoming_media(ctx, update)
     ctx.say(
         "update.logged",
         update=update,
@@ -46,12 +40,8 @@ def _log(ctx: Context, program: Program, text: str) -> None:
     )
 
 
-def attach_media(ctx: Context) -> None:
-    """A photo or location sent on its own belongs to the sender's update just before it."""
+def _attach_incoming_media(ctx: Context, update: Update) -> None:
     incoming = ctx.incoming
-    update = updates.latest(ctx.session, author=ctx.person, since=ctx.now - updates.MEDIA_WINDOW)
-    if update is None:
-        raise UserError("update.media_needs_text")
     updates.attach(
         ctx.session,
         update,
@@ -59,6 +49,15 @@ def attach_media(ctx: Context) -> None:
         latitude=incoming.latitude,
         longitude=incoming.longitude,
     )
+
+
+def attach_media(ctx: Context) -> None:
+    """A photo or location sent on its own belongs to the sender's update just before it."""
+    incoming = ctx.incoming
+    update = updates.latest(ctx.session, author=ctx.person, since=ctx.now - updates.MEDIA_WINDOW)
+    if update is None:
+        raise UserError("update.media_needs_text")
+    _attach_incoming_media(ctx, update)
     ctx.say(
         "update.media_attached",
         update=update,
