@@ -71,20 +71,21 @@ class CoreJobs:
 
     async def housekeeping(self) -> None:
         """Prune old processed-event ids; only the leader does periodic work."""
-        if not await asyncio.to_thread(self.leadership.check):
-            return
-        cutoff = self.runtime.clock.now() - PROCESSED_EVENT_RETENTION
-        try:
-            await asyncio.to_thread(self._prune, cutoff)
-        except Exception as error:
-            log.error("housekeeping failed error=%s", type(error).__name__)
+        async with self._lock:
+            try:
+                if not await asyncio.to_thread(self.leadership.check):
+                    return
+                cutoff = self.runtime.clock.now() - PROCESSED_EVENT_RETENTION
+                await asyncio.to_thread(self._prune, cutoff)
+            except Exception as error:
+                log.error("housekeeping failed error=%s", type(error).__name__)
 
     def _prune(self, cutoff: datetime) -> None:
         with unit_of_work(self.runtime.engine) as session:
             session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.processed_at) < cutoff))
 
     async def finished(self) -> None:
-        """Wait until a sweep in progress is done."""
+        """Wait until a job in progress is done (the jobs share one lock)."""
         async with self._lock:
             pass
 

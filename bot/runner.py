@@ -71,8 +71,11 @@ async def run_console(runtime: Runtime, who: str) -> None:
             if line.strip():
                 await asyncio.to_thread(console.send, line.strip())
     finally:
-        scheduler.shutdown(wait=False)
+        # Let a job in progress finish (a cancelled one could leave its work half done).
+        scheduler.pause()
+        await asyncio.sleep(0)
         await jobs.finished()
+        scheduler.shutdown(wait=False)
         jobs.close()
 
 
