@@ -63,10 +63,19 @@ class ReminderSweep:
         counts = {"sent": 0, "late": 0, "missed": 0, "cancelled": 0}
         while True:
             now = self.clock.now()
-            with unit_of_work(self.engine) as session:
+            # One flush at commit instead of one before every query: a batch is one transaction.
+            with unit_of_work(self.engine) as session, session.no_autoflush:
                 due = due_reminders(session, now=now, limit=batch)
+                ids = {r.person_id for r in due}
+                found = session.exec(select(Person).where(col(Person.id).in_(ids)))
+                people = {p.id: p for p in found}
+                platforms: dict[int, str | None] = {}
                 for reminder in due:
-                    counts[self._fire(session, reminder, now)] += 1
+                    person = people[reminder.person_id]
+                    if reminder.person_id not in platforms:
+                        platforms[reminder.person_id] = target_platform(session, person)
+                    platform = platforms[reminder.person_id]
+                    counts[self._fire(session, reminder, now, person, platform)] += 1
             if len(due) < batch:
                 return Fired(**counts)
 
@@ -83,9 +92,15 @@ class ReminderSweep:
     def _render(self, key: str, person: Person, now: datetime, **params: Any) -> str:
         return self.catalog.render(key, lang=person.language, tz=person.timezone, now=now, **params)
 
-    def _fire(self, session: Session, reminder: Reminder, now: datetime) -> str:
-        person = session.get(Person, reminder.person_id)
-        assert person is not None and reminder.id is not None
+    def _fire(
+        self,
+        session: Session,
+        reminder: Reminder,
+        now: datetime,
+        person: Person,
+        platform: str | None,
+    ) -> str:
+        assert reminder.id is not None
         lateness = now - reminder.due_at
         if lateness > self.too_late:
             reminder.status = ReminderStatus.MISSED
@@ -126,7 +141,7 @@ class ReminderSweep:
                 buttons=rows,
                 due_at=now,
                 created_at=now,
-                platform=target_platform(session, person),
+                platform=platform,
             )
         )
         reminder.status = ReminderStatus.SENT
