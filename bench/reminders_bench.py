@@ -87,7 +87,11 @@ def capacity(url: str, backlog: int) -> float:
 
 
 async def sweep_loop(url: str, seconds: float, started: float) -> tuple[float, float]:
-    """Run the sweeper in real time until the window is over; returns (startup s, busy s)."""
+    """Run the sweeper in real time until the window is over; returns (startup s, busy s).
+
+    Like `gotong run`, it sweeps and then wakes up at the next due reminder (here at least
+    every 0.5 s).
+    """
     t0 = time.perf_counter()
     runtime = build(Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR"))
     sweeper = ReminderSweep(runtime.engine, SystemClock(), runtime.gotong.catalog)

@@ -34,9 +34,11 @@ class CoreJobs:
         )
         self.leadership = Leadership(runtime.engine)
         self._lock = asyncio.Lock()
+        self._scheduler: AsyncIOScheduler | None = None
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         """Add the jobs; the first reminder sweep runs at once (what came due while down)."""
+        self._scheduler = scheduler
         scheduler.add_job(
             self.fire_reminders,
             "interval",
@@ -57,10 +59,11 @@ class CoreJobs:
         )
 
     async def fire_reminders(self) -> None:
-        """Turn due reminders into outbox messages; sweeps never overlap."""
+        """Turn due reminders into outbox messages, then wake up again for the next one."""
         async with self._lock:
             try:
                 fired = await asyncio.to_thread(self.sweep.run)
+                upcoming = await asyncio.to_thread(self.sweep.next_due)
             except Exception as error:
                 log.error("reminder sweep failed error=%s", type(error).__name__)
                 return
@@ -68,6 +71,23 @@ class CoreJobs:
                 log.info(
                     "reminders sent=%d late=%d missed=%d", fired.sent, fired.late, fired.missed
                 )
+        self.wake_at(upcoming)
+
+    def wake_at(self, moment: datetime | None) -> None:
+        """Sweep again at `moment` when it comes before the next regular sweep."""
+        if moment is None or self._scheduler is None:
+            return
+        now = self.runtime.clock.now()
+        if moment - now >= timedelta(seconds=self.runtime.settings.outbox_sweep_seconds):
+            return  # the regular sweep gets there first
+        self._scheduler.add_job(
+            self.fire_reminders,
+            "date",
+            run_date=max(moment, now),
+            id="reminders-next",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     async def housekeeping(self) -> None:
         """Prune old processed-event ids; only the leader does periodic work."""
