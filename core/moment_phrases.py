@@ -105,8 +105,17 @@ _MONTH_END = frozenset({"akhir bulan", "akhir bulan ini", "end month", "end this
 _WEEKEND = frozenset({"akhir pekan", "akhir minggu", "weekend", "this weekend"})
 
 
+# A preposition in front of a moment is not part of what to show back ("on 31 February").
+_LEADING_WORDS = ("on ", "at ", "pada ", "the ")
+
+
 def _fail(key: str, phrase: str) -> MomentError:
-    return MomentError(key, phrase=phrase)
+    shown = phrase.strip()
+    for word in _LEADING_WORDS:
+        if shown.lower().startswith(word):
+            shown = shown[len(word) :].lstrip()
+            break
+    return MomentError(key, phrase=shown)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +14,8 @@ from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
 from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
-from core.messages import Incoming, Reply
+from core.messages import BOLD, Incoming, Reply
 from core.models import OutboxMessage, OutboxStatus
-
-BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def plain(reply: Reply) -> str:

@@ -158,3 +158,9 @@ class TestPermissions:
         assert chat.gotong.handle(incoming)
         assert chat.gotong.handle(incoming) == []
         assert len(chat.inbox("budi")) == 1
+
+
+def test_date_errors_show_the_date_without_its_preposition(chat: Chat) -> None:
+    """ "on 31 February" is quoted back as the date itself."""
+    said = chat.send("sarah", "/meeting Review on 31 February 10am @budi")
+    assert 'The date "31 February 10am" does not exist.' in said
