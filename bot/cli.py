@@ -27,7 +27,13 @@ from bot.runner import configured_platforms, run_console, run_platforms, telegra
 from bot.settings import Settings
 from core import demo, invites, people
 from core.db import make_engine, unit_of_work
-from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+from core.directory import (
+    join_program,
+    link_partner,
+    partner_by_handle,
+    person_by_handle,
+    program_by_code,
+)
 from core.errors import UserError
 from core.export import KINDS, export
 from core.models import PartnerOrg, Person, Program, Role
@@ -380,11 +386,7 @@ def programs_join(
     """Add people (members) and partner organisations to a program."""
     runtime = _runtime()
     with _explained(runtime), unit_of_work(runtime.engine) as session:
-        program = session.exec(
-            select(Program).where(Program.code == code.lstrip("#").lower())
-        ).first()
-        if program is None:
-            raise UserError("common.unknown_program", code=code.lstrip("#"), known=[])
+        program = program_by_code(session, code)
         for handle in handles:
             person = person_by_handle(session, handle.lstrip("@"))
             org = None if person else partner_by_handle(session, handle.lstrip("@"))

@@ -87,11 +87,12 @@ def resolve_handles(
     return people, orgs
 
 
-def program_by_code(session: Session, code: str, reader: Person) -> Program:
+def program_by_code(session: Session, code: str, reader: Person | None = None) -> Program:
     """The program `#code`; an unknown code is an error that lists the reader's programs."""
-    program = session.exec(select(Program).where(Program.code == code.lower())).first()
+    code = code.lstrip("#").lower()
+    program = session.exec(select(Program).where(Program.code == code)).first()
     if program is None:
-        known = [p.code for p in programs_of(session, reader)]
+        known = [p.code for p in programs_of(session, reader)] if reader else []
         raise UserError("common.unknown_program", code=code, known=known)
     return program
 

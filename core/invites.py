@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from core import audit
-from core.directory import join_program, partner_by_handle, person_by_handle
+from core.directory import join_program, partner_by_handle, person_by_handle, program_by_code
 from core.errors import UserError
 from core.i18n import language_or_default
 from core.messages import Incoming
-from core.models import Invite, Person, Program, Role
-from core.people import link_identity
+from core.models import Invite, Person, Program
+from core.people import link_identity, partner_for_role
 
 INVITE_LIFETIME = timedelta(days=7)
 LINK_LIFETIME = timedelta(minutes=30)
@@ -41,22 +41,8 @@ def create_invite(
     lifetime: timedelta = INVITE_LIFETIME,
 ) -> Invite:
     """A one-time code that onboards a new person with `role` (partner contacts name their org)."""
-    if role not in {r.value for r in Role}:
-        raise UserError("directory.bad_role", value=role, allowed=[r.value for r in Role])
-    org = None
-    if partner:
-        org = partner_by_handle(session, partner.lstrip("@"))
-        if org is None:
-            raise UserError("common.unknown_handle", handle=partner.lstrip("@"))
-    elif role == Role.PARTNER:
-        raise UserError("directory.partner_needs_org")
-    program_id = None
-    if program:
-        code = program.lstrip("#").lower()
-        found = session.exec(select(Program).where(Program.code == code)).first()
-        if found is None:
-            raise UserError("common.unknown_program", code=code, known=[])
-        program_id = found.id
+    role, org = partner_for_role(session, role=role, partner=partner)
+    program_id = program_by_code(session, program).id if program else None
     invite = Invite(
         code=_new_code(session),
         role=role,

@@ -84,14 +84,7 @@ def add_person(
     handle = _handle(handle)
     if person_by_handle(session, handle) or partner_by_handle(session, handle):
         raise UserError("directory.handle_taken", handle=handle)
-    role = _choice(role, Role, "directory.bad_role")
-    org = None
-    if partner:
-        org = partner_by_handle(session, partner.lstrip("@"))
-        if org is None:
-            raise UserError("common.unknown_handle", handle=partner)
-    elif role == Role.PARTNER:
-        raise UserError("directory.partner_needs_org")
+    role, org = partner_for_role(session, role=role, partner=partner)
     person = Person(
         handle=handle,
         name=name.strip() or handle,
@@ -103,6 +96,21 @@ def add_person(
     )
     audit.record(session, at=now, actor=actor, action="person.add", entity=person)
     return person
+
+
+def partner_for_role(
+    session: Session, *, role: str, partner: str | None
+) -> tuple[str, PartnerOrg | None]:
+    """A valid role and the organisation a person speaks for; partner contacts must name one."""
+    role = _choice(role, Role, "directory.bad_role")
+    if not partner:
+        if role == Role.PARTNER:
+            raise UserError("directory.partner_needs_org")
+        return role, None
+    org = partner_by_handle(session, partner.lstrip("@"))
+    if org is None:
+        raise UserError("common.unknown_handle", handle=partner.lstrip("@"))
+    return role, org
 
 
 def add_program(
