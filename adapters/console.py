@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from core.clock import Clock
 from core.db import unit_of_work
 from core.directory import person_by_handle
-from core.messages import BOLD, Button, Incoming, Reply
-from core.outbox import take_due_for
+from core.messages import BOLD, Incoming, Reply
+from core.outbox import buttons_of, take_due_for
 
 PLATFORM = "console"
 
@@ -74,7 +74,7 @@ class ConsoleSession:
             replies = [
                 Reply(
                     row.text,
-                    tuple(tuple(Button(b["label"], b["command"]) for b in r) for r in row.buttons),
+                    buttons_of(row),
                 )
                 for row in rows
             ]

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from core.delivery import target_platform
 from core.i18n import Catalog
 from core.messages import Button, Incoming, Reply
-from core.models import OutboxMessage, Person, Program
+from core.models import Person, Program
+from core.outbox import queue
 
 # (label key, command) pairs; each label macro gets the command, rendered for the reader.
 ButtonSpec = tuple[tuple[str, str], ...]
@@ -66,17 +67,13 @@ class Context:
         if reader.id == self.person.id:
             return
         assert reader.id is not None
-        self.session.add(
-            OutboxMessage(
-                person_id=reader.id,
-                dedupe_key=dedupe_key,
-                text=self.text(key, reader, **params),
-                buttons=[
-                    [{"label": b.label, "command": b.command} for b in row]
-                    for row in self.buttons(buttons, reader)
-                ],
-                due_at=self.now + delay,
-                created_at=self.now,
-                platform=target_platform(self.session, reader),
-            )
+        queue(
+            self.session,
+            person_id=reader.id,
+            platform=target_platform(self.session, reader),
+            dedupe_key=dedupe_key,
+            text=self.text(key, reader, **params),
+            buttons=self.buttons(buttons, reader),
+            due_at=self.now + delay,
+            now=self.now,
         )

@@ -17,6 +17,7 @@ from core.clock import Clock
 from core.db import unit_of_work
 from core.messages import Button
 from core.models import Identity, OutboxMessage, OutboxStatus, Person
+from core.outbox import buttons_of
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
@@ -109,10 +110,7 @@ class OutboxDelivery:
                     person_id=message.person_id,
                     chat_id=identity.chat_id or identity.external_id,
                     text=message.text,
-                    buttons=tuple(
-                        tuple(Button(b["label"], b["command"]) for b in row)
-                        for row in message.buttons
-                    ),
+                    buttons=buttons_of(message),
                     attempts=message.attempts,
                 )
                 for message, identity in rows

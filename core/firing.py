@@ -15,16 +15,17 @@ from core.clock import Clock
 from core.db import unit_of_work
 from core.delivery import target_platform
 from core.i18n import Catalog
+from core.messages import Button
 from core.models import (
     Deadline,
     Meeting,
-    OutboxMessage,
     Person,
     Reminder,
     ReminderStatus,
     Status,
     Task,
 )
+from core.outbox import queue
 
 # Snooze choices offered as buttons: `snooze N <choice>`.
 SNOOZES = (("20m", "1h", "3h"), ("morning", "week"))
@@ -120,29 +121,27 @@ class ReminderSweep:
             subject=subject,
             late=late,
         )
-        rows = [
-            [
-                {
-                    "label": self._render(f"button.snooze_{s}", person, now, command=""),
-                    "command": f"snooze {reminder.id} {s}",
-                }
-                for s in row
-            ]
-            for row in SNOOZES
+        specs = [
+            [(f"button.snooze_{s}", f"snooze {reminder.id} {s}") for s in row] for row in SNOOZES
         ]
         if reminder.subject_type == "task":
-            done = self._render("button.done", person, now, command="")
-            rows.insert(0, [{"label": done, "command": f"done {reminder.subject_id}"}])
-        session.add(
-            OutboxMessage(
-                person_id=person.id or 0,
-                dedupe_key=f"reminder:{reminder.id}:{reminder.due_at.isoformat()}",
-                text=text,
-                buttons=rows,
-                due_at=now,
-                created_at=now,
-                platform=platform,
+            specs.insert(0, [("button.done", f"done {reminder.subject_id}")])
+        buttons = tuple(
+            tuple(
+                Button(self._render(label, person, now, command=command), command)
+                for label, command in row
             )
+            for row in specs
+        )
+        queue(
+            session,
+            person_id=person.id or 0,
+            platform=platform,
+            dedupe_key=f"reminder:{reminder.id}:{reminder.due_at.isoformat()}",
+            text=text,
+            buttons=buttons,
+            due_at=now,
+            now=now,
         )
         reminder.status = ReminderStatus.SENT
         reminder.sent_at = self.clock.now()  # the moment it fired, not the batch's start

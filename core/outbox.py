@@ -6,7 +6,40 @@ from datetime import datetime
 
 from sqlmodel import Session, col, or_, select
 
+from core.messages import Button
 from core.models import OutboxMessage, OutboxStatus
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+def queue(
+    session: Session,
+    *,
+    person_id: int,
+    platform: str | None,
+    dedupe_key: str,
+    text: str,
+    buttons: Rows,
+    due_at: datetime,
+    now: datetime,
+) -> None:
+    """Add a message for someone to the outbox (in the caller's transaction)."""
+    session.add(
+        OutboxMessage(
+            person_id=person_id,
+            dedupe_key=dedupe_key,
+            text=text,
+            buttons=[[{"label": b.label, "command": b.command} for b in row] for row in buttons],
+            due_at=due_at,
+            created_at=now,
+            platform=platform,
+        )
+    )
+
+
+def buttons_of(message: OutboxMessage) -> Rows:
+    """An outbox message's buttons, as they were queued."""
+    return tuple(tuple(Button(b["label"], b["command"]) for b in row) for row in message.buttons)
 
 
 def take_due_for(
