@@ -30,7 +30,7 @@ from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
 from core.delivery import OutboxDelivery
-from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+from core.directory import person_by_handle
 from core.firing import ReminderSweep
 from core.messages import Incoming
 from core.models import (
@@ -54,6 +54,7 @@ from tests.fakes.slack_server import (
     url_verification,
     view_submission_payload,
 )
+from tests.workspace import add_workspace as shared_workspace
 
 SECRET = "gotong-test-signing-secret"
 USERS = {
@@ -71,47 +72,8 @@ ENGLISH = {"sarah", "kevin", "tom"}
 
 
 def add_workspace(engine: Engine, clock: FakeClock) -> None:
-    """Two managers, two field workers and two partner contacts, all on Slack."""
-    now = clock.now()
-    with unit_of_work(engine) as s:
-        people.add_partner(
-            s, now=now, actor=None, handle="dinsos", name="Dinas Sosial Demak", kind="government"
-        )
-        people.add_partner(
-            s, now=now, actor=None, handle="unicef", name="UNICEF Indonesia", kind="international"
-        )
-        for handle, name, role, lang, partner in [
-            ("ani", "Ani Wijaya", "manager", "id", None),
-            ("sarah", "Sarah Lim", "manager", "en", None),
-            ("budi", "Budi Santoso", "field", "id", None),
-            ("kevin", "Kevin Ong", "field", "en", None),
-            ("harjo", "Pak Harjo", "partner", "id", "dinsos"),
-            ("tom", "Tom Becker", "partner", "en", "unicef"),
-        ]:
-            person = people.add_person(
-                s,
-                now=now,
-                actor=None,
-                handle=handle,
-                name=name,
-                role=role,
-                language=lang,
-                timezone="WIB",
-                partner=partner,
-            )
-            user = USERS[handle]
-            people.link_identity(s, person=person, platform="slack", external_id=user, chat_id=user)
-        for code, name, owner, member, partner in [
-            ("pkh", "Program Keluarga Harapan", "ani", "budi", "dinsos"),
-            ("gizi", "Gizi balita NTT", "sarah", "kevin", "unicef"),
-        ]:
-            program = people.add_program(
-                s, now=now, actor=None, code=code, name=name, level="province", owner=owner
-            )
-            found, org = person_by_handle(s, member), partner_by_handle(s, partner)
-            assert found is not None and org is not None
-            join_program(s, program, found)
-            link_partner(s, program, org)
+    """The shared workspace, everyone on Slack."""
+    shared_workspace(engine, clock, platform="slack", accounts=USERS)
 
 
 def add_slack_users(slack: FakeSlack) -> None:

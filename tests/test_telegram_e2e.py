@@ -22,17 +22,17 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from adapters.telegram import TelegramAdapter, TelegramConfig, TelegramStartError
-from core import invites, people
+from core import invites
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
 from core.delivery import OutboxDelivery
-from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
 from core.menu import command_menu
 from core.messages import Incoming
 from core.models import Identity, OutboxMessage, OutboxStatus, Person, ProcessedEvent, Update
 from tests.fakes.telegram_records import SentMessage
 from tests.fakes.telegram_server import FakeTelegram
+from tests.workspace import add_workspace as shared_workspace
 
 USERS = {"ani": 1001, "sarah": 1002, "budi": 2001, "kevin": 2002, "harjo": 3001, "tom": 3002}
 ANI, SARAH, BUDI, KEVIN, HARJO, TOM = USERS.values()
@@ -56,49 +56,10 @@ async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> Non
 
 
 def add_workspace(engine: Engine, clock: FakeClock) -> None:
-    """Two managers, two field workers and two partner contacts, all on Telegram."""
-    now = clock.now()
-    with unit_of_work(engine) as s:
-        people.add_partner(
-            s, now=now, actor=None, handle="dinsos", name="Dinas Sosial Demak", kind="government"
-        )
-        people.add_partner(
-            s, now=now, actor=None, handle="unicef", name="UNICEF Indonesia", kind="international"
-        )
-        for handle, name, role, lang, partner in [
-            ("ani", "Ani Wijaya", "manager", "id", None),
-            ("sarah", "Sarah Lim", "manager", "en", None),
-            ("budi", "Budi Santoso", "field", "id", None),
-            ("kevin", "Kevin Ong", "field", "en", None),
-            ("harjo", "Pak Harjo", "partner", "id", "dinsos"),
-            ("tom", "Tom Becker", "partner", "en", "unicef"),
-        ]:
-            person = people.add_person(
-                s,
-                now=now,
-                actor=None,
-                handle=handle,
-                name=name,
-                role=role,
-                language=lang,
-                timezone="WIB",
-                partner=partner,
-            )
-            user = str(USERS[handle])
-            people.link_identity(
-                s, person=person, platform="telegram", external_id=user, chat_id=user
-            )
-        for code, name, owner, member, partner in [
-            ("pkh", "Program Keluarga Harapan", "ani", "budi", "dinsos"),
-            ("gizi", "Gizi balita NTT", "sarah", "kevin", "unicef"),
-        ]:
-            program = people.add_program(
-                s, now=now, actor=None, code=code, name=name, level="province", owner=owner
-            )
-            found, org = person_by_handle(s, member), partner_by_handle(s, partner)
-            assert found is not None and org is not None
-            join_program(s, program, found)
-            link_partner(s, program, org)
+    """The shared workspace, everyone on Telegram."""
+    shared_workspace(
+        engine, clock, platform="telegram", accounts={h: str(u) for h, u in USERS.items()}
+    )
 
 
 def config_for(tg: FakeTelegram, **overrides: Any) -> TelegramConfig:

@@ -1,0 +1,61 @@
+"""The small workspace the platform end-to-end tests share, linked to one platform's accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from core import people
+from core.clock import FakeClock
+from core.db import unit_of_work
+from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+
+PEOPLE = [
+    ("ani", "Ani Wijaya", "manager", "id", None),
+    ("sarah", "Sarah Lim", "manager", "en", None),
+    ("budi", "Budi Santoso", "field", "id", None),
+    ("kevin", "Kevin Ong", "field", "en", None),
+    ("harjo", "Pak Harjo", "partner", "id", "dinsos"),
+    ("tom", "Tom Becker", "partner", "en", "unicef"),
+]
+
+
+def add_workspace(
+    engine: Engine, clock: FakeClock, *, platform: str, accounts: dict[str, str]
+) -> None:
+    """Two managers, two field workers and two partner contacts, each on `platform` with the
+    account `accounts[handle]`, working on #pkh (with Dinas Sosial) and #gizi (with UNICEF)."""
+    now = clock.now()
+    with unit_of_work(engine) as s:
+        people.add_partner(
+            s, now=now, actor=None, handle="dinsos", name="Dinas Sosial Demak", kind="government"
+        )
+        people.add_partner(
+            s, now=now, actor=None, handle="unicef", name="UNICEF Indonesia", kind="international"
+        )
+        for handle, name, role, lang, partner in PEOPLE:
+            person = people.add_person(
+                s,
+                now=now,
+                actor=None,
+                handle=handle,
+                name=name,
+                role=role,
+                language=lang,
+                timezone="WIB",
+                partner=partner,
+            )
+            account = accounts[handle]
+            people.link_identity(
+                s, person=person, platform=platform, external_id=account, chat_id=account
+            )
+        for code, name, owner, member, partner in [
+            ("pkh", "Program Keluarga Harapan", "ani", "budi", "dinsos"),
+            ("gizi", "Gizi balita NTT", "sarah", "kevin", "unicef"),
+        ]:
+            program = people.add_program(
+                s, now=now, actor=None, code=code, name=name, level="province", owner=owner
+            )
+            found, org = person_by_handle(s, member), partner_by_handle(s, partner)
+            assert found is not None and org is not None
+            join_program(s, program, found)
+            link_partner(s, program, org)
