@@ -622,6 +622,8 @@ class TestOutboxFaults:
         assert [(r.status, r.last_error) for r in rows] == [
             (OutboxStatus.FAILED, "unreachable")
         ] * 2
+        refused = [c for c in chats.tg.calls_to("sendMessage") if c.status == 403]
+        assert len(refused) == 1  # once refused, the rest of Budi's batch is not tried
 
     async def test_reply_survives_a_dropped_connection(self, chats: Chats) -> None:
         """A reply the network lost is sent again, once."""

@@ -1,16 +1,12 @@
-"""Sending the outbox to Slack: paced per chat, and every refusal turned into what to do next.
+"""Sending the outbox to Slack: paced per channel, and what each of Slack's refusals means.
 
-A sweep never waits: a message Slack (or our own pacing) says must wait goes back into the
-outbox with the delay, a person Slack cannot reach is marked unreachable, and anything else
-is retried later. Nothing here raises into the runner's loop.
+The sweep itself (claiming, never waiting, never raising) is adapters.outbox's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
-import traceback
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -18,6 +14,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.outbox import PlatformOutbox, Sweep
 from adapters.pacing import ChatPacer, backoff
 from adapters.slack.render import render
 from adapters.slack.translate import PLATFORM
@@ -49,8 +46,10 @@ MAX_BACKOFF = timedelta(minutes=10)
 BAD_REQUEST_DELAY = timedelta(minutes=30)
 
 
-class SlackOutbox:
-    """Claims the outbox messages due for Slack and posts them to each person's DM."""
+class SlackOutbox(PlatformOutbox):
+    """Posts the outbox messages due for Slack to each person's DM."""
+
+    platform = PLATFORM
 
     def __init__(
         self,
@@ -60,47 +59,18 @@ class SlackOutbox:
         *,
         per_second: float = 1.0,
     ) -> None:
+        super().__init__(outbox)
         self._client = client  # without retry handlers: a refusal goes back to the outbox
-        self._outbox = outbox
         self._pacer = ChatPacer(clock, per_second=per_second)
 
-    async def deliver_once(self, limit: int = 50) -> int:
-        """Send the outbox messages due for Slack; returns how many were sent."""
-        try:
-            deliveries = await asyncio.to_thread(self._outbox.claim, PLATFORM, limit)
-        except Exception as error:
-            log.error("outbox claim failed error=%s", type(error).__name__)
-            return 0
-        sent = 0
-        refused: dict[str, timedelta] = {}  # chats Slack told to wait, for this sweep
-        gone: set[int] = set()  # people Slack cannot reach
-        for delivery in deliveries:
-            try:
-                if delivery.person_id in gone:
-                    continue  # `unreachable` already failed their messages
-                if delivery.chat_id in refused:
-                    await self._postpone(delivery, refused[delivery.chat_id], "ratelimited")
-                elif await self._deliver(delivery, refused, gone):
-                    sent += 1
-            except Exception as error:  # a bug or the database: keep the sweep going
-                log.error(
-                    "outbox delivery failed delivery=%s error=%s\n%s",
-                    delivery.id,
-                    type(error).__name__,
-                    "".join(traceback.format_tb(error.__traceback__)),
-                )
-        return sent
-
-    async def _deliver(
-        self, delivery: Delivery, refused: dict[str, timedelta], gone: set[int]
-    ) -> bool:
+    async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
         messages = render(Reply(delivery.text, delivery.buttons))
         if not messages:
-            await asyncio.to_thread(self._outbox.sent, delivery.id, "")
+            await self.sent(delivery, "")
             return False
         wait = self._pacer.take(delivery.chat_id, len(messages))
         if wait > 0:
-            await self._postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
+            await self.postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
             return False
         posted = ""
         try:
@@ -110,46 +80,29 @@ class SlackOutbox:
                 )
                 posted = f"{response.get('channel', '')}:{response.get('ts', '')}"
         except SlackApiError as error:
-            await self._refused(delivery, error, refused, gone)
+            await self._refused(delivery, error, sweep)
             return False
         except Exception as error:  # network trouble: try again soon
-            await self._put_back(delivery, _backoff(delivery), error_name(error))
+            await self.put_back(delivery, _backoff(delivery), error_name(error))
             return False
-        await asyncio.to_thread(self._outbox.sent, delivery.id, posted)
+        await self.sent(delivery, posted)
         return True
 
-    async def _refused(
-        self,
-        delivery: Delivery,
-        error: SlackApiError,
-        refused: dict[str, timedelta],
-        gone: set[int],
-    ) -> None:
+    async def _refused(self, delivery: Delivery, error: SlackApiError, sweep: Sweep) -> None:
         status = error.response.status_code
         code = str(error.response.get("error") or "")
         if status == 429:
             delay = timedelta(seconds=_retry_after(error.response.headers))
-            refused[delivery.chat_id] = delay
-            await self._postpone(delivery, delay, "ratelimited")
+            await self.rate_limited(delivery, sweep, delay)
         elif code in UNREACHABLE:
-            log.info("person unreachable on slack person=%s error=%s", delivery.person_id, code)
-            gone.add(delivery.person_id)
-            await asyncio.to_thread(self._outbox.unreachable, delivery.person_id, PLATFORM)
+            await self.unreachable(delivery, sweep, code)
         elif status >= 500:
-            await self._put_back(delivery, _backoff(delivery), f"http {status}")
+            await self.put_back(delivery, _backoff(delivery), f"http {status}")
         elif code in CREDENTIALS:
             log.error("slack refused gotong's token error=%s", code)
-            await self._put_back(delivery, BAD_REQUEST_DELAY, code)
+            await self.put_back(delivery, BAD_REQUEST_DELAY, code)
         else:  # Slack will refuse it again soon: wait long
-            await self._put_back(delivery, BAD_REQUEST_DELAY, code or f"http {status}")
-
-    async def _postpone(self, delivery: Delivery, delay: timedelta, reason: str) -> None:
-        log.info("outbox delivery postponed delivery=%s reason=%s", delivery.id, reason)
-        await asyncio.to_thread(self._outbox.postpone, delivery.id, delay, reason)
-
-    async def _put_back(self, delivery: Delivery, delay: timedelta, error: str) -> None:
-        log.info("outbox delivery postponed delivery=%s error=%s", delivery.id, error)
-        await asyncio.to_thread(self._outbox.retry_later, delivery.id, delay, error)
+            await self.put_back(delivery, BAD_REQUEST_DELAY, code or f"http {status}")
 
 
 def error_name(error: BaseException) -> str:
