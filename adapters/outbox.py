@@ -70,13 +70,25 @@ class PlatformOutbox:
     async def sent(self, delivery: Delivery, platform_message_id: str) -> None:
         await asyncio.to_thread(self._outbox.sent, delivery.id, platform_message_id)
 
+    async def progress(self, delivery: Delivery, pieces_sent: int) -> None:
+        """The platform took a piece of a long message: a retry starts after it."""
+        await asyncio.to_thread(self._outbox.progress, delivery.id, pieces_sent)
+
     async def rate_limited(self, delivery: Delivery, sweep: Sweep, delay: timedelta) -> None:
         """The platform said this chat must wait: so does the rest of this sweep's mail to it."""
         sweep.waits[delivery.chat_id] = delay
         await self.postpone(delivery, delay, "rate limited")
 
     async def unreachable(self, delivery: Delivery, sweep: Sweep, reason: str) -> None:
-        """The person cannot get messages here any more: mark them, stop their messages."""
+        """The person cannot get messages here any more: mark them, stop their messages.
+
+        A reply in a group or channel refused this way only means that chat is closed to the
+        bot: that reply is given up, and the person stays reachable.
+        """
+        if not delivery.to_person or delivery.person_id is None:
+            log.info("reply refused delivery=%s reason=%s", delivery.id, reason)
+            await asyncio.to_thread(self._outbox.fail, delivery.id, reason)
+            return
         log.info(
             "person unreachable platform=%s person=%s reason=%s",
             self.platform,

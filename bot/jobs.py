@@ -13,7 +13,7 @@ from bot.bootstrap import Runtime
 from bot.leader import Leadership
 from core.db import unit_of_work
 from core.firing import ReminderSweep
-from core.models import ProcessedEvent
+from core.models import InboxEvent
 
 log = logging.getLogger("gotong.jobs")
 
@@ -90,7 +90,7 @@ class CoreJobs:
         )
 
     async def housekeeping(self) -> None:
-        """Prune old processed-event ids; only the leader does periodic work."""
+        """Prune the inbox of long-handled events; only the leader does periodic work."""
         async with self._lock:
             try:
                 if not await asyncio.to_thread(self.leadership.check):
@@ -102,7 +102,8 @@ class CoreJobs:
 
     def _prune(self, cutoff: datetime) -> None:
         with unit_of_work(self.runtime.engine) as session:
-            session.exec(delete(ProcessedEvent).where(col(ProcessedEvent.processed_at) < cutoff))
+            # Unhandled events (handled_at NULL) never compare below the cutoff: they stay.
+            session.exec(delete(InboxEvent).where(col(InboxEvent.handled_at) < cutoff))
 
     async def finished(self) -> None:
         """Wait until a job in progress is done (the jobs share one lock)."""

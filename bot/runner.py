@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -79,6 +79,12 @@ async def run_console(runtime: Runtime, who: str) -> None:
         jobs.close()
 
 
+def outbox_delivery(runtime: Runtime) -> OutboxDelivery:
+    """The outbox as the runtime's platform workers see it."""
+    lease = timedelta(seconds=runtime.settings.outbox_lease_seconds)
+    return OutboxDelivery(runtime.engine, runtime.clock, lease=lease)
+
+
 def telegram_config(settings: Settings) -> TelegramConfig:
     """The Telegram adapter's configuration (the settings must hold a bot token)."""
     assert settings.telegram_bot_token is not None
@@ -101,7 +107,7 @@ def telegram_adapter(runtime: Runtime) -> TelegramAdapter:
     return TelegramAdapter(
         telegram_config(runtime.settings),
         gotong=runtime.gotong,
-        outbox=OutboxDelivery(runtime.engine, runtime.clock),
+        outbox=outbox_delivery(runtime),
     )
 
 
@@ -129,9 +135,7 @@ def slack_adapter(runtime: Runtime) -> SlackAdapter:
         http_path=settings.slack_http_path,
         channel_per_second=settings.slack_channel_per_second,
     )
-    return SlackAdapter(
-        config, gotong=runtime.gotong, outbox=OutboxDelivery(runtime.engine, runtime.clock)
-    )
+    return SlackAdapter(config, gotong=runtime.gotong, outbox=outbox_delivery(runtime))
 
 
 def configured_platforms(runtime: Runtime) -> dict[str, Platform]:

@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     language: str = Field("id", validation_alias="GOTONG_LANGUAGE")
     log_level: str = Field("WARNING", validation_alias="GOTONG_LOG_LEVEL")
     outbox_sweep_seconds: float = Field(5.0, validation_alias="GOTONG_OUTBOX_SWEEP_SECONDS")
+    # How long a claimed message (or a reply being sent) waits before another worker takes it
+    # over: the crash window in which a message may be sent twice.
+    outbox_lease_seconds: float = Field(120.0, gt=0, validation_alias="GOTONG_OUTBOX_LEASE_SECONDS")
     reminder_too_late_hours: float = Field(12.0, validation_alias="GOTONG_REMINDER_TOO_LATE_HOURS")
 
     telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")

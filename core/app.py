@@ -6,10 +6,9 @@ import logging
 import traceback
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from core import invites
+from core import inbox, invites
 from core.clock import Clock
 from core.commands import HANDLERS, PERSONAL
 from core.commands.updates import attach_media, plain_text, program_choice
@@ -25,7 +24,8 @@ from core.errors import UserError
 from core.grammar import MAX_MESSAGE, PROGRAM, parse_command
 from core.i18n import Catalog, language_or_default
 from core.messages import Incoming, Reply
-from core.models import Identity, Person, ProcessedEvent, Role
+from core.models import Identity, Person, Role
+from core.outbox import keep_replies
 
 log = logging.getLogger("gotong.core")
 
@@ -54,50 +54,96 @@ class Gotong:
         self.default_timezone = default_timezone
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        """Process one message exactly once; a redelivered event gets no replies."""
+        """Receive and handle one message in one transaction; a redelivery gets no replies.
+
+        For a conversation with nothing to acknowledge (the console, tests): the replies are
+        returned, not kept. Platform adapters use `receive` and `process` instead.
+        """
         try:
             with unit_of_work(self.engine) as session:
-                if not self._first_delivery(session, incoming):
+                if not inbox.store(session, incoming, now=self.clock.now(), handled=True):
+                    log.info(
+                        "duplicate event platform=%s event=%s",
+                        incoming.platform,
+                        incoming.event_id,
+                    )
                     return []
-                identity = identity_for(session, incoming.platform, incoming.external_user_id)
-                if identity is None:
-                    return self._stranger(session, incoming)
-                person = session.get(Person, identity.person_id)
-                assert person is not None
-                self._refresh(session, identity, incoming)
-                return self._handle_as(session, person, incoming)
-        except IntegrityError:
-            # Another instance took the same event between our check and insert.
-            log.info("duplicate event platform=%s event=%s", incoming.platform, incoming.event_id)
-            return []
+                return self._respond(session, incoming)[1]
         except Exception as error:
-            log.error(
-                "failed to handle platform=%s event=%s user=%s error=%s\n%s",
-                incoming.platform,
-                incoming.event_id,
-                incoming.external_user_id,
-                type(error).__name__,
-                "".join(traceback.format_tb(error.__traceback__)),
-            )
-            return [self._apology(incoming)]
+            self._failed(incoming, error)
+            return self._apologise(incoming)
+
+    def receive(self, incoming: Incoming) -> bool:
+        """Store a message before its platform is told it arrived; whether it awaits handling.
+
+        Raises if the database cannot take it: the adapter must then not acknowledge it, so
+        the platform delivers it again.
+        """
+        with unit_of_work(self.engine) as session:
+            if inbox.store(session, incoming, now=self.clock.now(), handled=False):
+                return True
+            return inbox.is_pending(session, incoming.platform, incoming.event_id)
+
+    def process(self, platform: str, event_id: str, *, answering: bool = True) -> list[Reply]:
+        """Handle a stored message once, in one transaction that keeps its replies with it.
+
+        `answering`: the caller sends the replies now and reports each delivery (replies
+        carry their outbox ids); otherwise the outbox sweep sends them. A message already
+        handled, or never stored, gets no replies.
+        """
+        incoming: Incoming | None = None
+        try:
+            with unit_of_work(self.engine) as session:
+                event = inbox.take(session, platform, event_id)
+                if event is None:
+                    return []
+                incoming = inbox.incoming_of(event)
+                person, replies = self._respond(session, incoming)
+                inbox.mark_handled(session, event, self.clock.now())
+                return keep_replies(
+                    session,
+                    incoming,
+                    replies,
+                    person_id=person.id if person else None,
+                    now=self.clock.now(),
+                    answering=answering,
+                )
+        except Exception as error:
+            if incoming is None:  # the database failed before the message was read
+                log.error("could not read event platform=%s event=%s", platform, event_id)
+                return []
+            self._failed(incoming, error)
+            return self._apologise(incoming, answering=answering)
+
+    def pending(self, platform: str, limit: int = 100) -> list[str]:
+        """Messages received on `platform` but not handled (the process stopped between)."""
+        with unit_of_work(self.engine) as session:
+            return inbox.pending(session, platform, limit)
 
     def handles_for(self, platform: str, external_ids: list[str]) -> dict[str, str]:
         """Gotong handles of platform accounts (for turning platform mentions into @handles)."""
         with unit_of_work(self.engine) as session:
             return handles_of_identities(session, platform, external_ids)
 
-    def _first_delivery(self, session: Session, incoming: Incoming) -> bool:
-        if session.get(ProcessedEvent, (incoming.platform, incoming.event_id)) is not None:
-            return False
-        session.add(
-            ProcessedEvent(
-                platform=incoming.platform,
-                event_id=incoming.event_id,
-                processed_at=self.clock.now(),
-            )
+    def _failed(self, incoming: Incoming, error: Exception) -> None:
+        log.error(
+            "failed to handle platform=%s event=%s user=%s error=%s\n%s",
+            incoming.platform,
+            incoming.event_id,
+            incoming.external_user_id,
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
         )
-        session.flush()
-        return True
+
+    def _respond(self, session: Session, incoming: Incoming) -> tuple[Person | None, list[Reply]]:
+        """Who sent the message, and what Gotong answers."""
+        identity = identity_for(session, incoming.platform, incoming.external_user_id)
+        if identity is None:
+            return None, self._stranger(session, incoming)
+        person = session.get(Person, identity.person_id)
+        assert person is not None
+        self._refresh(session, identity, incoming)
+        return person, self._handle_as(session, person, incoming)
 
     def _refresh(self, session: Session, identity: Identity, incoming: Incoming) -> None:
         """Keep the private chat current; writing to the bot again means it is not blocked."""
@@ -200,13 +246,31 @@ class Gotong:
             key, lang=lang, tz=self.default_timezone, now=self.clock.now(), **params
         )
 
-    def _apology(self, incoming: Incoming) -> Reply:
+    def _apologise(self, incoming: Incoming, *, answering: bool = True) -> list[Reply]:
+        """The short apology for a message that failed; kept in the outbox if it was stored.
+
+        A stored message is marked handled with its apology, so a message that fails every
+        time is not taken up again at each start.
+        """
         lang = language_or_default(incoming.language_hint, self.default_language)
         try:
-            with Session(self.engine) as session:
+            with unit_of_work(self.engine) as session:
                 person = person_for_identity(session, incoming.platform, incoming.external_user_id)
                 if person is not None:
                     lang = person.language
+                apology = [Reply(self._render("error.internal", lang))]
+                event = inbox.take(session, incoming.platform, incoming.event_id)
+                if event is None:
+                    return apology
+                inbox.mark_handled(session, event, self.clock.now())
+                return keep_replies(
+                    session,
+                    incoming,
+                    apology,
+                    person_id=person.id if person else None,
+                    now=self.clock.now(),
+                    answering=answering,
+                )
         except Exception:  # the database itself may be what failed
-            log.warning("could not look up language for apology event=%s", incoming.event_id)
-        return Reply(self._render("error.internal", lang))
+            log.warning("could not record the apology event=%s", incoming.event_id)
+            return [Reply(self._render("error.internal", lang))]

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.delivery import target_platform
+from core.delivery import route
 from core.i18n import Catalog
 from core.messages import Button, Incoming, Reply
 from core.models import Person, Program
@@ -63,15 +63,22 @@ class Context:
         delay: timedelta = timedelta(0),
         **params: Any,
     ) -> None:
-        """Queue a message to someone else in the outbox, in their language, in this transaction."""
+        """Queue a message to someone else in the outbox, in their language, in this transaction.
+
+        The outbox key is the incoming event's plus `dedupe_key`: an event is handled once, so
+        the key is unique by construction, however often a task goes back to an old moment.
+        """
         if reader.id == self.person.id:
             return
         assert reader.id is not None
+        event = f"{self.incoming.platform}:{self.incoming.event_id}"
+        platform, blocked = route(self.session, reader)
         queue(
             self.session,
             person_id=reader.id,
-            platform=target_platform(self.session, reader),
-            dedupe_key=dedupe_key,
+            platform=platform,
+            blocked=blocked,
+            dedupe_key=f"{event}:{dedupe_key}",
             text=self.text(key, reader, **params),
             buttons=self.buttons(buttons, reader),
             due_at=self.now + delay,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, col, select
@@ -28,15 +29,30 @@ class Delivery:
     """One outbox message claimed for sending to one chat."""
 
     id: int
-    person_id: int
+    person_id: int | None
     chat_id: str
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     attempts: int
+    # Pieces of a long message the platform already took: sending resumes after them.
+    pieces_sent: int = 0
+    # A notification to the person's own chat; otherwise a reply in the chat it answers, whose
+    # refusal says nothing about whether the person can be reached.
+    to_person: bool = True
 
 
-def target_platform(session: Session, person: Person) -> str | None:
-    """Where a person's messages go: their chosen channel, else the first platform linked."""
+class Route(NamedTuple):
+    """Where a person's messages go, and whether they blocked the bot everywhere linked."""
+
+    platform: str | None
+    blocked: bool = False
+
+
+def route(session: Session, person: Person) -> Route:
+    """Their chosen channel, else the first platform linked, passing over any they blocked.
+
+    With no platform linked at all the message waits for the console (platform None).
+    """
     identities = list(
         session.exec(
             select(Identity)
@@ -44,18 +60,23 @@ def target_platform(session: Session, person: Person) -> str | None:
             .order_by(col(Identity.id))
         )
     )
-    platforms = [i.platform for i in identities]
-    if person.channel in platforms:
-        return person.channel
-    return platforms[0] if platforms else None
+    reachable = [i.platform for i in identities if i.unreachable_at is None]
+    if person.channel in reachable:
+        return Route(person.channel)
+    if reachable:
+        return Route(reachable[0])
+    if identities:
+        return Route(identities[0].platform, blocked=True)
+    return Route(None)
 
 
 class OutboxDelivery:
     """The outbox as a platform worker sees it."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, *, lease: timedelta = LEASE) -> None:
         self.engine = engine
         self.clock = clock
+        self.lease = lease
 
     def claim(self, platform: str, limit: int = 50) -> list[Delivery]:
         """Take up to `limit` due messages for `platform`, marking them sending."""
@@ -70,7 +91,7 @@ class OutboxDelivery:
                         col(OutboxMessage.status) == OutboxStatus.PENDING,
                         and_(
                             col(OutboxMessage.status) == OutboxStatus.SENDING,
-                            col(OutboxMessage.claimed_at) < now - LEASE,
+                            col(OutboxMessage.claimed_at) < now - self.lease,
                         ),
                     ),
                 )
@@ -94,27 +115,40 @@ class OutboxDelivery:
                 return []
             rows = session.exec(
                 select(OutboxMessage, Identity)
-                .join(
+                .outerjoin(
                     Identity,
                     and_(
                         col(Identity.person_id) == OutboxMessage.person_id,
                         col(Identity.platform) == platform,
+                        col(OutboxMessage.chat_id).is_(None),
                     ),
                 )
                 .where(col(OutboxMessage.id).in_(ids))
                 .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
             ).all()
-            return [
-                Delivery(
-                    id=message.id or 0,
-                    person_id=message.person_id,
-                    chat_id=identity.chat_id or identity.external_id,
-                    text=message.text,
-                    buttons=buttons_of(message),
-                    attempts=message.attempts,
+            deliveries = []
+            for message, identity in rows:
+                chat_id = message.chat_id or (
+                    identity and (identity.chat_id or identity.external_id)
                 )
-                for message, identity in rows
-            ]
+                if not chat_id:  # the person has no account there (any more)
+                    message.status = OutboxStatus.FAILED
+                    message.last_error = "no account on " + platform
+                    session.add(message)
+                    continue
+                deliveries.append(
+                    Delivery(
+                        id=message.id or 0,
+                        person_id=message.person_id,
+                        chat_id=chat_id,
+                        text=message.text,
+                        buttons=buttons_of(message),
+                        attempts=message.attempts,
+                        pieces_sent=message.pieces_sent,
+                        to_person=message.chat_id is None,
+                    )
+                )
+            return deliveries
 
     def sent(self, delivery_id: int, platform_message_id: str) -> None:
         """Record that the platform accepted the message."""
@@ -125,6 +159,30 @@ class OutboxDelivery:
             message.status = OutboxStatus.SENT
             message.sent_at = self.clock.now()
             message.platform_message_id = platform_message_id
+            session.add(message)
+
+    def progress(self, delivery_id: int, pieces_sent: int) -> None:
+        """Record that the platform took the first `pieces_sent` pieces of a long message."""
+        with unit_of_work(self.engine) as session:
+            session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == delivery_id)
+                .values(pieces_sent=pieces_sent)
+            )
+
+    def release(self, delivery_id: int, error: str) -> None:
+        """A reply the adapter could not send at once: the outbox sweep tries it now."""
+        self.retry_later(delivery_id, timedelta(0), error)
+
+    def fail(self, delivery_id: int, error: str) -> None:
+        """Give a message up: the platform will never take it."""
+        with unit_of_work(self.engine) as session:
+            message = session.get(OutboxMessage, delivery_id)
+            if message is None:
+                return
+            message.status = OutboxStatus.FAILED
+            message.claimed_at = None
+            message.last_error = error[:200]
             session.add(message)
 
     def retry_later(self, delivery_id: int, delay: timedelta, error: str) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.db import unit_of_work
-from core.delivery import target_platform
+from core.delivery import Route, route
 from core.i18n import Catalog
 from core.messages import Button
 from core.models import (
@@ -70,13 +70,13 @@ class ReminderSweep:
                 ids = {r.person_id for r in due}
                 found = session.exec(select(Person).where(col(Person.id).in_(ids)))
                 people = {p.id: p for p in found}
-                platforms: dict[int, str | None] = {}
+                routes: dict[int, Route] = {}
                 for reminder in due:
                     person = people[reminder.person_id]
-                    if reminder.person_id not in platforms:
-                        platforms[reminder.person_id] = target_platform(session, person)
-                    platform = platforms[reminder.person_id]
-                    counts[self._fire(session, reminder, now, person, platform)] += 1
+                    if reminder.person_id not in routes:
+                        routes[reminder.person_id] = route(session, person)
+                    to = routes[reminder.person_id]
+                    counts[self._fire(session, reminder, now, person, to)] += 1
             if len(due) < batch:
                 return Fired(**counts)
 
@@ -99,7 +99,7 @@ class ReminderSweep:
         reminder: Reminder,
         now: datetime,
         person: Person,
-        platform: str | None,
+        to: Route,
     ) -> str:
         assert reminder.id is not None
         lateness = now - reminder.due_at
@@ -136,7 +136,8 @@ class ReminderSweep:
         queue(
             session,
             person_id=person.id or 0,
-            platform=platform,
+            platform=to.platform,
+            blocked=to.blocked,
             dedupe_key=f"reminder:{reminder.id}:{reminder.due_at.isoformat()}",
             text=text,
             buttons=buttons,

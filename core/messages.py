@@ -38,11 +38,13 @@ class Reply:
     """Text (with `**bold**` as the only markup) and optional rows of buttons.
 
     A private reply concerns only the sender: in a group chat, adapters send it to them directly.
+    A reply kept in the outbox carries its row's id, for the adapter to report delivery.
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     private: bool = False
+    outbox_id: int | None = None
 
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -254,9 +254,16 @@ class Reminder(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
+    """A message to deliver: a notification to a person, or a reply to a message received.
+
+    A reply names the chat it answers in (`chat_id`), and has no person when it answers
+    someone not yet on Gotong; a notification goes to the person's own chat.
+    """
+
     __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    chat_id: str | None = Field(default=None, max_length=128)
     dedupe_key: str = Field(max_length=200, unique=True)
     text: str
     buttons: list[list[dict[str, str]]] = Field(default_factory=list, sa_column=Column(JSON))
@@ -269,12 +276,25 @@ class OutboxMessage(SQLModel, table=True):
     platform: str | None = Field(default=None, max_length=16, index=True)
     platform_message_id: str | None = Field(default=None, max_length=128)
     last_error: str = Field(default="", max_length=200)
+    # How many pieces of a long message the platform already took: a retry resumes there.
+    pieces_sent: int = 0
 
 
-class ProcessedEvent(SQLModel, table=True):
+class InboxEvent(SQLModel, table=True):
+    """A message received from a platform: stored before it is acknowledged, handled once.
+
+    The payload (the message as received) is kept until it is handled, so a crash between
+    acknowledging and handling loses nothing; the row then stays, without the payload, as
+    the record that makes a redelivery harmless.
+    """
+
+    __tablename__ = "inbox_event"
+    __table_args__ = (Index("ix_inbox_pending", "handled_at", "received_at"),)
     platform: str = Field(max_length=16, primary_key=True)
     event_id: str = Field(max_length=128, primary_key=True)
-    processed_at: datetime = _moment()
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    received_at: datetime = _moment()
+    handled_at: datetime | None = _moment(nullable=True)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from sqlmodel import Session, col, or_, select
 
-from core.messages import Button
+from core.messages import Button, Incoming, Reply
 from core.models import OutboxMessage, OutboxStatus
 
 Rows = tuple[tuple[Button, ...], ...]
@@ -22,19 +23,67 @@ def queue(
     buttons: Rows,
     due_at: datetime,
     now: datetime,
+    blocked: bool = False,
 ) -> None:
-    """Add a message for someone to the outbox (in the caller's transaction)."""
+    """Add a message for someone to the outbox (in the caller's transaction).
+
+    `blocked`: they blocked the bot on every platform; the message is kept as failed, so
+    that it shows, and is not sent where they refused it.
+    """
     session.add(
         OutboxMessage(
             person_id=person_id,
             dedupe_key=dedupe_key,
             text=text,
-            buttons=[[{"label": b.label, "command": b.command} for b in row] for row in buttons],
+            buttons=_stored(buttons),
             due_at=due_at,
             created_at=now,
             platform=platform,
+            status=OutboxStatus.FAILED if blocked else OutboxStatus.PENDING,
+            last_error="unreachable" if blocked else "",
         )
     )
+
+
+def keep_replies(
+    session: Session,
+    incoming: Incoming,
+    replies: list[Reply],
+    *,
+    person_id: int | None,
+    now: datetime,
+    answering: bool,
+) -> list[Reply]:
+    """Keep the replies to `incoming` in the outbox, so each is delivered at least once.
+
+    `answering`: the adapter sends them now and reports back, so they start claimed by it
+    (the outbox sweep takes over only if that report never comes); otherwise the sweep
+    sends them. A private reply to a group message goes to the sender's own chat.
+    """
+    kept = []
+    for number, reply in enumerate(replies):
+        to_sender = reply.private and not incoming.private
+        row = OutboxMessage(
+            person_id=person_id,
+            chat_id=incoming.external_user_id if to_sender else incoming.chat_id,
+            platform=incoming.platform,
+            dedupe_key=f"reply:{incoming.platform}:{incoming.event_id}:{number}"[:200],
+            text=reply.text,
+            buttons=_stored(reply.buttons),
+            due_at=now,
+            created_at=now,
+            status=OutboxStatus.SENDING if answering else OutboxStatus.PENDING,
+            claimed_at=now if answering else None,
+            attempts=1 if answering else 0,
+        )
+        session.add(row)
+        session.flush()
+        kept.append(dataclasses.replace(reply, outbox_id=row.id))
+    return kept
+
+
+def _stored(buttons: Rows) -> list[list[dict[str, str]]]:
+    return [[{"label": b.label, "command": b.command} for b in row] for row in buttons]
 
 
 def buttons_of(message: OutboxMessage) -> Rows:

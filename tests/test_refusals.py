@@ -10,12 +10,12 @@ from tests.chat import Chat
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
-    """How many rows every table holds, except the processed-event log."""
+    """How many rows every table holds, except the inbox of received messages."""
     with Session(engine) as session:
         return {
             table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
             for table in SQLModel.metadata.sorted_tables
-            if table.name != "processedevent"
+            if table.name != "inbox_event"
         }
 
 

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.http_retry import builtin_async_handlers
 from sqlalchemy import Engine, func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from adapters.slack import SlackAdapter, SlackConfig, SlackStartError
@@ -35,10 +36,10 @@ from core.firing import ReminderSweep
 from core.messages import Incoming
 from core.models import (
     Identity,
+    InboxEvent,
     OutboxMessage,
     OutboxStatus,
     Person,
-    ProcessedEvent,
     Task,
     Update,
 )
@@ -54,6 +55,7 @@ from tests.fakes.slack_server import (
     url_verification,
     view_submission_payload,
 )
+from tests.workspace import NOTIFICATION
 from tests.workspace import add_workspace as shared_workspace
 
 SECRET = "gotong-test-signing-secret"
@@ -98,7 +100,9 @@ def count(engine: Engine, model: type[Any]) -> int:
 
 def statuses(engine: Engine) -> list[str]:
     with Session(engine) as session:
-        rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))
+        rows = session.exec(
+            select(OutboxMessage).where(NOTIFICATION).order_by(col(OutboxMessage.id))
+        )
         return [row.status for row in rows]
 
 
@@ -284,7 +288,7 @@ class TestStartUp:
         status, _ = await desk.post("{not json", JSON)
 
         assert status == 400
-        assert count(desk.engine, ProcessedEvent) == 0
+        assert count(desk.engine, InboxEvent) == 0
 
     async def test_wrong_token_is_refused_without_showing_it(
         self, slack: FakeSlack, gotong: Gotong, engine: Engine, clock: FakeClock
@@ -390,7 +394,7 @@ class TestCommandFamilies:
             assert expected in read(posted[0]), text
         delivered = await desk.deliver()
         assert delivered  # notices for assignees, organisers and attendees went out
-        assert count(desk.engine, ProcessedEvent) == len(CHAT_LOGS[lang])
+        assert count(desk.engine, InboxEvent) == len(CHAT_LOGS[lang])
 
     @pytest.mark.parametrize("lang", ["id", "en"])
     async def test_a_working_week_by_slash_command(self, desk: Desk, lang: str) -> None:
@@ -402,7 +406,7 @@ class TestCommandFamilies:
             assert expected in read(answers[0]), text
         assert desk.slack.posted == []  # everything went to response URLs
         assert await desk.deliver()
-        assert count(desk.engine, ProcessedEvent) == len(lines)
+        assert count(desk.engine, InboxEvent) == len(lines)
 
     async def test_markup_characters_come_back_escaped(self, desk: Desk) -> None:
         """A title with <, > and & (escaped by Slack on the way in) is shown as typed."""
@@ -485,7 +489,7 @@ class TestMentions:
             assert (await desk.post(json.dumps(event), JSON))[0] == 200
 
         assert desk.slack.messages_to(dm) == []
-        assert count(desk.engine, ProcessedEvent) == 0
+        assert count(desk.engine, InboxEvent) == 0
 
 
 class TestButtons:
@@ -582,7 +586,7 @@ class TestTaskForm:
             "program",
         ]
         assert indonesian.view["blocks"][1]["element"]["type"] == "multi_users_select"
-        assert count(desk.engine, ProcessedEvent) == 0  # nothing for the core until submitted
+        assert count(desk.engine, InboxEvent) == 0  # nothing for the core until submitted
 
     async def test_submitted_form_creates_the_task(self, desk: Desk) -> None:
         """Title, Budi picked as assignee, "besok 17:00", "pkh": the same task as the one-liner."""
@@ -632,7 +636,7 @@ class TestSignatures:
         )
 
         assert status == 401
-        assert count(desk.engine, ProcessedEvent) == 0
+        assert count(desk.engine, InboxEvent) == 0
         assert desk.slack.posted == [] and desk.slack.responses == []
 
     async def test_stale_timestamp_is_401(self, desk: Desk) -> None:
@@ -648,7 +652,7 @@ class TestSignatures:
         )
 
         assert status == 401
-        assert count(desk.engine, ProcessedEvent) == 0 and desk.slack.posted == []
+        assert count(desk.engine, InboxEvent) == 0 and desk.slack.posted == []
 
     def request(self, desk: Desk, kind: str) -> tuple[str, str]:
         if kind == "event":
@@ -687,13 +691,13 @@ class TestDuplicates:
     ) -> None:
         """The slash command is acknowledged while the core is still working."""
         gate = threading.Event()
-        handle = gotong.handle
+        process = gotong.process
 
-        def slow(incoming: Incoming) -> Any:
+        def slow(platform: str, event_id: str, **options: Any) -> Any:
             assert gate.wait(5)
-            return handle(incoming)
+            return process(platform, event_id, **options)
 
-        monkeypatch.setattr(gotong, "handle", slow)
+        monkeypatch.setattr(gotong, "process", slow)
         fields = desk.slack.slash_command(BUDI, "tugasku")
 
         status, body = await post_to_app(
@@ -706,6 +710,68 @@ class TestDuplicates:
         await desk.adapter.idle()
         (answer,) = desk.slack.responses_to(fields["response_url"])
         assert "Tidak ada tugas terbuka" in read(answer)
+
+
+class TestNothingLost:
+    """Stored before acknowledged; every reply kept until Slack took it."""
+
+    async def test_an_event_that_cannot_be_stored_is_not_acknowledged(
+        self, desk: Desk, gotong: Gotong, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The database refuses: no 200, so Slack retries; the retry is stored and answered."""
+        receive = gotong.receive
+        refusals = iter([True])
+
+        def flaky(incoming: Incoming) -> bool:
+            if next(refusals, False):
+                raise OperationalError("insert", {}, Exception("database is locked"))
+            return receive(incoming)
+
+        monkeypatch.setattr(gotong, "receive", flaky)
+        event = json.dumps(desk.slack.dm_event(BUDI, "/lapor #pkh 5 paket sembako"))
+
+        first, _ = await desk.post(event, JSON)
+        again, _ = await desk.post(event, JSON, retry_num=1, retry_reason="http_error")
+
+        assert first != 200 and again == 200
+        assert count(desk.engine, Update) == 1
+        assert len(desk.slack.messages_to(desk.dm_of("budi"))) == 1
+        desk.adapter.errors.clear()  # the refused store reached bolt's error handler, as meant
+
+    async def test_a_message_stored_before_a_crash_is_answered_after_the_restart(
+        self, slack: FakeSlack, gotong: Gotong, engine: Engine, clock: FakeClock
+    ) -> None:
+        """Acknowledged (so stored) but never handled: the next start handles it."""
+        add_workspace(engine, clock)
+        lost = Incoming(
+            platform="slack",
+            external_user_id=BUDI,
+            chat_id=BUDI,
+            text="/lapor #pkh 5 paket sembako",
+            event_id="Ev0LOST",
+        )
+        assert gotong.receive(lost)  # ...and the process died
+
+        adapter = await running(slack, gotong, engine, clock)
+        try:
+            clock.advance(timedelta(seconds=2))
+            await adapter.deliver_once()
+        finally:
+            await adapter.stop()
+
+        assert count(engine, Update) == 1
+        assert "Laporan dicatat" in read(slack.messages_to(slack.dm_channel(BUDI))[-1])
+        assert gotong.pending("slack") == []
+
+    async def test_a_reply_slack_refused_is_delivered_by_the_outbox(self, desk: Desk) -> None:
+        """chat.postMessage fails for the reply: the next sweep posts it, once."""
+        desk.slack.fail("chat.postMessage", status=500, times=1)
+
+        assert await desk.dm("budi", "/tugasku") == []
+        (late,) = await desk.deliver()
+
+        assert late.channel == desk.dm_of("budi") and "tugas" in read(late).lower()
+        assert await desk.deliver() == []
 
 
 class TestOnboardingAndLinking:
@@ -784,7 +850,7 @@ class TestOnboardingAndLinking:
         assert "telepon kepala desa" in read(reminder)
         assert reminder.button_values[0].startswith("snooze 1 ")
         with Session(desk.engine) as session:
-            row = session.exec(select(OutboxMessage)).one()
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
         assert (row.platform, row.status) == ("slack", OutboxStatus.SENT)
         await desk.click("U0DEWI", reminder, reminder.button_values[0])
         (snoozed,) = desk.slack.updates_of(reminder.channel, reminder.ts)
@@ -831,7 +897,7 @@ class TestOutbox:
         desk.slack.fail("chat.postMessage", status=500)
         assert await desk.deliver() == []
         with Session(desk.engine) as session:
-            row = session.exec(select(OutboxMessage)).one()
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
         assert (row.status, row.last_error) == (OutboxStatus.PENDING, "http 500")
 
         desk.clock.advance(timedelta(seconds=5))
@@ -853,7 +919,7 @@ class TestOutbox:
         with Session(desk.engine) as session:
             identity = session.exec(select(Identity).where(Identity.external_id == BUDI)).one()
             rows = session.exec(
-                select(OutboxMessage).join(Person).where(Person.handle == "budi")
+                select(OutboxMessage).join(Person).where(Person.handle == "budi", NOTIFICATION)
             ).all()
         assert identity.unreachable_at is not None
         assert [(r.status, r.last_error) for r in rows] == [

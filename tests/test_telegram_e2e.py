@@ -22,16 +22,19 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from adapters.telegram import TelegramAdapter, TelegramConfig, TelegramStartError
+from adapters.telegram.render import render
 from core import invites
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
 from core.delivery import OutboxDelivery
 from core.menu import command_menu
-from core.messages import Incoming
-from core.models import Identity, OutboxMessage, OutboxStatus, Person, ProcessedEvent, Update
+from core.messages import Incoming, Reply
+from core.models import Identity, InboxEvent, OutboxMessage, OutboxStatus, Person, Update
+from core.outbox import queue
 from tests.fakes.telegram_records import SentMessage
 from tests.fakes.telegram_server import FakeTelegram
+from tests.workspace import NOTIFICATION
 from tests.workspace import add_workspace as shared_workspace
 
 USERS = {"ani": 1001, "sarah": 1002, "budi": 2001, "kevin": 2002, "harjo": 3001, "tom": 3002}
@@ -374,7 +377,7 @@ class TestCommandFamilies:
             assert expected in sent[0].visible_text, text
         delivered = await chats.deliver()
         assert delivered  # notices for assignees, organisers and attendees went out
-        assert count(chats.engine, ProcessedEvent) == len(CHAT_LOGS[lang])
+        assert count(chats.engine, InboxEvent) == len(CHAT_LOGS[lang])
 
     async def test_html_in_a_message_comes_back_escaped(self, chats: Chats) -> None:
         """A title with <, > and & is shown as typed, not as markup."""
@@ -462,7 +465,7 @@ class TestGroups:
         assert await chats.say("budi", "Siapa yang bawa beras besok?", **self.in_group()) == []
         assert await chats.say("ani", "/start@OtherBot", **self.in_group()) == []
 
-        assert count(chats.engine, ProcessedEvent) == 0
+        assert count(chats.engine, InboxEvent) == 0
 
 
 class TestDuplicates:
@@ -535,6 +538,94 @@ class TestLongReplies:
         ]
 
 
+async def polling_started(tg: FakeTelegram) -> None:
+    """Wait until the adapter has polled (a stranger's message was fetched and answered)."""
+    tg.push_message(STRANGER, "halo")
+    await wait_until(lambda: tg.pending_updates == [] and bool(tg.messages_to(STRANGER)))
+
+
+class TestNothingLost:
+    """Received means stored; every reply is kept until Telegram took it, piece by piece."""
+
+    async def test_a_message_stored_before_a_crash_is_answered_after_the_restart(
+        self, tg: FakeTelegram, gotong: Gotong, engine: Engine, clock: FakeClock
+    ) -> None:
+        """Stored (and so confirmed to Telegram) but never handled: the next start handles it."""
+        add_workspace(engine, clock)
+        lost = Incoming(
+            platform="telegram",
+            external_user_id=str(ANI),
+            chat_id=str(ANI),
+            text="/tugas Kirim data @budi besok 17:00 #pkh",
+            event_id="777",
+        )
+        assert gotong.receive(lost)  # ...and the process died
+
+        adapter = await running(tg, gotong, engine, clock)
+        try:
+            clock.advance(timedelta(seconds=2))
+            await adapter.deliver_once()
+        finally:
+            await adapter.stop()
+
+        assert "Kirim data" in tg.last_to(ANI).visible_text
+        assert "Kirim data" in tg.last_to(BUDI).visible_text
+        assert gotong.pending("telegram") == []
+
+    async def test_a_reply_telegram_refused_is_delivered_by_the_outbox(self, chats: Chats) -> None:
+        """The reply's sends all fail: it is not given up, the next sweep delivers it."""
+        chats.tg.fail("sendMessage", status=500, times=2)
+
+        assert await chats.say("budi", "/tugasku") == []
+        (late,) = await chats.deliver()
+
+        assert late.chat_id == BUDI and "tugas" in late.visible_text.lower()
+        assert await chats.deliver() == []
+
+    async def test_a_long_message_resumes_after_the_pieces_already_sent(self, chats: Chats) -> None:
+        """The second of several pieces fails: the retry starts at the second, not the first."""
+        lines = [f"{n:03d}. Desa Sukamaju: 45 paket sembako disalurkan.\n" for n in range(250)]
+        with unit_of_work(chats.engine) as session:
+            budi = session.exec(select(Person).where(Person.handle == "budi")).one()
+            queue(
+                session,
+                person_id=budi.id or 0,
+                platform="telegram",
+                dedupe_key="long",
+                text="".join(lines),
+                buttons=(),
+                due_at=chats.clock.now(),
+                now=chats.clock.now(),
+            )
+        chats.tg.fail("sendMessage", status=500, skip=1)
+
+        assert await chats.adapter.deliver_once() == 0  # one piece went, then a 500
+        assert len(chats.tg.messages_to(BUDI)) == 1
+        chats.clock.advance(timedelta(seconds=30))
+        assert await chats.adapter.deliver_once() == 1
+
+        received = "".join(m.visible_text for m in chats.tg.messages_to(BUDI))
+        assert len(chats.tg.messages_to(BUDI)) == len(render(Reply("".join(lines)))) >= 3
+        assert [received.count(f"{n:03d}. Desa") for n in range(250)] == [1] * 250
+
+    async def test_a_clean_stop_logs_no_error(
+        self,
+        tg: FakeTelegram,
+        gotong: Gotong,
+        engine: Engine,
+        clock: FakeClock,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """SIGTERM while long-polling: no ERROR, no traceback."""
+        add_workspace(engine, clock)
+        adapter = await running(tg, gotong, engine, clock)
+        await polling_started(tg)
+
+        await adapter.stop()
+
+        assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
 class TestOutboxFaults:
     """Flood refusals, network errors and blocked people never lose or duplicate a message."""
 
@@ -544,7 +635,7 @@ class TestOutboxFaults:
 
     def statuses(self, chats: Chats) -> list[str]:
         with Session(chats.engine) as session:
-            return [row.status for row in session.exec(select(OutboxMessage))]
+            return [row.status for row in session.exec(select(OutboxMessage).where(NOTIFICATION))]
 
     async def test_429_storm_postpones_and_loses_nothing(self, chats: Chats) -> None:
         """Three 429s in a row: the refused chats wait retry_after, then everything arrives once."""
@@ -593,7 +684,7 @@ class TestOutboxFaults:
 
         assert await chats.deliver() == []
         with Session(chats.engine) as session:
-            row = session.exec(select(OutboxMessage)).one()
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
         assert (row.status, row.last_error) == (OutboxStatus.PENDING, "NetworkError")
 
         chats.clock.advance(timedelta(seconds=5))
@@ -616,7 +707,7 @@ class TestOutboxFaults:
         with Session(chats.engine) as session:
             identity = session.exec(select(Identity).where(Identity.external_id == str(BUDI))).one()
             rows = session.exec(
-                select(OutboxMessage).join(Person).where(Person.handle == "budi")
+                select(OutboxMessage).join(Person).where(Person.handle == "budi", NOTIFICATION)
             ).all()
         assert identity.unreachable_at is not None
         assert [(r.status, r.last_error) for r in rows] == [
@@ -693,7 +784,7 @@ class TestWebhook:
 
         assert status == 403
         assert webhook.tg.sent == [] and webhook.adapter.handled == 0
-        assert count(webhook.engine, ProcessedEvent) == 0
+        assert count(webhook.engine, InboxEvent) == 0
         assert await webhook.tg.deliver_webhook(update) == 200
         assert count(webhook.engine, Update) == 1
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from sqlmodel import col
 
 from core import people
 from core.clock import FakeClock
 from core.db import unit_of_work
 from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+from core.models import OutboxMessage
+
+# Outbox rows that notify a person (replies to a message name the chat they answer in).
+NOTIFICATION = col(OutboxMessage.chat_id).is_(None)
 
 PEOPLE = [
     ("ani", "Ani Wijaya", "manager", "id", None),

@@ -36,6 +36,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.inbox import recover, report
 from adapters.slack import translate
 from adapters.slack.outbox import SlackOutbox, error_name
 from adapters.slack.render import ACTION_PREFIX, TASK_FORM, SlackMessage, render, task_form
@@ -52,6 +53,9 @@ BOLT_LOG = "gotong.slack.bolt"
 
 PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted
 PROFILE_CACHE = 5000
+# Seconds users.info may take before a message is stored without the profile: Slack wants
+# its acknowledgement within 3 seconds, and the message is stored before that.
+PROFILE_WAIT = 1.5
 STOP_GRACE = 10.0  # seconds stop() lets work in hand finish
 
 
@@ -116,6 +120,7 @@ class SlackAdapter:
             name="gotong",
         )
         self._register_listeners()
+        self._outbox = outbox
         self._delivery = SlackOutbox(
             self._outbox_client, outbox, monotonic, per_second=config.channel_per_second
         )
@@ -146,6 +151,7 @@ class SlackAdapter:
         except Exception as error:
             raise SlackStartError(f"Slack is not reachable: {type(error).__name__}") from None
         self.bot_user_id = identity.get("user_id")
+        await recover(self._gotong, PLATFORM)
         if config.socket_mode:
             assert config.app_token is not None
             self._socket = AsyncSocketModeHandler(
@@ -233,28 +239,33 @@ class SlackAdapter:
     async def _on_event(
         self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        await ack()
         inbound = translate.from_event(body, self.bot_user_id or context.bot_user_id)
-        if inbound is not None:
-            self._spawn(inbound, self._handle)
+        await self._keep_then_ack(inbound, ack)
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
-        await ack()
         inbound = translate.from_command(command)
         if inbound.trigger_id and translate.wants_task_form(inbound.text):
+            await ack()  # the form is not a message for the core until it is submitted
             self._spawn(inbound, self._open_task_form)
         else:
-            self._spawn(inbound, self._handle)
+            await self._keep_then_ack(inbound, ack)
 
     async def _on_click(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        inbound = translate.from_click(body)
-        if inbound is not None:
-            self._spawn(inbound, self._handle)
+        await self._keep_then_ack(translate.from_click(body), ack)
 
     async def _on_task_form(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()  # closes the form; the outcome (or the refusal) arrives in the DM
-        inbound = translate.from_task_form(body)
+        # Acknowledging closes the form; the outcome (or the refusal) arrives in the DM.
+        await self._keep_then_ack(translate.from_task_form(body), ack)
+
+    async def _keep_then_ack(self, inbound: Inbound | None, ack: AsyncAck) -> None:
+        """Store the message, acknowledge it, then handle it in the background.
+
+        Slack delivers again what was not acknowledged, so nothing is acknowledged before it
+        is stored: if storing fails, the error reaches bolt and Slack retries.
+        """
+        if inbound is not None:
+            await self._keep(inbound)
+        await ack()
         if inbound is not None:
             self._spawn(inbound, self._handle)
 
@@ -300,8 +311,13 @@ class SlackAdapter:
 
     # -- the core --------------------------------------------------------------------------
 
-    async def _handle(self, inbound: Inbound) -> None:
-        profile = await self._profile(inbound.user_id)
+    async def _keep(self, inbound: Inbound) -> None:
+        """Translate a message (mentions as @handles, the sender's profile) into the inbox."""
+        try:
+            profile = await asyncio.wait_for(self._profile(inbound.user_id), PROFILE_WAIT)
+        except TimeoutError:  # an enrichment never holds a message up
+            log.info("users.info too slow user=%s", inbound.user_id)
+            profile = Profile()
         mentioned = translate.mentioned_users(inbound.text)
         handles = (
             await asyncio.to_thread(self._gotong.handles_for, PLATFORM, mentioned)
@@ -311,8 +327,13 @@ class SlackAdapter:
         incoming = translate.incoming(
             inbound, handles=handles, profile=profile, bot_user_id=self.bot_user_id
         )
+        await asyncio.to_thread(self._gotong.receive, incoming)
+
+    async def _handle(self, inbound: Inbound) -> None:
         log.info("slack %s event=%s user=%s", inbound.via, inbound.event_id, inbound.user_id)
-        replies = await asyncio.to_thread(self._gotong.handle, incoming)
+        replies = await asyncio.to_thread(
+            self._gotong.process, PLATFORM, translate.event_id(inbound)
+        )
         await self._answer(inbound, replies)
 
     async def _open_task_form(self, inbound: Inbound) -> None:
@@ -334,6 +355,7 @@ class SlackAdapter:
                 inbound.event_id,
                 error.response.get("error"),
             )
+            await self._keep(inbound)
             await self._handle(inbound)
 
     async def _profile(self, user_id: str) -> Profile:
@@ -379,15 +401,20 @@ class SlackAdapter:
                 and messages
                 and await self._replace_clicked(inbound, messages[0])
             ):
-                await self._send(inbound, first, messages[1:])
+                sent = 1 + await self._send(inbound, first, messages[1:])
+                await report(self._outbox, first, sent, len(messages))
                 replies = replies[1:]
         for reply in replies:
-            await self._send(inbound, reply, render(reply))
+            messages = render(reply)
+            sent = await self._send(inbound, reply, messages)
+            await report(self._outbox, reply, sent, len(messages))
 
-    async def _send(self, inbound: Inbound, reply: Reply, messages: list[SlackMessage]) -> None:
-        for message in messages:
+    async def _send(self, inbound: Inbound, reply: Reply, messages: list[SlackMessage]) -> int:
+        """Send the messages of a reply in order; how many went before one did not."""
+        for number, message in enumerate(messages):
             if not await self._send_one(inbound, reply, message):
-                return
+                return number
+        return len(messages)
 
     async def _send_one(self, inbound: Inbound, reply: Reply, message: SlackMessage) -> bool:
         """Send one message of a reply; whether it was delivered somewhere."""

@@ -68,17 +68,21 @@ class SlackOutbox(PlatformOutbox):
         if not messages:
             await self.sent(delivery, "")
             return False
-        wait = self._pacer.take(delivery.chat_id, len(messages))
+        wait = self._pacer.take(delivery.chat_id, len(messages) - delivery.pieces_sent)
         if wait > 0:
             await self.postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
             return False
         posted = ""
         try:
-            for message in messages:
+            for number, message in enumerate(messages):
+                if number < delivery.pieces_sent:
+                    continue  # posted by an earlier attempt
                 response = await self._client.chat_postMessage(
                     channel=delivery.chat_id, text=message.text, blocks=message.blocks
                 )
                 posted = f"{response.get('channel', '')}:{response.get('ts', '')}"
+                if number + 1 < len(messages):
+                    await self.progress(delivery, number + 1)
         except SlackApiError as error:
             await self._refused(delivery, error, sweep)
             return False

@@ -172,6 +172,11 @@ def from_task_form(body: Mapping[str, Any]) -> Inbound | None:
     )
 
 
+def event_id(inbound: Inbound) -> str:
+    """The id the core knows the message by."""
+    return inbound.event_id[:128]
+
+
 def mentioned_users(text: str) -> list[str]:
     """The Slack user ids mentioned in `text` (`<@U123>`), in order, once each."""
     return list(dict.fromkeys(USER_MENTION.findall(text)))
@@ -191,7 +196,7 @@ def incoming(
         external_user_id=inbound.user_id,
         chat_id=inbound.chat_id,
         text=text,
-        event_id=inbound.event_id[:128],
+        event_id=event_id(inbound),
         private=inbound.private,
         button=inbound.button,
         display_name=profile.display_name,

@@ -8,6 +8,7 @@ other people are sent by `deliver_once`, which the runner calls every few second
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import os
@@ -42,9 +43,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from adapters.inbox import Inbox, recover, report
 from adapters.telegram.outbox import TelegramOutbox
 from adapters.telegram.render import TelegramMessage, render
-from adapters.telegram.translate import incoming_from_update
+from adapters.telegram.translate import PLATFORM, incoming_from_update
 from core.delivery import OutboxDelivery
 from core.i18n import Catalog
 from core.menu import command_menu
@@ -59,12 +61,12 @@ REPLY_FLOOD_RETRIES = 2
 # Outbox messages are not waited for: a refusal puts them back in the outbox.
 
 
-class Core(Protocol):
+class Core(Inbox, Protocol):
     """What the adapter needs of the core (core.app.Gotong)."""
 
     catalog: Catalog
 
-    def handle(self, incoming: Incoming) -> list[Reply]: ...
+    def receive(self, incoming: Incoming) -> bool: ...
 
 
 class TelegramStartError(RuntimeError):
@@ -82,6 +84,8 @@ class TelegramConfig:
     webhook_listen: str = "0.0.0.0:8443"
     webhook_secret: str | None = field(default=None, repr=False)
     poll_timeout: float = 30.0
+    # Real seconds to wait before asking again when getUpdates failed (doubling up to 60).
+    poll_retry_delay: float = 1.0
     concurrent_updates: int = 16
     # Real seconds between tries of a reply the network lost (a weak signal drops many).
     reply_retry_delays: tuple[float, ...] = (1.0, 4.0)
@@ -162,15 +166,17 @@ class TelegramAdapter:
                 )
             )
             .concurrent_updates(ChatOrderedProcessor(config.concurrent_updates))
+            # Gotong polls itself: PTB's updater confirms updates before they are stored.
+            .updater(None)
         )
-        if config.webhook_url:
-            builder = builder.updater(None)
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
+        self._outbox = outbox
         self._delivery = TelegramOutbox(
             self.application.bot, outbox, monotonic, private_per_second=config.private_per_second
         )
+        self._polling: asyncio.Task[None] | None = None
         self._webhook_secret = config.webhook_secret or secrets.token_urlsafe(32)
         self._webhook: web.AppRunner | None = None
         self.handled = 0  # updates fully handled (replies sent); tests wait on it
@@ -203,6 +209,7 @@ class TelegramAdapter:
         try:
             await self._set_command_menu()
             await self.application.start()
+            await recover(self._gotong, PLATFORM)
             if self.config.webhook_url:
                 await self._start_webhook(self.config.webhook_url)
             else:
@@ -217,19 +224,53 @@ class TelegramAdapter:
             await request.shutdown()
 
     async def _start_polling(self) -> None:
-        updater = self.application.updater
-        assert updater is not None
-        await updater.start_polling(
-            timeout=timedelta(seconds=self.config.poll_timeout),
-            allowed_updates=ALLOWED_UPDATES,
-            error_callback=_polling_error,
-        )
+        # A webhook left by an earlier run makes getUpdates refuse (409 Conflict).
+        await self.bot.delete_webhook()
+        self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
+
+    async def _poll(self) -> None:
+        """Long-poll getUpdates; the offset confirms only updates already in the inbox.
+
+        Telegram drops an update once a later getUpdates names an offset past it, so each
+        update is stored before the next request; one that cannot be stored stops the batch
+        and is fetched again.
+        """
+        offset: int | None = None
+        delay = self.config.poll_retry_delay
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset,
+                    timeout=timedelta(seconds=self.config.poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+                for update in updates:
+                    await self._keep(update)
+                    offset = update.update_id + 1
+                    await self.application.update_queue.put(update)
+                delay = self.config.poll_retry_delay
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # Telegram, the network or the database: try again
+                log.warning("telegram polling failed error=%s", _name(error))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
+    async def _keep(self, update: Update) -> None:
+        """Store an update in the inbox (raises if the database cannot take it)."""
+        incoming = incoming_from_update(update, bot_username=self.bot.username, bot_id=self.bot.id)
+        if incoming is not None:
+            await asyncio.to_thread(self._gotong.receive, incoming)
 
     async def stop(self) -> None:
         """Stop receiving, finish the updates in hand, and close the client."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        if self._polling is not None:
+            # Updates stored but not confirmed come again at the next start; the inbox
+            # knows them, so nothing is handled twice.
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
         if self._webhook is not None:
             await self._webhook.cleanup()
             self._webhook = None
@@ -263,10 +304,10 @@ class TelegramAdapter:
         )
 
     async def _receive(self, request: web.Request) -> web.Response:
-        """One update POSTed by Telegram, handled before the 200 answer.
+        """One update POSTed by Telegram: stored, then handled, then answered 200.
 
-        Until then Telegram keeps the update; if the process dies meanwhile it is delivered
-        again, and the core's dedupe on update_id makes that harmless.
+        Until the 200 Telegram keeps the update; if the process dies meanwhile it is delivered
+        again, and the inbox makes that harmless. One that cannot be stored gets 500.
         """
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self._webhook_secret.encode()):
@@ -277,6 +318,13 @@ class TelegramAdapter:
         except Exception:
             log.warning("webhook request that is not an update refused")
             return web.Response(status=400)
+        try:
+            await self._keep(update)
+        except Exception as error:
+            log.error(
+                "webhook update not stored update=%s error=%s", update.update_id, _name(error)
+            )
+            return web.Response(status=500)
         application = self.application
         await application.update_processor.process_update(
             update, application.process_update(update)
@@ -295,7 +343,7 @@ class TelegramAdapter:
                 if query is not None:
                     await self._answer(query)
                 return
-            replies = await asyncio.to_thread(self._gotong.handle, incoming)
+            replies = await asyncio.to_thread(self._gotong.process, PLATFORM, incoming.event_id)
             if query is not None:
                 await self._answer(query)
                 await self._show_outcome(query, incoming, replies)
@@ -341,8 +389,8 @@ class TelegramAdapter:
         if not editable or not pieces or not await self._edit(query, pieces[0]):
             await self._send_replies(incoming, replies)
             return
-        for piece in pieces[1:]:
-            await self._send_reply(incoming.chat_id, piece)
+        sent = 1 + await self._send_pieces(incoming.chat_id, pieces[1:])
+        await report(self._outbox, first, sent, len(pieces))
         await self._send_replies(incoming, rest)
 
     async def _edit(self, query: CallbackQuery, piece: TelegramMessage) -> bool:
@@ -364,16 +412,19 @@ class TelegramAdapter:
     async def _send_replies(self, incoming: Incoming, replies: list[Reply]) -> None:
         for reply in replies:
             chat_id = _destination(incoming, reply)
-            if not await self._send_pieces(chat_id, reply) and chat_id != incoming.chat_id:
+            pieces = render(reply)
+            sent = await self._send_pieces(chat_id, pieces)
+            if sent == 0 and chat_id != incoming.chat_id:
                 # They never opened a private chat with the bot: answer where they asked.
-                await self._send_pieces(incoming.chat_id, reply)
+                sent = await self._send_pieces(incoming.chat_id, pieces)
+            await report(self._outbox, reply, sent, len(pieces))
 
-    async def _send_pieces(self, chat_id: str, reply: Reply) -> bool:
-        """Send every piece of a reply; whether the first one went."""
-        for number, piece in enumerate(render(reply)):
+    async def _send_pieces(self, chat_id: str, pieces: list[TelegramMessage]) -> int:
+        """Send the pieces of a reply in order; how many went before one did not."""
+        for number, piece in enumerate(pieces):
             if not await self._send_reply(chat_id, piece):
-                return number > 0
-        return True
+                return number
+        return len(pieces)
 
     async def _send_reply(self, chat_id: str, piece: TelegramMessage) -> bool:
         """Send one reply message, trying again when the network drops it; whether it went."""
@@ -442,8 +493,13 @@ def _name(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _polling_error(error: TelegramError) -> None:
-    log.warning("telegram polling failed error=%s", _name(error))
+class _RefusalIsHandled(logging.Filter):
+    """AIORateLimiter logs a flood refusal it passes on as an ERROR with a traceback, though
+    the refusal is expected and handled (the outbox waits, a reply falls back to it, and
+    each logs that in its own line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Rate limit hit after")
 
 
 def _quiet_client_logs() -> None:
@@ -451,6 +507,9 @@ def _quiet_client_logs() -> None:
     for name, floor in (("httpx", logging.WARNING), ("httpcore", logging.WARNING)):
         _at_least(logging.getLogger(name), floor)
     _at_least(logging.getLogger("telegram"), logging.INFO)
+    limiter = logging.getLogger("telegram.ext.AIORateLimiter")
+    if not any(isinstance(f, _RefusalIsHandled) for f in limiter.filters):
+        limiter.addFilter(_RefusalIsHandled())
 
 
 def _at_least(logger: logging.Logger, level: int) -> None:

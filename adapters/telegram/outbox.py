@@ -52,12 +52,14 @@ class TelegramOutbox(PlatformOutbox):
         message_id = None
         pieces = render(Reply(delivery.text, delivery.buttons))
         if not delivery.chat_id.startswith("-"):  # a private chat
-            wait = self._pacer.take(delivery.chat_id, len(pieces))
+            wait = self._pacer.take(delivery.chat_id, len(pieces) - delivery.pieces_sent)
             if wait > 0:
                 await self.postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
                 return False
         try:
-            for piece in pieces:
+            for number, piece in enumerate(pieces):
+                if number < delivery.pieces_sent:
+                    continue  # taken by an earlier attempt
                 message = await self._bot.send_message(
                     _chat(delivery.chat_id),
                     piece.html,
@@ -65,6 +67,8 @@ class TelegramOutbox(PlatformOutbox):
                     reply_markup=piece.keyboard,
                 )
                 message_id = message.message_id
+                if number + 1 < len(pieces):
+                    await self.progress(delivery, number + 1)
         except RetryAfter as error:
             await self.rate_limited(delivery, sweep, _as_timedelta(error.retry_after))
             return False

@@ -148,6 +148,7 @@ class FaultRule:
     times: int | None = 1
     fraction: float | None = None
     seed: int = 0
+    skip: int = 0  # calls let through before the rule strikes
     hits: int = 0
     _random: random.Random = field(init=False, repr=False)
 
@@ -165,6 +166,9 @@ class FaultRule:
     def strikes(self, method: str) -> bool:
         """Whether this call of method is hit; counts the hit."""
         if self.method not in ("*", method) or self.times == 0:
+            return False
+        if self.skip:
+            self.skip -= 1
             return False
         if self.fraction is not None and self._random.random() >= self.fraction:
             return False

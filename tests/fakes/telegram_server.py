@@ -254,10 +254,12 @@ class FakeTelegram(BotApi):
         seed: int = 0,
         retry_after: int | None = None,
         description: str | None = None,
+        skip: int = 0,
     ) -> FaultRule:
         """Answer the next `times` calls of method ("*": any) with an error status.
 
         With fraction, each call is hit with that probability (seeded); times=None: forever.
+        skip: let that many calls through first.
         A 429 opens a retry window for the call's chat, as a real flood refusal does.
         """
         return self._add_fault(
@@ -270,6 +272,7 @@ class FakeTelegram(BotApi):
                 seed=seed,
                 retry_after=retry_after,
                 description=description,
+                skip=skip,
             )
         )
 

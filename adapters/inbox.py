@@ -1,0 +1,49 @@
+"""What every platform adapter does around the core's inbox and kept replies.
+
+A message is stored before the platform is told it arrived, handled once, and its replies
+kept in the outbox; the adapter sends them at once and reports how far each got, and the
+outbox sweep delivers whatever that report does not cover.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from core.delivery import OutboxDelivery
+from core.messages import Reply
+
+log = logging.getLogger("gotong.inbox")
+
+
+class Inbox(Protocol):
+    """What the adapters need of the core (core.app.Gotong) for stored messages."""
+
+    def process(self, platform: str, event_id: str, *, answering: bool = True) -> list[Reply]: ...
+
+    def pending(self, platform: str, limit: int = 100) -> list[str]: ...
+
+
+async def recover(core: Inbox, platform: str) -> int:
+    """Handle what was stored but not handled before the last stop; the outbox answers it."""
+    handled = 0
+    while events := await asyncio.to_thread(core.pending, platform):
+        for event_id in events:
+            await asyncio.to_thread(core.process, platform, event_id, answering=False)
+        handled += len(events)
+    if handled:
+        log.info("%s handled %d messages received before a stop", platform, handled)
+    return handled
+
+
+async def report(outbox: OutboxDelivery, reply: Reply, sent: int, pieces: int) -> None:
+    """Tell the outbox how many pieces of a kept reply went; the sweep sends the rest."""
+    if reply.outbox_id is None:
+        return
+    if sent >= pieces:
+        await asyncio.to_thread(outbox.sent, reply.outbox_id, "")
+        return
+    if sent:
+        await asyncio.to_thread(outbox.progress, reply.outbox_id, sent)
+    await asyncio.to_thread(outbox.release, reply.outbox_id, "reply not sent")

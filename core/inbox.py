@@ -1,0 +1,96 @@
+"""The inbox: every message received is stored before the platform is told it arrived.
+
+A platform redelivers only what was not acknowledged, so an event is acknowledged only once
+its row is committed here; handling it later (or after a crash, on start) reads it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from core.messages import Incoming
+from core.models import InboxEvent
+
+
+def payload_of(incoming: Incoming) -> dict[str, Any]:
+    """The message as a JSON-ready dict."""
+    return dataclasses.asdict(incoming)
+
+
+def incoming_of(event: InboxEvent) -> Incoming:
+    """The message an inbox row holds."""
+    assert event.payload is not None
+    return Incoming(**event.payload)
+
+
+def store(session: Session, incoming: Incoming, *, now: datetime, handled: bool) -> bool:
+    """Record a received event; False if it was recorded before (a redelivery).
+
+    The insert runs in a savepoint, so its unique-key clash, the one conflict that means
+    "seen before", is told apart from any other error and leaves the transaction usable.
+    """
+    if _get(session, incoming.platform, incoming.event_id) is not None:
+        return False
+    savepoint = session.begin_nested()
+    try:
+        session.add(
+            InboxEvent(
+                platform=incoming.platform,
+                event_id=incoming.event_id,
+                payload=None if handled else payload_of(incoming),
+                received_at=now,
+                handled_at=now if handled else None,
+            )
+        )
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()  # another instance stored it between our look and our insert
+        return False
+    savepoint.commit()
+    return True
+
+
+def take(session: Session, platform: str, event_id: str) -> InboxEvent | None:
+    """The stored, not yet handled event, locked until this transaction ends; else None."""
+    query = select(InboxEvent).where(
+        InboxEvent.platform == platform,
+        InboxEvent.event_id == event_id,
+        col(InboxEvent.handled_at).is_(None),
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def is_pending(session: Session, platform: str, event_id: str) -> bool:
+    """Whether the event is stored and still waits to be handled."""
+    event = _get(session, platform, event_id)
+    return event is not None and event.handled_at is None
+
+
+def mark_handled(session: Session, event: InboxEvent, now: datetime) -> None:
+    """The event is handled: its payload is no longer needed."""
+    event.handled_at = now
+    event.payload = None
+    session.add(event)
+
+
+def pending(session: Session, platform: str, limit: int) -> list[str]:
+    """Events of `platform` received but not handled (a crash came between), oldest first."""
+    return list(
+        session.exec(
+            select(InboxEvent.event_id)
+            .where(InboxEvent.platform == platform, col(InboxEvent.handled_at).is_(None))
+            .order_by(col(InboxEvent.received_at))
+            .limit(limit)
+        )
+    )
+
+
+def _get(session: Session, platform: str, event_id: str) -> InboxEvent | None:
+    return session.get(InboxEvent, (platform, event_id))
