@@ -1,8 +1,9 @@
 """A real `gotong run` killed with SIGKILL during a burst loses nothing and doubles nothing.
 
 The fake Bot API server keeps every update until a getUpdates offset confirms it, as
-Telegram does; the process is killed twice while it works through a burst of task messages
-and started again. In the end every message was handled exactly once (one task each),
+Telegram does; on Slack (HTTP mode) the test sends events as Slack does, again until one
+is answered 200. The process is killed twice while it works through a burst of task
+messages and started again. In the end every message was handled exactly once (one task each),
 every reply and every notification arrived at least once, and a notification came twice
 at most once per kill (the one being sent when the process died).
 """
@@ -10,15 +11,18 @@ at most once per kill (the one being sent when the process died).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
+import socket
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -28,6 +32,8 @@ from core.clock import FakeClock
 from core.db import unit_of_work
 from core.directory import join_program, person_by_handle
 from core.models import InboxEvent, Task
+from tests.fakes.slack_inbound import post_to_app
+from tests.fakes.slack_server import FakeSlack
 from tests.fakes.telegram_server import FakeTelegram
 
 ROOT = Path(__file__).parent.parent
@@ -36,6 +42,9 @@ PER_MANAGER = 3
 MESSAGES = MANAGERS * PER_MANAGER
 MANAGER_IDS = [5000 + n for n in range(MANAGERS)]
 FIELD_IDS = [7000 + n for n in range(MESSAGES)]
+SECRET = "gotong-crash-test-signing-secret"
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)
@@ -57,21 +66,20 @@ def title(n: int) -> str:
 TITLE = re.compile(r"Cek gudang nomor \d+\b")
 
 
-def add_people(engine: Engine, clock: FakeClock) -> None:
+def add_people(
+    engine: Engine, clock: FakeClock, platform: str, managers: list[str], field: list[str]
+) -> None:
+    """Managers m0… and field workers f0… on `platform`, all in #pkh."""
     now = clock.now()
     with unit_of_work(engine) as s:
-        accounts = [(f"m{n}", "manager", MANAGER_IDS[n]) for n in range(MANAGERS)]
-        accounts += [(f"f{n}", "field", FIELD_IDS[n]) for n in range(MESSAGES)]
+        accounts = [(f"m{n}", "manager", account) for n, account in enumerate(managers)]
+        accounts += [(f"f{n}", "field", account) for n, account in enumerate(field)]
         for handle, role, account in accounts:
             person = people.add_person(
                 s, now=now, actor=None, handle=handle, name=handle, role=role, language="id"
             )
             people.link_identity(
-                s,
-                person=person,
-                platform="telegram",
-                external_id=str(account),
-                chat_id=str(account),
+                s, person=person, platform=platform, external_id=account, chat_id=account
             )
         program = people.add_program(
             s, now=now, actor=None, code="pkh", name="Program Keluarga Harapan", owner="m0"
@@ -90,17 +98,23 @@ async def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60
         await asyncio.sleep(0.02)
 
 
+def telegram_env(tg: FakeTelegram) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_BASE_URL": tg.base_url,
+        "TELEGRAM_FILE_BASE_URL": tg.base_file_url,
+    }
+
+
 class Gotong:
     """`gotong run` in its own process, as an operator runs it."""
 
-    def __init__(self, tg: FakeTelegram, database_url: str, log: Path) -> None:
+    def __init__(self, database_url: str, log: Path, platform: dict[str, str]) -> None:
         self.env = {
             **os.environ,
+            **platform,
             "PYTHONPATH": str(ROOT),
             "GOTONG_DATABASE_URL": database_url,
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_BASE_URL": tg.base_url,
-            "TELEGRAM_FILE_BASE_URL": tg.base_file_url,
             "GOTONG_OUTBOX_SWEEP_SECONDS": "0.2",
             "GOTONG_OUTBOX_LEASE_SECONDS": "3",
             "GOTONG_LOG_LEVEL": "WARNING",
@@ -134,13 +148,17 @@ class Gotong:
         return await asyncio.wait_for(self.process.wait(), 20)
 
 
+def titles_in(messages: Iterable[str]) -> Counter[str]:
+    """How many messages named each task title."""
+    seen: Counter[str] = Counter()
+    for text in messages:
+        seen.update(set(TITLE.findall(text)))
+    return seen
+
+
 def titles_sent(tg: FakeTelegram, chats: list[int]) -> Counter[str]:
     """How many times each task title reached these chats."""
-    seen: Counter[str] = Counter()
-    for chat in chats:
-        for message in tg.messages_to(chat):
-            seen.update(set(TITLE.findall(message.visible_text)))
-    return seen
+    return titles_in(m.visible_text for chat in chats for m in tg.messages_to(chat))
 
 
 def url_of(engine: Engine) -> str:
@@ -151,9 +169,11 @@ async def test_sigkill_during_a_burst_loses_nothing(
     tg: FakeTelegram, engine: Engine, clock: FakeClock, tmp_path: Path
 ) -> None:
     """Two kills mid-burst: every message handled once; replies and notices all arrive."""
-    add_people(engine, clock)
+    add_people(
+        engine, clock, "telegram", [str(i) for i in MANAGER_IDS], [str(i) for i in FIELD_IDS]
+    )
     log = tmp_path / "gotong.log"
-    gotong = Gotong(tg, url_of(engine), log)
+    gotong = Gotong(url_of(engine), log, telegram_env(tg))
 
     def push(numbers: range) -> None:
         for n in numbers:
@@ -208,4 +228,112 @@ async def test_sigkill_during_a_burst_loses_nothing(
         f"notices {len(notices())}/{MESSAGES} ({doubled} twice)"
     )
     assert doubled <= 2, notices().most_common(5)
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+async def test_sigkill_during_a_slack_http_burst_loses_nothing(
+    engine: Engine, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Slack (HTTP mode) retries what was not acknowledged: after two kills, all handled once."""
+    managers = [f"U0M{n:03d}" for n in range(MANAGERS)]
+    field = [f"U0F{n:03d}" for n in range(MESSAGES)]
+    add_people(engine, clock, "slack", managers, field)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "gotong.log"
+
+    async with FakeSlack(clock=time.time) as slack:
+        for user in managers + field:
+            slack.add_user(user, user, user)
+        gotong = Gotong(
+            url_of(engine),
+            log,
+            {
+                "SLACK_BOT_TOKEN": slack.bot_token,
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_API_BASE_URL": slack.api_url,
+                "GOTONG_SLACK_HTTP_LISTEN": f"127.0.0.1:{port}",
+            },
+        )
+        events = {
+            n: json.dumps(
+                slack.dm_event(
+                    managers[n // PER_MANAGER],
+                    f"/tugas {title(n)} @f{n} besok 10:00 #pkh",
+                    event_id=f"Ev{n:04d}",
+                )
+            )
+            for n in range(MESSAGES)
+        }
+        acknowledged: set[int] = set()
+        tries: Counter[int] = Counter()
+
+        async def deliver(n: int) -> None:
+            """One POST as Slack makes it; Slack tries again later what got no 200."""
+            retry = tries[n] or None
+            tries[n] += 1
+            try:
+                status, _ = await post_to_app(
+                    f"http://127.0.0.1:{port}/slack/events",
+                    events[n],
+                    "application/json",
+                    SECRET,
+                    retry_num=retry,
+                    retry_reason="http_error",
+                    timeout=3.0,
+                )
+            except (aiohttp.ClientError, TimeoutError):
+                return
+            if status == 200:
+                acknowledged.add(n)
+
+        async def slack_sends(until: int) -> None:
+            while len(acknowledged) < until:
+                before = len(acknowledged)
+                waiting = [n for n in range(MESSAGES) if n not in acknowledged][:10]
+                await asyncio.gather(*(deliver(n) for n in waiting))
+                # Slack backs off when the app does not answer; so does this stand-in.
+                await asyncio.sleep(0.02 if len(acknowledged) > before else 0.2)
+
+        def texts(users: list[str]) -> list[str]:
+            return [m.visible_text for u in users for m in slack.messages_to(slack.dm_channel(u))]
+
+        try:
+            await gotong.start()
+            await slack_sends(40)
+            await gotong.kill()
+            await gotong.start()
+            await slack_sends(90)
+            await gotong.kill()
+            await gotong.start()
+            await slack_sends(MESSAGES)
+            await wait_for(
+                lambda: (
+                    len(titles_in(texts(managers))) == MESSAGES
+                    and len(titles_in(texts(field))) == MESSAGES
+                ),
+                "every reply and notification",
+                timeout=90,
+            )
+            assert await gotong.stop() == 0
+        except BaseException:
+            print(log.read_text(errors="replace")[-5000:])
+            raise
+        finally:
+            if gotong.process is not None and gotong.process.returncode is None:
+                await gotong.kill()
+        replies, notices = titles_in(texts(managers)), titles_in(texts(field))
+
+    with Session(engine) as session:
+        tasks = session.exec(select(Task.title)).all()
+    print(
+        f"slack crash test ({engine.dialect.name}): {MESSAGES} events, 2 kills, "
+        f"{sum(tries.values())} POSTs: {MESSAGES - len(set(tasks))} lost, "
+        f"{len(tasks) - len(set(tasks))} handled twice, "
+        f"replies {len(replies)}/{MESSAGES} ({sum(replies.values()) - len(replies)} twice), "
+        f"notices {len(notices)}/{MESSAGES} ({sum(notices.values()) - len(notices)} twice)"
+    )
+    assert len(tasks) == MESSAGES and set(tasks) == {title(n) for n in range(MESSAGES)}
+    assert sum(notices.values()) - len(notices) <= 2
     assert "Traceback" not in log.read_text(errors="replace")
