@@ -1,4 +1,6 @@
-"""Cost of one whole incoming message: parsing alone, and the full handle() with its transaction.
+"""Cost of one whole incoming message: parsing alone, the full handle() with its transaction,
+and the path a platform adapter takes (receive: stored in the inbox; process: handled, replies
+kept in the outbox; sent: each reply's delivery recorded).
 
 Run: python bench/handle_bench.py [messages]   (SQLite file in a temporary directory)
 """
@@ -18,6 +20,7 @@ from core import demo
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import make_engine, unit_of_work
+from core.delivery import OutboxDelivery
 from core.directory import person_by_handle
 from core.grammar import extract_mentions, parse_command
 from core.messages import Incoming
@@ -63,15 +66,25 @@ def main() -> None:
                 assert person is not None
                 link_identity(session, person=person, platform="bench", external_id=handle)
         gotong = Gotong(engine, clock)
+        outbox = OutboxDelivery(engine, clock)
         handled: list[float] = []
+        stored: list[float] = []
         for n in range(rounds):
             for i, (who, text) in enumerate(MESSAGES):
                 incoming = Incoming("bench", who, who, text, f"{n}-{i}")
                 start = time.perf_counter()
                 gotong.handle(incoming)
                 handled.append(time.perf_counter() - start)
+                incoming = Incoming("bench", who, who, text, f"s{n}-{i}")
+                start = time.perf_counter()
+                gotong.receive(incoming)
+                for reply in gotong.process("bench", incoming.event_id):
+                    assert reply.outbox_id is not None
+                    outbox.sent(reply.outbox_id, "")
+                stored.append(time.perf_counter() - start)
     figures("parse (command, mentions, moment)", parse)
     figures("handle() on SQLite (parse+rules+commit)", handled)
+    figures("receive+process+sent on SQLite (adapters)", stored)
 
 
 if __name__ == "__main__":
