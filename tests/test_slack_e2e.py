@@ -650,6 +650,21 @@ class TestSignatures:
         assert status == 401
         assert count(desk.engine, ProcessedEvent) == 0 and desk.slack.posted == []
 
+    @pytest.mark.parametrize("timestamp", ["soon", "", "1e9", "١٧٠٠٠٠٠٠٠٠"])
+    async def test_unreadable_timestamp_is_401_without_an_error(
+        self, desk: Desk, timestamp: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A timestamp that is not a number is a bad signature: 401, no 500, no traceback."""
+        body, content_type = self.request(desk, "event")
+
+        status, _ = await post_to_app(
+            desk.adapter.http_url or "", body, content_type, SECRET, timestamp=timestamp
+        )
+
+        assert status == 401
+        assert count(desk.engine, ProcessedEvent) == 0 and desk.slack.posted == []
+        assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
     def request(self, desk: Desk, kind: str) -> tuple[str, str]:
         if kind == "event":
             return json.dumps(desk.slack.dm_event(BUDI, "/lapor #pkh 5 paket")), JSON

@@ -53,6 +53,7 @@ BOLT_LOG = "gotong.slack.bolt"
 PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted
 PROFILE_CACHE = 5000
 STOP_GRACE = 10.0  # seconds stop() lets work in hand finish
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # X-Slack-Request-Timestamp: Unix seconds
 
 
 class SlackStartError(RuntimeError):
@@ -210,6 +211,10 @@ class SlackAdapter:
 
     async def _receive(self, request: web.Request) -> web.Response:
         """One request from Slack: bolt checks the signature (401 if bad) and dispatches it."""
+        # slack_sdk's verifier raises on a timestamp that is not a number (a 500 and a traceback).
+        if not TIMESTAMP.fullmatch(request.headers.get("X-Slack-Request-Timestamp", "")):
+            log.warning("slack request without a readable timestamp refused")
+            return web.Response(status=401)
         try:
             bolt_request = await to_bolt_request(request)
         except ValueError:  # not JSON although it says so: not from Slack
