@@ -619,6 +619,65 @@ class TestTaskForm:
         assert desk.slack.views == []
 
 
+class TestUnreadableAnswers:
+    """An answer from Slack that is not Slack's JSON (a gateway's error page) stops nothing."""
+
+    @pytest.mark.parametrize(
+        ("content_type", "body"),
+        [
+            ("application/json", "<html><body>502 Bad Gateway</body></html>"),
+            ("text/html", "<html><body>502 Bad Gateway</body></html>"),
+            ("application/json", '{"ok": true, "user": "U0BUDI"}'),
+            ("application/json", '{"ok": true, "user": {"profile": [], "locale": 7}}'),
+        ],
+        ids=["html-as-json", "html", "user-not-an-object", "odd-fields"],
+    )
+    async def test_command_is_handled_when_the_profile_lookup_is_unreadable(
+        self, desk: Desk, content_type: str, body: str
+    ) -> None:
+        """users.info answers garbage: the profile is optional, so the command is still answered."""
+        desk.slack.answer_garbage("users.info", content_type=content_type, body=body)
+
+        (answer,) = await desk.command("budi", "tugasku")
+        (update,) = await desk.dm("budi", "/lapor #pkh 5 paket sembako")
+
+        assert "Tidak ada tugas terbuka" in read(answer)
+        assert "Laporan dicatat untuk #pkh" in read(update)
+        assert desk.slack.calls_to("users.info")[0].status == 200
+        # the fixture checks that nothing failed inside the adapter
+
+    async def test_task_form_falls_back_when_views_open_is_unreadable(self, desk: Desk) -> None:
+        """views.open answers garbage: the core answers how to write the command instead."""
+        desk.slack.answer_garbage("views.open")
+
+        (answer,) = await desk.command("ani", "tugas")
+
+        assert "/tugas" in read(answer)
+
+    async def test_replies_survive_unreadable_answers(self, desk: Desk) -> None:
+        """A reply whose post is answered with garbage is logged and the next one still goes."""
+        desk.slack.answer_garbage("chat.postMessage", status=502, content_type="text/html")
+
+        assert await desk.dm("budi", "tugasku") == []
+        (answer,) = await desk.dm("budi", "tugasku")
+
+        assert "Tidak ada tugas terbuka" in read(answer)
+
+    async def test_start_with_an_unreadable_auth_test_is_a_clear_error(
+        self, slack: FakeSlack, gotong: Gotong, engine: Engine, clock: FakeClock
+    ) -> None:
+        """auth.test answers garbage: start-up stops with SlackStartError, not a crash."""
+        slack.answer_garbage("auth.test")
+        adapter = SlackAdapter(
+            config_for(slack), gotong=gotong, outbox=OutboxDelivery(engine, clock)
+        )
+
+        with pytest.raises(SlackStartError) as caught:
+            await adapter.start()
+
+        assert "auth.test" in str(caught.value) and "<html>" not in str(caught.value)
+
+
 class TestSignatures:
     """Requests Slack did not sign, or signed long ago, are refused and change nothing."""
 

@@ -37,7 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import translate
-from adapters.slack.outbox import SlackOutbox, error_name
+from adapters.slack.outbox import SlackOutbox, error_code, error_name
 from adapters.slack.render import ACTION_PREFIX, TASK_FORM, SlackMessage, render, task_form
 from adapters.slack.translate import PLATFORM, Inbound, Profile
 from core.app import Gotong
@@ -141,8 +141,12 @@ class SlackAdapter:
         try:
             identity = await self.client.auth_test()
         except SlackApiError as error:
+            if not error_code(error):  # a proxy's error page, not Slack's answer
+                raise SlackStartError(
+                    f"Slack's answer to auth.test is unreadable: {error_name(error)}"
+                ) from None
             raise SlackStartError(
-                f"Slack refused the bot token (SLACK_BOT_TOKEN): {error.response.get('error')}"
+                f"Slack refused the bot token (SLACK_BOT_TOKEN): {error_code(error)}"
             ) from None
         except Exception as error:
             raise SlackStartError(f"Slack is not reachable: {type(error).__name__}") from None
@@ -334,11 +338,7 @@ class SlackAdapter:
                 ),
             )
         except SlackApiError as error:
-            log.info(
-                "task form not opened event=%s error=%s",
-                inbound.event_id,
-                error.response.get("error"),
-            )
+            log.info("task form not opened event=%s error=%s", inbound.event_id, error_name(error))
             await self._handle(inbound)
 
     async def _profile(self, user_id: str) -> Profile:
@@ -356,13 +356,7 @@ class SlackAdapter:
         except Exception as error:
             log.info("users.info failed user=%s error=%s", user_id, error_name(error))
             return Profile()
-        user = response.get("user") or {}
-        names = user.get("profile") or {}
-        profile = Profile(
-            display_name=user.get("real_name") or names.get("real_name") or "",
-            username=names.get("display_name") or user.get("name") or "",
-            locale=user.get("locale"),
-        )
+        profile = translate.profile_of(response.get("user"))
         self._remember(user_id, now, profile)
         return profile
 

@@ -89,10 +89,10 @@ class SlackOutbox(PlatformOutbox):
         return True
 
     async def _refused(self, delivery: Delivery, error: SlackApiError, sweep: Sweep) -> None:
-        status = error.response.status_code
-        code = str(error.response.get("error") or "")
+        status = http_status(error)
+        code = error_code(error)
         if status == 429:
-            delay = timedelta(seconds=_retry_after(error.response.headers))
+            delay = timedelta(seconds=_retry_after(_headers(error)))
             await self.rate_limited(delivery, sweep, delay)
         elif code in UNREACHABLE:
             await self.unreachable(delivery, sweep, code)
@@ -106,10 +106,33 @@ class SlackOutbox(PlatformOutbox):
 
 
 def error_name(error: BaseException) -> str:
-    """What went wrong, for a log line: Slack's error code or the exception's type."""
+    """What went wrong, for a log line: Slack's error code, the HTTP status or the type."""
     if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or error.response.status_code)
+        return error_code(error) or f"http {http_status(error)}"
     return type(error).__name__
+
+
+# slack_sdk puts a SlackResponse in SlackApiError.response, except when the body is not JSON:
+# then it is aiohttp's ClientResponse. These read either and never raise.
+
+
+def error_code(error: SlackApiError) -> str:
+    """Slack's error code ("channel_not_found"), or "" when the answer did not say."""
+    data = getattr(error.response, "data", None)
+    code = data.get("error") if isinstance(data, dict) else None
+    return code if isinstance(code, str) else ""
+
+
+def http_status(error: SlackApiError) -> int:
+    """The HTTP status of Slack's answer (0 if unknown)."""
+    response = error.response
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    return status if isinstance(status, int) else 0
+
+
+def _headers(error: SlackApiError) -> Mapping[str, Any]:
+    headers = getattr(error.response, "headers", None)
+    return headers if isinstance(headers, Mapping) else {}
 
 
 def _retry_after(headers: Mapping[str, Any]) -> int:
