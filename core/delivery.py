@@ -142,6 +142,17 @@ class OutboxDelivery:
                 message.due_at = self.clock.now() + delay
             session.add(message)
 
+    def failed(self, delivery_id: int, reason: str) -> None:
+        """Give a message up for good (nothing to send, or a bug): it is not tried again."""
+        with unit_of_work(self.engine) as session:
+            message = session.get(OutboxMessage, delivery_id)
+            if message is None:
+                return
+            message.status = OutboxStatus.FAILED
+            message.claimed_at = None
+            message.last_error = reason[:200]
+            session.add(message)
+
     def postpone(self, delivery_id: int, delay: timedelta, reason: str) -> None:
         """Put a message back untried (our pacing or the platform's rate limit): no attempt used."""
         with unit_of_work(self.engine) as session:

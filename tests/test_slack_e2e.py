@@ -25,6 +25,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from adapters.slack import SlackAdapter, SlackConfig, SlackStartError
+from adapters.slack import outbox as slack_outbox
 from core import invites, people
 from core.app import Gotong
 from core.clock import FakeClock
@@ -32,7 +33,7 @@ from core.db import unit_of_work
 from core.delivery import OutboxDelivery
 from core.directory import person_by_handle
 from core.firing import ReminderSweep
-from core.messages import Incoming
+from core.messages import Incoming, Reply
 from core.models import (
     Identity,
     OutboxMessage,
@@ -55,6 +56,7 @@ from tests.fakes.slack_server import (
     view_submission_payload,
 )
 from tests.workspace import add_workspace as shared_workspace
+from tests.workspace import queue_raw
 
 SECRET = "gotong-test-signing-secret"
 USERS = {
@@ -916,6 +918,57 @@ class TestOutbox:
 
         assert notice.channel == desk.dm_of("budi")
         assert statuses(desk.engine) == [OutboxStatus.SENT]
+
+    async def test_unreadable_answer_is_retried_later(self, desk: Desk) -> None:
+        """A gateway's error page claiming to be JSON is network trouble: put back, then sent."""
+        await self.queue(desk, 1)
+        desk.slack.answer_garbage("chat.postMessage", status=502)
+
+        assert await desk.deliver() == []
+        with Session(desk.engine) as session:
+            row = session.exec(select(OutboxMessage)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.PENDING, "http 502")
+        desk.clock.advance(timedelta(seconds=10))
+        (notice,) = await desk.deliver()
+
+        assert notice.channel == desk.dm_of("budi")
+
+    async def test_a_bug_fails_the_message_at_once_and_logs_no_text(
+        self, desk: Desk, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A programming error is not network trouble: the message fails, is never tried again,
+        and the log names the delivery and the error's type, not the text."""
+        await self.queue(desk, 1)
+        calls: list[object] = []
+
+        def broken(reply: Reply) -> list[object]:
+            calls.append(reply)
+            raise TypeError(reply.text)  # a bug whose message carries what someone wrote
+
+        monkeypatch.setattr(slack_outbox, "render", broken)
+
+        assert await desk.deliver() == []
+        desk.clock.advance(timedelta(hours=1))  # past every lease and backoff
+        assert await desk.deliver() == []
+
+        assert len(calls) == 1
+        with Session(desk.engine) as session:
+            row = session.exec(select(OutboxMessage)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.FAILED, "bug: TypeError")
+        logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("gotong"))
+        assert f"delivery={row.id}" in logged and "TypeError" in logged
+        assert "Foto gudang" not in logged
+
+    async def test_an_empty_message_is_failed_not_reported_sent(self, desk: Desk) -> None:
+        """Nothing to post: the message is failed with its reason, and not counted as sent."""
+        queue_raw(desk.engine, desk.clock, to="budi", platform="slack", text="")
+
+        assert await desk.deliver() == []
+
+        with Session(desk.engine) as session:
+            row = session.exec(select(OutboxMessage)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.FAILED, "empty message")
+        assert desk.slack.calls_to("chat.postMessage") == []
 
     async def test_deactivated_account_is_marked_unreachable(self, desk: Desk) -> None:
         """user_disabled: the identity is marked and the person's messages stop."""

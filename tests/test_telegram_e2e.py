@@ -22,17 +22,19 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from adapters.telegram import TelegramAdapter, TelegramConfig, TelegramStartError
+from adapters.telegram import outbox as telegram_outbox
 from core import invites
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
 from core.delivery import OutboxDelivery
 from core.menu import command_menu
-from core.messages import Incoming
+from core.messages import Incoming, Reply
 from core.models import Identity, OutboxMessage, OutboxStatus, Person, ProcessedEvent, Update
 from tests.fakes.telegram_records import SentMessage
 from tests.fakes.telegram_server import FakeTelegram
 from tests.workspace import add_workspace as shared_workspace
+from tests.workspace import queue_raw
 
 USERS = {"ani": 1001, "sarah": 1002, "budi": 2001, "kevin": 2002, "harjo": 3001, "tom": 3002}
 ANI, SARAH, BUDI, KEVIN, HARJO, TOM = USERS.values()
@@ -604,6 +606,50 @@ class TestOutboxFaults:
 
         assert notice.chat_id == BUDI and notice.callback_data == ["done 1"]
         assert self.statuses(chats) == [OutboxStatus.SENT]
+
+    async def test_refused_token_keeps_the_message_for_later(self, chats: Chats) -> None:
+        """401 (the token was revoked): not the message's fault, so it waits for the admin."""
+        await chats.say("ani", "/tugas Kirim data @budi besok")
+        chats.tg.fail("sendMessage", status=401)
+
+        assert await chats.deliver() == []
+
+        with Session(chats.engine) as session:
+            row = session.exec(select(OutboxMessage)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.PENDING, "invalid token")
+
+    async def test_a_bug_fails_the_message_at_once_and_logs_no_text(
+        self, chats: Chats, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A programming error is not network trouble: failed, never tried again, no text logged."""
+        await chats.say("ani", "/tugas Kirim data @budi besok")
+        calls: list[object] = []
+
+        def broken(reply: Reply) -> list[object]:
+            calls.append(reply)
+            raise TypeError(reply.text)  # a bug whose message carries what someone wrote
+
+        monkeypatch.setattr(telegram_outbox, "render", broken)
+
+        assert await chats.deliver() == []
+        chats.clock.advance(timedelta(hours=1))  # past every lease and backoff
+        assert await chats.deliver() == []
+
+        assert len(calls) == 1
+        with Session(chats.engine) as session:
+            row = session.exec(select(OutboxMessage)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.FAILED, "bug: TypeError")
+        logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("gotong"))
+        assert f"delivery={row.id}" in logged and "Kirim data" not in logged
+
+    async def test_an_empty_message_is_failed_not_reported_sent(self, chats: Chats) -> None:
+        """Nothing to send: failed with its reason, not marked sent and counted."""
+        queue_raw(chats.engine, chats.clock, to="budi", platform="telegram", text="")
+
+        assert await chats.deliver() == []
+
+        assert self.statuses(chats) == [OutboxStatus.FAILED]
+        assert chats.tg.calls_to("sendMessage") == []
 
     async def test_person_who_blocked_the_bot_is_marked_unreachable(self, chats: Chats) -> None:
         """Forbidden: the identity is marked unreachable and their messages stop."""

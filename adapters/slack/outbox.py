@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -41,6 +42,9 @@ CREDENTIALS = frozenset(
     {"invalid_auth", "not_authed", "token_revoked", "token_expired", "missing_scope"}
     | {"account_inactive"}
 )
+# Network trouble, as aiohttp (under slack_sdk's AsyncWebClient) raises it.
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, ConnectionError)
+EMPTY = "empty message"
 NETWORK_BACKOFF = timedelta(seconds=5)
 MAX_BACKOFF = timedelta(minutes=10)
 BAD_REQUEST_DELAY = timedelta(minutes=30)
@@ -66,7 +70,7 @@ class SlackOutbox(PlatformOutbox):
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
         messages = render(Reply(delivery.text, delivery.buttons))
         if not messages:
-            await self.sent(delivery, "")
+            await self.failed(delivery, EMPTY)
             return False
         wait = self._pacer.take(delivery.chat_id, len(messages))
         if wait > 0:
@@ -82,7 +86,7 @@ class SlackOutbox(PlatformOutbox):
         except SlackApiError as error:
             await self._refused(delivery, error, sweep)
             return False
-        except Exception as error:  # network trouble: try again soon
+        except NETWORK_ERRORS as error:  # anything else is a bug: the sweep gives it up
             await self.put_back(delivery, _backoff(delivery), error_name(error))
             return False
         await self.sent(delivery, posted)
