@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from adapters.slack import SlackAdapter, SlackConfig, SlackStartError
 from adapters.slack import outbox as slack_outbox
+from bot.settings import Settings
 from core import invites, people
 from core.app import Gotong
 from core.clock import FakeClock
@@ -55,6 +56,7 @@ from tests.fakes.slack_server import (
     url_verification,
     view_submission_payload,
 )
+from tests.logs import DebugLogs
 from tests.workspace import add_workspace as shared_workspace
 from tests.workspace import queue_raw
 
@@ -1006,6 +1008,57 @@ class TestLogs:
         assert "slack event event=ev:" in logged  # ids are there
         for secret in ("Rahasia", desk.slack.bot_token, desk.slack.app_token, SECRET):
             assert secret not in logged
+
+
+class TestLogsAtDebug:
+    """Every logger at DEBUG (none quietened), through Gotong's handler: no secret, no text."""
+
+    async def test_no_token_secret_or_text_reaches_the_log(
+        self,
+        debug_logs: DebugLogs,
+        slack: FakeSlack,
+        gotong: Gotong,
+        engine: Engine,
+        clock: FakeClock,
+    ) -> None:
+        """HTTP mode (a forged request too, whose body bolt dumps) and then Socket Mode."""
+        debug_logs.configure(
+            Settings(
+                SLACK_BOT_TOKEN=slack.bot_token,
+                SLACK_APP_TOKEN=slack.app_token,
+                SLACK_SIGNING_SECRET=SECRET,
+            )
+        )
+        add_workspace(engine, clock)
+        adapter = await running(slack, gotong, engine, clock)
+        desk = Desk(slack, adapter, clock, engine)
+        try:
+            await desk.dm("ani", "tugas Rahasia-dm-7731 <@U0BUDI> besok")
+            forged = json.dumps(slack.dm_event(BUDI, "lapor #pkh Rahasia-forged-4410"))
+            assert (await post_to_app(adapter.http_url or "", forged, JSON, "wrong"))[0] == 401
+            slack.answer_garbage("users.info", body="Rahasia-garbage-2231")
+            await desk.command("budi", "lapor #pkh 3 paket Rahasia-cmd-5512")
+            (notice,) = await desk.deliver()
+            await desk.click("budi", notice, "done 1")
+        finally:
+            await adapter.stop()
+        socket = await running(
+            slack, gotong, engine, clock, app_token=slack.app_token, signing_secret=None
+        )
+        try:
+            await slack.socket.wait_connected()
+            envelope = await slack.socket.push(
+                "events_api", slack.dm_event(BUDI, "lapor #pkh 2 paket Rahasia-socket-9902")
+            )
+            await slack.socket.wait_for_ack(envelope["envelope_id"])
+            await socket.idle()
+        finally:
+            await socket.stop()
+
+        written = debug_logs.text()
+        assert "slack event event=" in written  # the run was logged...
+        for leak in ("Rahasia", slack.bot_token, slack.app_token, SECRET):
+            assert leak not in written  # ...without a secret or what people wrote
 
 
 class TestReplyRateLimit:

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from adapters.telegram import TelegramAdapter, TelegramConfig, TelegramStartError
 from adapters.telegram import outbox as telegram_outbox
+from bot.settings import Settings
 from core import invites
 from core.app import Gotong
 from core.clock import FakeClock
@@ -33,6 +34,7 @@ from core.messages import Incoming, Reply
 from core.models import Identity, OutboxMessage, OutboxStatus, Person, ProcessedEvent, Update
 from tests.fakes.telegram_records import SentMessage
 from tests.fakes.telegram_server import FakeTelegram
+from tests.logs import DebugLogs
 from tests.workspace import add_workspace as shared_workspace
 from tests.workspace import queue_raw
 
@@ -817,3 +819,55 @@ class TestLogs:
         assert "unreachable" in caplog.text  # the failures were logged...
         assert "Rahasia" not in caplog.text  # ...without what people wrote
         assert tg.token.split(":")[1] not in caplog.text
+
+
+class TestLogsAtDebug:
+    """Every logger at DEBUG (none quietened), through Gotong's handler: no secret, no text."""
+
+    async def test_no_token_secret_or_text_reaches_the_log(
+        self,
+        debug_logs: DebugLogs,
+        tg: FakeTelegram,
+        gotong: Gotong,
+        engine: Engine,
+        clock: FakeClock,
+    ) -> None:
+        """Polling, replies, a failing outbox, a button, then webhook mode with its secret."""
+        secret = "Webhook_Secret-" + "x" * 24
+        debug_logs.configure(
+            Settings(TELEGRAM_BOT_TOKEN=tg.token, GOTONG_TELEGRAM_WEBHOOK_SECRET=secret)
+        )
+        add_workspace(engine, clock)
+        adapter = await running(tg, gotong, engine, clock)
+        chats = Chats(tg, adapter, clock, engine)
+        try:
+            await chats.say("ani", "/tugas Rahasia-judul-XYZ @budi besok")
+            tg.fail("sendMessage", status=500)
+            await chats.deliver()
+            clock.advance(timedelta(minutes=1))
+            (notice,) = await chats.deliver()
+            await chats.press("budi", notice, "done 1")
+            await chats.say("budi", "Rahasia-laporan-XYZ 5 paket")
+        finally:
+            await adapter.stop()
+        port = free_port()
+        hooked = await running(
+            tg,
+            gotong,
+            engine,
+            clock,
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            webhook_listen=f"127.0.0.1:{port}",
+            webhook_secret=secret,
+        )
+        try:
+            update = tg.push_message(BUDI, "/lapor #pkh 5 Rahasia-webhook-XYZ")
+            assert await tg.deliver_webhook(update, secret_token="salah") == 403
+            assert await tg.deliver_webhook(update) == 200
+        finally:
+            await hooked.stop()
+
+        written = debug_logs.text()
+        assert "telegram" in written and "refused" in written  # the run was logged...
+        for leak in (tg.token, tg.token.split(":")[1], secret, "Rahasia"):
+            assert leak not in written  # ...without a secret or what people wrote
