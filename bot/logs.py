@@ -31,9 +31,11 @@ LIBRARIES_UNDER_OWN = ("gotong.slack.bolt",)
 # Libraries whose INFO lines name jobs and migrations, never a request or a message.
 PLAIN_LIBRARIES = ("alembic", "apscheduler")
 # Where libraries' own f-strings put a body (bolt's "body: {...}", "Unhandled request ({...})",
-# slack_sdk's "non-JSON format: ..."): everything after the label is withheld.
+# slack_sdk's "non-JSON format: ...", asyncio's "future: <Task ... exception=...>"):
+# everything after the label is withheld.
 BODY_LABEL = re.compile(
-    r"(?i)\b(body|payload|parameters|params|data|json|text|return value|response)\b\s*[:=(]"
+    r"(?i)\b(body|payload|parameters|params|data|json|text|return value|response"
+    r"|future|handle|exception)\b\s*[:=(]"
     r"|unhandled request\s*\(|non-json format:"
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 
 import pytest
@@ -105,6 +107,27 @@ class TestMessageTexts:
 
         written = debug_logs.text()
         assert "Can not load invalid JSON" in written and "Unhandled request" in written
+        assert "Rahasia" not in written
+
+    def test_asyncio_does_not_quote_a_lost_exception(self, debug_logs: DebugLogs) -> None:
+        """asyncio's "Task exception was never retrieved" repeats the exception in its message."""
+        debug_logs.configure(SETTINGS)
+
+        async def fails() -> None:
+            raise ValueError(WRITTEN)
+
+        loop = asyncio.new_event_loop()
+        try:
+            task = loop.create_task(fails())
+            loop.run_until_complete(asyncio.sleep(0))
+            assert task.done()
+            del task
+            gc.collect()
+        finally:
+            loop.close()
+
+        written = debug_logs.text()
+        assert "Task exception was never retrieved" in written
         assert "Rahasia" not in written
 
     def test_an_exception_is_logged_as_frames_and_type(self, debug_logs: DebugLogs) -> None:
