@@ -41,6 +41,18 @@ class TestTelegramWebhookSecret:
         assert settings.telegram_webhook_secret.get_secret_value() == secret
 
 
+class TestLogLevel:
+    def test_a_level_logging_does_not_know_is_refused(self) -> None:
+        """A typo in GOTONG_LOG_LEVEL is a settings error, not a traceback at start-up."""
+        with pytest.raises(ValidationError) as refused:
+            Settings(GOTONG_LOG_LEVEL="verbose")
+
+        assert "GOTONG_LOG_LEVEL: Value error, must be one of DEBUG" in explain(refused.value)
+
+    def test_the_level_is_read_in_any_case(self) -> None:
+        assert Settings(GOTONG_LOG_LEVEL="debug").log_level == "DEBUG"
+
+
 class TestCommandLine:
     def test_a_bad_setting_stops_the_command_with_a_clear_message(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
