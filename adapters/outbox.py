@@ -3,8 +3,10 @@ turn each refusal into what to do next. A sweep never waits and never raises int
 
 A platform subclass says how to send one message (`deliver`) and what its refusals mean,
 using the helpers here: `rate_limited` (that chat waits, for the rest of the sweep too),
-`unreachable` (the person's messages stop), `postpone` (put back untried: no attempt spent)
-and `put_back` (a failed attempt, retried later).
+`unreachable` (the person's messages stop), `postpone` (put back untried: no attempt spent),
+`put_back` (a failed attempt, retried later) and `failed` (given up: nothing to send). It
+catches only refusals and network trouble; anything else it raises is a bug, and the sweep
+gives that message up instead of retrying it.
 """
 
 from __future__ import annotations
@@ -61,7 +63,17 @@ class PlatformOutbox:
                     _name(error),
                     "".join(traceback.format_tb(error.__traceback__)),
                 )
+                # Retrying cannot fix a bug; left `sending`, the row would be reclaimed forever.
+                await self._give_up(delivery, f"bug: {_name(error)}")
         return sent
+
+    async def _give_up(self, delivery: Delivery, reason: str) -> None:
+        try:
+            await self.failed(delivery, reason)
+        except Exception as error:  # the database: the lease hands the row to a later sweep
+            log.error(
+                "outbox delivery not marked failed delivery=%s error=%s", delivery.id, _name(error)
+            )
 
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
         """Send one message; whether the platform took it."""
@@ -87,7 +99,7 @@ class PlatformOutbox:
         """
         if not delivery.to_person or delivery.person_id is None:
             log.info("reply refused delivery=%s reason=%s", delivery.id, reason)
-            await asyncio.to_thread(self._outbox.fail, delivery.id, reason)
+            await self.failed(delivery, reason)
             return
         log.info(
             "person unreachable platform=%s person=%s reason=%s",
@@ -97,6 +109,11 @@ class PlatformOutbox:
         )
         sweep.gone.add(delivery.person_id)
         await asyncio.to_thread(self._outbox.unreachable, delivery.person_id, self.platform)
+
+    async def failed(self, delivery: Delivery, reason: str) -> None:
+        """Give the message up for good: nothing to send, or a bug that retrying cannot fix."""
+        log.warning("outbox delivery given up delivery=%s reason=%s", delivery.id, reason)
+        await asyncio.to_thread(self._outbox.failed, delivery.id, reason)
 
     async def postpone(self, delivery: Delivery, delay: timedelta, reason: str) -> None:
         """Put a message back untried (pacing, rate limits): no attempt is spent."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from bot import logs
 from bot.database import upgrade
 from bot.settings import Settings
 from core.app import Gotong
@@ -26,9 +26,7 @@ class Runtime:
 
 def build(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Runtime:
     """Build Gotong from settings; migrate the database first unless told not to."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    logs.configure(settings)
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, col, select
@@ -24,7 +25,7 @@ from adapters.telegram import TelegramStartError
 from bot.bootstrap import Runtime, build
 from bot.database import upgrade
 from bot.runner import configured_platforms, run_console, run_platforms, telegram_bot_username
-from bot.settings import Settings
+from bot.settings import Settings, explain
 from core import demo, invites, people
 from core.db import make_engine, unit_of_work
 from core.directory import (
@@ -54,8 +55,17 @@ app.add_typer(db_app, name="db")
 err = Console(stderr=True)
 
 
+def _settings() -> Settings:
+    """The settings, or a clear message and exit status 2 (pydantic's would echo the values)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        err.print(f"Gotong's settings are not usable:\n{explain(error)}", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def _runtime() -> Runtime:
-    return build(Settings())
+    return build(_settings())
 
 
 @contextmanager
@@ -238,7 +248,7 @@ def export_rows(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply the database migrations."""
-    settings = Settings()
+    settings = _settings()
     upgrade(make_engine(settings.database_url))
     typer.echo("Database is up to date.")
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+import re
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Telegram's alphabet for a webhook's secret_token (at most 256 characters); 32 at least, so it
+# cannot be guessed.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{32,256}")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -50,3 +57,26 @@ class Settings(BaseSettings):
     slack_api_base_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_BASE_URL")
     slack_http_listen: str = Field("0.0.0.0:3000", validation_alias="GOTONG_SLACK_HTTP_LISTEN")
     slack_http_path: str = Field("/slack/events", validation_alias="GOTONG_SLACK_HTTP_PATH")
+
+    @field_validator("log_level")
+    @classmethod
+    def _logging_knows_the_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_accepts_the_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 32 to 256 characters of A-Z a-z 0-9 _ -")
+        return value
+
+
+def explain(error: ValidationError) -> str:
+    """What is wrong with the settings, one line a key, without the values given (secrets)."""
+    lines = []
+    for problem in error.errors(include_url=False, include_input=False, include_context=False):
+        key = ".".join(str(part) for part in problem["loc"])
+        lines.append(f"{key}: {problem['msg']}")
+    return "\n".join(lines)

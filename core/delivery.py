@@ -174,17 +174,6 @@ class OutboxDelivery:
         """A reply the adapter could not send at once: the outbox sweep tries it now."""
         self.retry_later(delivery_id, timedelta(0), error)
 
-    def fail(self, delivery_id: int, error: str) -> None:
-        """Give a message up: the platform will never take it."""
-        with unit_of_work(self.engine) as session:
-            message = session.get(OutboxMessage, delivery_id)
-            if message is None:
-                return
-            message.status = OutboxStatus.FAILED
-            message.claimed_at = None
-            message.last_error = error[:200]
-            session.add(message)
-
     def retry_later(self, delivery_id: int, delay: timedelta, error: str) -> None:
         """Put a message back to be sent after `delay`; give up after MAX_ATTEMPTS."""
         with unit_of_work(self.engine) as session:
@@ -198,6 +187,17 @@ class OutboxDelivery:
             else:
                 message.status = OutboxStatus.PENDING
                 message.due_at = self.clock.now() + delay
+            session.add(message)
+
+    def failed(self, delivery_id: int, reason: str) -> None:
+        """Give a message up for good (nothing to send, a bug, a chat closed to the bot)."""
+        with unit_of_work(self.engine) as session:
+            message = session.get(OutboxMessage, delivery_id)
+            if message is None:
+                return
+            message.status = OutboxStatus.FAILED
+            message.claimed_at = None
+            message.last_error = reason[:200]
             session.add(message)
 
     def postpone(self, delivery_id: int, delay: timedelta, reason: str) -> None:

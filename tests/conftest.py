@@ -19,6 +19,7 @@ from core.app import Gotong
 from core.clock import FakeClock
 from core.db import make_engine
 from tests.chat import Chat
+from tests.logs import debug_logs  # noqa: F401  (a fixture for several test files)
 
 # Friday 27 November 2026, 10:00 in Jakarta.
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.fakes.telegram_server import FakeTelegram
+from tests.logs import DebugLogs
 
 
 @pytest.fixture
@@ -154,3 +159,43 @@ class TestInvite:
         result = gotong_cli.invoke(app, ["invite", "--role", "partner"])
         assert result.exit_code == 1
         assert "A partner contact must belong to a partner organisation." in result.output
+
+
+@pytest.fixture
+def telegram_in_a_thread() -> Iterator[FakeTelegram]:
+    """The fake Bot API on its own event loop, for commands that run theirs (asyncio.run)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = FakeTelegram(bot_username="GotongTestBot")
+    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(5)
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+
+class TestLogsAtDebug:
+    def test_invite_at_debug_writes_no_token(
+        self,
+        debug_logs: DebugLogs,
+        gotong_cli: CliRunner,
+        telegram_in_a_thread: FakeTelegram,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """PTB logs "Set Bot API URL: …/bot<TOKEN>" at DEBUG; Gotong's handler never writes it."""
+        tg = telegram_in_a_thread
+        monkeypatch.setenv("GOTONG_LOG_LEVEL", "DEBUG")
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", tg.base_url)
+        monkeypatch.setenv("TELEGRAM_FILE_BASE_URL", tg.base_file_url)
+
+        result = gotong_cli.invoke(app, ["invite", "--role", "field"])
+
+        assert result.exit_code == 0, result.output
+        assert "https://t.me/GotongTestBot?start=" in result.output
+        assert "DEBUG" in result.output  # the log was on, and written to stderr
+        assert tg.token not in result.output and tg.token.split(":")[1] not in result.output

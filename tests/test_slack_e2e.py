@@ -26,6 +26,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from adapters.slack import SlackAdapter, SlackConfig, SlackStartError
+from adapters.slack import outbox as slack_outbox
+from bot.settings import Settings
 from core import invites, people
 from core.app import Gotong
 from core.clock import FakeClock
@@ -33,7 +35,7 @@ from core.db import unit_of_work
 from core.delivery import OutboxDelivery
 from core.directory import person_by_handle
 from core.firing import ReminderSweep
-from core.messages import Incoming
+from core.messages import Incoming, Reply
 from core.models import (
     Identity,
     InboxEvent,
@@ -55,7 +57,8 @@ from tests.fakes.slack_server import (
     url_verification,
     view_submission_payload,
 )
-from tests.workspace import NOTIFICATION
+from tests.logs import DebugLogs
+from tests.workspace import NOTIFICATION, queue_raw
 from tests.workspace import add_workspace as shared_workspace
 
 SECRET = "gotong-test-signing-secret"
@@ -623,6 +626,65 @@ class TestTaskForm:
         assert desk.slack.views == []
 
 
+class TestUnreadableAnswers:
+    """An answer from Slack that is not Slack's JSON (a gateway's error page) stops nothing."""
+
+    @pytest.mark.parametrize(
+        ("content_type", "body"),
+        [
+            ("application/json", "<html><body>502 Bad Gateway</body></html>"),
+            ("text/html", "<html><body>502 Bad Gateway</body></html>"),
+            ("application/json", '{"ok": true, "user": "U0BUDI"}'),
+            ("application/json", '{"ok": true, "user": {"profile": [], "locale": 7}}'),
+        ],
+        ids=["html-as-json", "html", "user-not-an-object", "odd-fields"],
+    )
+    async def test_command_is_handled_when_the_profile_lookup_is_unreadable(
+        self, desk: Desk, content_type: str, body: str
+    ) -> None:
+        """users.info answers garbage: the profile is optional, so the command is still answered."""
+        desk.slack.answer_garbage("users.info", content_type=content_type, body=body)
+
+        (answer,) = await desk.command("budi", "tugasku")
+        (update,) = await desk.dm("budi", "/lapor #pkh 5 paket sembako")
+
+        assert "Tidak ada tugas terbuka" in read(answer)
+        assert "Laporan dicatat untuk #pkh" in read(update)
+        assert desk.slack.calls_to("users.info")[0].status == 200
+        # the fixture checks that nothing failed inside the adapter
+
+    async def test_task_form_falls_back_when_views_open_is_unreadable(self, desk: Desk) -> None:
+        """views.open answers garbage: the core answers how to write the command instead."""
+        desk.slack.answer_garbage("views.open")
+
+        (answer,) = await desk.command("ani", "tugas")
+
+        assert "/tugas" in read(answer)
+
+    async def test_replies_survive_unreadable_answers(self, desk: Desk) -> None:
+        """A reply whose post is answered with garbage is logged and the next one still goes."""
+        desk.slack.answer_garbage("chat.postMessage", status=502, content_type="text/html")
+
+        assert await desk.dm("budi", "tugasku") == []
+        (answer,) = await desk.dm("budi", "tugasku")
+
+        assert "Tidak ada tugas terbuka" in read(answer)
+
+    async def test_start_with_an_unreadable_auth_test_is_a_clear_error(
+        self, slack: FakeSlack, gotong: Gotong, engine: Engine, clock: FakeClock
+    ) -> None:
+        """auth.test answers garbage: start-up stops with SlackStartError, not a crash."""
+        slack.answer_garbage("auth.test")
+        adapter = SlackAdapter(
+            config_for(slack), gotong=gotong, outbox=OutboxDelivery(engine, clock)
+        )
+
+        with pytest.raises(SlackStartError) as caught:
+            await adapter.start()
+
+        assert "auth.test" in str(caught.value) and "<html>" not in str(caught.value)
+
+
 class TestSignatures:
     """Requests Slack did not sign, or signed long ago, are refused and change nothing."""
 
@@ -653,6 +715,21 @@ class TestSignatures:
 
         assert status == 401
         assert count(desk.engine, InboxEvent) == 0 and desk.slack.posted == []
+
+    @pytest.mark.parametrize("timestamp", ["soon", "", "1e9", "١٧٠٠٠٠٠٠٠٠"])
+    async def test_unreadable_timestamp_is_401_without_an_error(
+        self, desk: Desk, timestamp: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A timestamp that is not a number is a bad signature: 401, no 500, no traceback."""
+        body, content_type = self.request(desk, "event")
+
+        status, _ = await post_to_app(
+            desk.adapter.http_url or "", body, content_type, SECRET, timestamp=timestamp
+        )
+
+        assert status == 401
+        assert count(desk.engine, InboxEvent) == 0 and desk.slack.posted == []
+        assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
     def request(self, desk: Desk, kind: str) -> tuple[str, str]:
         if kind == "event":
@@ -909,6 +986,57 @@ class TestOutbox:
         assert notice.channel == desk.dm_of("budi")
         assert statuses(desk.engine) == [OutboxStatus.SENT]
 
+    async def test_unreadable_answer_is_retried_later(self, desk: Desk) -> None:
+        """A gateway's error page claiming to be JSON is network trouble: put back, then sent."""
+        await self.queue(desk, 1)
+        desk.slack.answer_garbage("chat.postMessage", status=502)
+
+        assert await desk.deliver() == []
+        with Session(desk.engine) as session:
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.PENDING, "http 502")
+        desk.clock.advance(timedelta(seconds=10))
+        (notice,) = await desk.deliver()
+
+        assert notice.channel == desk.dm_of("budi")
+
+    async def test_a_bug_fails_the_message_at_once_and_logs_no_text(
+        self, desk: Desk, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A programming error is not network trouble: the message fails, is never tried again,
+        and the log names the delivery and the error's type, not the text."""
+        await self.queue(desk, 1)
+        calls: list[object] = []
+
+        def broken(reply: Reply) -> list[object]:
+            calls.append(reply)
+            raise TypeError(reply.text)  # a bug whose message carries what someone wrote
+
+        monkeypatch.setattr(slack_outbox, "render", broken)
+
+        assert await desk.deliver() == []
+        desk.clock.advance(timedelta(hours=1))  # past every lease and backoff
+        assert await desk.deliver() == []
+
+        assert len(calls) == 1
+        with Session(desk.engine) as session:
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.FAILED, "bug: TypeError")
+        logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("gotong"))
+        assert f"delivery={row.id}" in logged and "TypeError" in logged
+        assert "Foto gudang" not in logged
+
+    async def test_an_empty_message_is_failed_not_reported_sent(self, desk: Desk) -> None:
+        """Nothing to post: the message is failed with its reason, and not counted as sent."""
+        queue_raw(desk.engine, desk.clock, to="budi", platform="slack", text="")
+
+        assert await desk.deliver() == []
+
+        with Session(desk.engine) as session:
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.FAILED, "empty message")
+        assert desk.slack.calls_to("chat.postMessage") == []
+
     async def test_deactivated_account_is_marked_unreachable(self, desk: Desk) -> None:
         """user_disabled: the identity is marked and the person's messages stop."""
         await self.queue(desk, 2)
@@ -945,6 +1073,57 @@ class TestLogs:
         assert "slack event event=ev:" in logged  # ids are there
         for secret in ("Rahasia", desk.slack.bot_token, desk.slack.app_token, SECRET):
             assert secret not in logged
+
+
+class TestLogsAtDebug:
+    """Every logger at DEBUG (none quietened), through Gotong's handler: no secret, no text."""
+
+    async def test_no_token_secret_or_text_reaches_the_log(
+        self,
+        debug_logs: DebugLogs,
+        slack: FakeSlack,
+        gotong: Gotong,
+        engine: Engine,
+        clock: FakeClock,
+    ) -> None:
+        """HTTP mode (a forged request too, whose body bolt dumps) and then Socket Mode."""
+        debug_logs.configure(
+            Settings(
+                SLACK_BOT_TOKEN=slack.bot_token,
+                SLACK_APP_TOKEN=slack.app_token,
+                SLACK_SIGNING_SECRET=SECRET,
+            )
+        )
+        add_workspace(engine, clock)
+        adapter = await running(slack, gotong, engine, clock)
+        desk = Desk(slack, adapter, clock, engine)
+        try:
+            await desk.dm("ani", "tugas Rahasia-dm-7731 <@U0BUDI> besok")
+            forged = json.dumps(slack.dm_event(BUDI, "lapor #pkh Rahasia-forged-4410"))
+            assert (await post_to_app(adapter.http_url or "", forged, JSON, "wrong"))[0] == 401
+            slack.answer_garbage("users.info", body="Rahasia-garbage-2231")
+            await desk.command("budi", "lapor #pkh 3 paket Rahasia-cmd-5512")
+            (notice,) = await desk.deliver()
+            await desk.click("budi", notice, "done 1")
+        finally:
+            await adapter.stop()
+        socket = await running(
+            slack, gotong, engine, clock, app_token=slack.app_token, signing_secret=None
+        )
+        try:
+            await slack.socket.wait_connected()
+            envelope = await slack.socket.push(
+                "events_api", slack.dm_event(BUDI, "lapor #pkh 2 paket Rahasia-socket-9902")
+            )
+            await slack.socket.wait_for_ack(envelope["envelope_id"])
+            await socket.idle()
+        finally:
+            await socket.stop()
+
+        written = debug_logs.text()
+        assert "slack event event=" in written  # the run was logged...
+        for leak in ("Rahasia", slack.bot_token, slack.app_token, SECRET):
+            assert leak not in written  # ...without a secret or what people wrote
 
 
 class TestReplyRateLimit:

@@ -22,7 +22,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from adapters.telegram import TelegramAdapter, TelegramConfig, TelegramStartError
+from adapters.telegram import outbox as telegram_outbox
 from adapters.telegram.render import render
+from bot.settings import Settings
 from core import invites
 from core.app import Gotong
 from core.clock import FakeClock
@@ -34,7 +36,8 @@ from core.models import Identity, InboxEvent, OutboxMessage, OutboxStatus, Perso
 from core.outbox import queue
 from tests.fakes.telegram_records import SentMessage
 from tests.fakes.telegram_server import FakeTelegram
-from tests.workspace import NOTIFICATION
+from tests.logs import DebugLogs
+from tests.workspace import NOTIFICATION, queue_raw
 from tests.workspace import add_workspace as shared_workspace
 
 USERS = {"ani": 1001, "sarah": 1002, "budi": 2001, "kevin": 2002, "harjo": 3001, "tom": 3002}
@@ -696,6 +699,50 @@ class TestOutboxFaults:
         assert notice.chat_id == BUDI and notice.callback_data == ["done 1"]
         assert self.statuses(chats) == [OutboxStatus.SENT]
 
+    async def test_refused_token_keeps_the_message_for_later(self, chats: Chats) -> None:
+        """401 (the token was revoked): not the message's fault, so it waits for the admin."""
+        await chats.say("ani", "/tugas Kirim data @budi besok")
+        chats.tg.fail("sendMessage", status=401)
+
+        assert await chats.deliver() == []
+
+        with Session(chats.engine) as session:
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.PENDING, "invalid token")
+
+    async def test_a_bug_fails_the_message_at_once_and_logs_no_text(
+        self, chats: Chats, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A programming error is not network trouble: failed, never tried again, no text logged."""
+        await chats.say("ani", "/tugas Kirim data @budi besok")
+        calls: list[object] = []
+
+        def broken(reply: Reply) -> list[object]:
+            calls.append(reply)
+            raise TypeError(reply.text)  # a bug whose message carries what someone wrote
+
+        monkeypatch.setattr(telegram_outbox, "render", broken)
+
+        assert await chats.deliver() == []
+        chats.clock.advance(timedelta(hours=1))  # past every lease and backoff
+        assert await chats.deliver() == []
+
+        assert len(calls) == 1
+        with Session(chats.engine) as session:
+            row = session.exec(select(OutboxMessage).where(NOTIFICATION)).one()
+        assert (row.status, row.last_error) == (OutboxStatus.FAILED, "bug: TypeError")
+        logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("gotong"))
+        assert f"delivery={row.id}" in logged and "Kirim data" not in logged
+
+    async def test_an_empty_message_is_failed_not_reported_sent(self, chats: Chats) -> None:
+        """Nothing to send: failed with its reason, not marked sent and counted."""
+        queue_raw(chats.engine, chats.clock, to="budi", platform="telegram", text="")
+
+        assert await chats.deliver() == []
+
+        assert self.statuses(chats) == [OutboxStatus.FAILED]
+        assert chats.tg.calls_to("sendMessage") == []
+
     async def test_person_who_blocked_the_bot_is_marked_unreachable(self, chats: Chats) -> None:
         """Forbidden: the identity is marked unreachable and their messages stop."""
         chats.tg.block_bot(BUDI)
@@ -862,3 +909,55 @@ class TestLogs:
         assert "unreachable" in caplog.text  # the failures were logged...
         assert "Rahasia" not in caplog.text  # ...without what people wrote
         assert tg.token.split(":")[1] not in caplog.text
+
+
+class TestLogsAtDebug:
+    """Every logger at DEBUG (none quietened), through Gotong's handler: no secret, no text."""
+
+    async def test_no_token_secret_or_text_reaches_the_log(
+        self,
+        debug_logs: DebugLogs,
+        tg: FakeTelegram,
+        gotong: Gotong,
+        engine: Engine,
+        clock: FakeClock,
+    ) -> None:
+        """Polling, replies, a failing outbox, a button, then webhook mode with its secret."""
+        secret = "Webhook_Secret-" + "x" * 24
+        debug_logs.configure(
+            Settings(TELEGRAM_BOT_TOKEN=tg.token, GOTONG_TELEGRAM_WEBHOOK_SECRET=secret)
+        )
+        add_workspace(engine, clock)
+        adapter = await running(tg, gotong, engine, clock)
+        chats = Chats(tg, adapter, clock, engine)
+        try:
+            await chats.say("ani", "/tugas Rahasia-judul-XYZ @budi besok")
+            tg.fail("sendMessage", status=500)
+            await chats.deliver()
+            clock.advance(timedelta(minutes=1))
+            (notice,) = await chats.deliver()
+            await chats.press("budi", notice, "done 1")
+            await chats.say("budi", "Rahasia-laporan-XYZ 5 paket")
+        finally:
+            await adapter.stop()
+        port = free_port()
+        hooked = await running(
+            tg,
+            gotong,
+            engine,
+            clock,
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            webhook_listen=f"127.0.0.1:{port}",
+            webhook_secret=secret,
+        )
+        try:
+            update = tg.push_message(BUDI, "/lapor #pkh 5 Rahasia-webhook-XYZ")
+            assert await tg.deliver_webhook(update, secret_token="salah") == 403
+            assert await tg.deliver_webhook(update) == 200
+        finally:
+            await hooked.stop()
+
+        written = debug_logs.text()
+        assert "telegram" in written and "refused" in written  # the run was logged...
+        for leak in (tg.token, tg.token.split(":")[1], secret, "Rahasia"):
+            assert leak not in written  # ...without a secret or what people wrote

@@ -10,6 +10,7 @@ from core.clock import FakeClock
 from core.db import unit_of_work
 from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
 from core.models import OutboxMessage
+from core.outbox import queue
 
 # Outbox rows that notify a person (replies to a message name the chat they answer in).
 NOTIFICATION = col(OutboxMessage.chat_id).is_(None)
@@ -64,3 +65,20 @@ def add_workspace(
             assert found is not None and org is not None
             join_program(s, program, found)
             link_partner(s, program, org)
+
+
+def queue_raw(engine: Engine, clock: FakeClock, *, to: str, platform: str, text: str) -> None:
+    """Put a message for `to` straight into the outbox, as no command would (e.g. empty)."""
+    with unit_of_work(engine) as s:
+        person = person_by_handle(s, to)
+        assert person is not None and person.id is not None
+        queue(
+            s,
+            person_id=person.id,
+            platform=platform,
+            dedupe_key=f"raw:{to}:{clock.now().isoformat()}",
+            text=text,
+            buttons=(),
+            due_at=clock.now(),
+            now=clock.now(),
+        )

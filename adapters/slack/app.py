@@ -38,7 +38,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.inbox import recover, report
 from adapters.slack import translate
-from adapters.slack.outbox import SlackOutbox, error_name
+from adapters.slack.outbox import SlackOutbox, error_code, error_name
 from adapters.slack.render import ACTION_PREFIX, TASK_FORM, SlackMessage, render, task_form
 from adapters.slack.translate import PLATFORM, Inbound, Profile
 from core.app import Gotong
@@ -57,6 +57,7 @@ PROFILE_CACHE = 5000
 # its acknowledgement within 3 seconds, and the message is stored before that.
 PROFILE_WAIT = 1.5
 STOP_GRACE = 10.0  # seconds stop() lets work in hand finish
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # X-Slack-Request-Timestamp: Unix seconds
 
 
 class SlackStartError(RuntimeError):
@@ -145,8 +146,12 @@ class SlackAdapter:
         try:
             identity = await self.client.auth_test()
         except SlackApiError as error:
+            if not error_code(error):  # a proxy's error page, not Slack's answer
+                raise SlackStartError(
+                    f"Slack's answer to auth.test is unreadable: {error_name(error)}"
+                ) from None
             raise SlackStartError(
-                f"Slack refused the bot token (SLACK_BOT_TOKEN): {error.response.get('error')}"
+                f"Slack refused the bot token (SLACK_BOT_TOKEN): {error_code(error)}"
             ) from None
         except Exception as error:
             raise SlackStartError(f"Slack is not reachable: {type(error).__name__}") from None
@@ -216,6 +221,10 @@ class SlackAdapter:
 
     async def _receive(self, request: web.Request) -> web.Response:
         """One request from Slack: bolt checks the signature (401 if bad) and dispatches it."""
+        # slack_sdk's verifier raises on a timestamp that is not a number (a 500 and a traceback).
+        if not TIMESTAMP.fullmatch(request.headers.get("X-Slack-Request-Timestamp", "")):
+            log.warning("slack request without a readable timestamp refused")
+            return web.Response(status=401)
         try:
             bolt_request = await to_bolt_request(request)
         except ValueError:  # not JSON although it says so: not from Slack
@@ -350,11 +359,7 @@ class SlackAdapter:
                 ),
             )
         except SlackApiError as error:
-            log.info(
-                "task form not opened event=%s error=%s",
-                inbound.event_id,
-                error.response.get("error"),
-            )
+            log.info("task form not opened event=%s error=%s", inbound.event_id, error_name(error))
             await self._keep(inbound)
             await self._handle(inbound)
 
@@ -373,13 +378,7 @@ class SlackAdapter:
         except Exception as error:
             log.info("users.info failed user=%s error=%s", user_id, error_name(error))
             return Profile()
-        user = response.get("user") or {}
-        names = user.get("profile") or {}
-        profile = Profile(
-            display_name=user.get("real_name") or names.get("real_name") or "",
-            username=names.get("display_name") or user.get("name") or "",
-            locale=user.get("locale"),
-        )
+        profile = translate.profile_of(response.get("user"))
         self._remember(user_id, now, profile)
         return profile
 

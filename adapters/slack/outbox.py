@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -41,6 +42,9 @@ CREDENTIALS = frozenset(
     {"invalid_auth", "not_authed", "token_revoked", "token_expired", "missing_scope"}
     | {"account_inactive"}
 )
+# Network trouble, as aiohttp (under slack_sdk's AsyncWebClient) raises it.
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, ConnectionError)
+EMPTY = "empty message"
 NETWORK_BACKOFF = timedelta(seconds=5)
 MAX_BACKOFF = timedelta(minutes=10)
 BAD_REQUEST_DELAY = timedelta(minutes=30)
@@ -66,7 +70,7 @@ class SlackOutbox(PlatformOutbox):
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
         messages = render(Reply(delivery.text, delivery.buttons))
         if not messages:
-            await self.sent(delivery, "")
+            await self.failed(delivery, EMPTY)
             return False
         wait = self._pacer.take(delivery.chat_id, len(messages) - delivery.pieces_sent)
         if wait > 0:
@@ -86,17 +90,17 @@ class SlackOutbox(PlatformOutbox):
         except SlackApiError as error:
             await self._refused(delivery, error, sweep)
             return False
-        except Exception as error:  # network trouble: try again soon
+        except NETWORK_ERRORS as error:  # anything else is a bug: the sweep gives it up
             await self.put_back(delivery, _backoff(delivery), error_name(error))
             return False
         await self.sent(delivery, posted)
         return True
 
     async def _refused(self, delivery: Delivery, error: SlackApiError, sweep: Sweep) -> None:
-        status = error.response.status_code
-        code = str(error.response.get("error") or "")
+        status = http_status(error)
+        code = error_code(error)
         if status == 429:
-            delay = timedelta(seconds=_retry_after(error.response.headers))
+            delay = timedelta(seconds=_retry_after(_headers(error)))
             await self.rate_limited(delivery, sweep, delay)
         elif code in UNREACHABLE:
             await self.unreachable(delivery, sweep, code)
@@ -110,10 +114,33 @@ class SlackOutbox(PlatformOutbox):
 
 
 def error_name(error: BaseException) -> str:
-    """What went wrong, for a log line: Slack's error code or the exception's type."""
+    """What went wrong, for a log line: Slack's error code, the HTTP status or the type."""
     if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or error.response.status_code)
+        return error_code(error) or f"http {http_status(error)}"
     return type(error).__name__
+
+
+# slack_sdk puts a SlackResponse in SlackApiError.response, except when the body is not JSON:
+# then it is aiohttp's ClientResponse. These read either and never raise.
+
+
+def error_code(error: SlackApiError) -> str:
+    """Slack's error code ("channel_not_found"), or "" when the answer did not say."""
+    data = getattr(error.response, "data", None)
+    code = data.get("error") if isinstance(data, dict) else None
+    return code if isinstance(code, str) else ""
+
+
+def http_status(error: SlackApiError) -> int:
+    """The HTTP status of Slack's answer (0 if unknown)."""
+    response = error.response
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    return status if isinstance(status, int) else 0
+
+
+def _headers(error: SlackApiError) -> Mapping[str, Any]:
+    headers = getattr(error.response, "headers", None)
+    return headers if isinstance(headers, Mapping) else {}
 
 
 def _retry_after(headers: Mapping[str, Any]) -> int:

@@ -34,6 +34,23 @@ class Profile:
     locale: str | None = None
 
 
+def profile_of(user: object) -> Profile:
+    """The Profile in users.info's `user` object; empty where its shape is unexpected."""
+    fields = user if isinstance(user, dict) else {}
+    names = fields.get("profile")
+    names = names if isinstance(names, dict) else {}
+    locale = fields.get("locale")
+    return Profile(
+        display_name=_text(fields.get("real_name")) or _text(names.get("real_name")),
+        username=_text(names.get("display_name")) or _text(fields.get("name")),
+        locale=locale if isinstance(locale, str) else None,
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One thing a person did in Slack, and where its answer belongs."""

@@ -2,7 +2,8 @@
 
 Flood control (RetryAfter) and our own pacing put a message back without spending an
 attempt; network trouble backs off with jitter; a person who blocked the bot is marked
-unreachable and their messages stop.
+unreachable and their messages stop. Anything but a TelegramError is a bug: the shared sweep
+gives that message up.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from datetime import timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from adapters.outbox import PlatformOutbox, Sweep
 from adapters.pacing import ChatPacer, backoff
@@ -51,6 +59,9 @@ class TelegramOutbox(PlatformOutbox):
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
         message_id = None
         pieces = render(Reply(delivery.text, delivery.buttons))
+        if not pieces:
+            await self.failed(delivery, "empty message")
+            return False
         if not delivery.chat_id.startswith("-"):  # a private chat
             wait = self._pacer.take(delivery.chat_id, len(pieces) - delivery.pieces_sent)
             if wait > 0:
@@ -81,6 +92,13 @@ class TelegramOutbox(PlatformOutbox):
         except NetworkError as error:  # TimedOut included
             delay = backoff(delivery.attempts, base=NETWORK_BACKOFF, cap=MAX_BACKOFF)
             await self.put_back(delivery, delay, _name(error))
+            return False
+        except InvalidToken:  # the admin must act: keep the message, try much later
+            log.error("telegram refused gotong's token")
+            await self.put_back(delivery, BAD_REQUEST_DELAY, "invalid token")
+            return False
+        except TelegramError as error:  # another refusal from Telegram: not a bug of ours
+            await self.put_back(delivery, BAD_REQUEST_DELAY, _name(error))
             return False
         await self.sent(delivery, str(message_id or ""))
         return True

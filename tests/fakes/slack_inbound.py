@@ -30,7 +30,7 @@ VERIFICATION_TOKEN = "fake-verification-token"  # Slack's deprecated per-app tok
 
 
 def signed_request_headers(
-    body: bytes, signing_secret: str, timestamp: int | None = None
+    body: bytes, signing_secret: str, timestamp: int | str | None = None
 ) -> dict[str, str]:
     """The X-Slack-Signature and X-Slack-Request-Timestamp headers Slack sends with body."""
     ts = int(time.time()) if timestamp is None else timestamp
@@ -47,7 +47,7 @@ async def post_to_app(
     *,
     retry_num: int | None = None,
     retry_reason: str = "http_timeout",
-    timestamp: int | None = None,
+    timestamp: int | str | None = None,
     timeout: float = 5.0,
 ) -> tuple[int, str]:
     """POST body to the app as Slack would (signed, retry headers if retry_num); (status, text)."""

@@ -110,7 +110,7 @@ class SocketAck:
     latency: float
 
 
-FaultKind = Literal["error", "disconnect", "delay"]
+FaultKind = Literal["error", "disconnect", "delay", "garbage"]
 _ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 
 
@@ -124,6 +124,8 @@ class FaultRule:
     error: str | None = None
     retry_after: int | None = None
     seconds: float = 0.0
+    body: str = ""
+    content_type: str = "application/json"
     after_processing: bool = False
     times: int | None = 1
     fraction: float | None = None

@@ -277,6 +277,22 @@ class FakeSlack(WebApi):
         )
         return self._add_fault(rule)
 
+    def answer_garbage(
+        self,
+        method: str,
+        *,
+        body: str = "<html><body>502 Bad Gateway</body></html>",
+        status: int = 200,
+        content_type: str = "application/json",
+        times: int | None = 1,
+    ) -> FaultRule:
+        """Answer with a body that is not Slack's JSON (a proxy's error page), as a broken
+        gateway does; the content type still claims JSON unless told otherwise."""
+        rule = FaultRule(
+            method, "garbage", status=status, body=body, content_type=content_type, times=times
+        )
+        return self._add_fault(rule)
+
     def delay(self, method: str, seconds: float, *, times: int | None = 1) -> FaultRule:
         """Wait `seconds` of real time before answering (to provoke client timeouts)."""
         return self._add_fault(FaultRule(method, "delay", seconds=seconds, times=times))
@@ -315,6 +331,13 @@ class FakeSlack(WebApi):
             return await self._answer(method, params)
         if fault.kind == "error":
             return self._injected_error(method, params, fault)
+        if fault.kind == "garbage":
+            self.record_call(method, params, fault.status, None)
+            return web.Response(
+                status=fault.status,
+                body=fault.body.encode(),
+                headers={"Content-Type": fault.content_type},
+            )
         if fault.after_processing:
             with contextlib.suppress(SlackError):
                 await self.call(method, params)
