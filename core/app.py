@@ -115,9 +115,8 @@ class Gotong:
         command = parse_command(incoming.text)
         if command is None or command.name != "start" or not command.args:
             return [Reply(self._render("onboarding.stranger", lang))]
-        savepoint = session.begin_nested()
         try:
-            person, created = invites.redeem(
+            person, created = invites.redeem_throttled(
                 session,
                 now=self.clock.now(),
                 code=command.args.split()[0],
@@ -125,9 +124,7 @@ class Gotong:
                 default_language=self.default_language,
                 default_timezone=self.default_timezone,
             )
-            savepoint.commit()
         except UserError as error:
-            savepoint.rollback()
             return [Reply(self._render(error_key(error), lang, **error.params))]
         key = "onboarding.welcome" if created else "onboarding.linked"
         return [
