@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from core import audit, followups
 from core.errors import UserError
 from core.models import Deadline, Person, Program, Status
-from core.permissions import is_manager, require_manager
+from core.permissions import is_manager, require_manager, require_program_access
 from core.tasks import clean_title
 
 
@@ -25,6 +25,7 @@ def create(
 ) -> Deadline:
     """Set a program deadline, owned by `owner` or the actor."""
     require_manager(actor, "deadline")
+    require_program_access(session, actor, program)
     title = clean_title(title, kind="deadline")
     if due_at <= now:
         raise UserError("moment.in_past", at=due_at)

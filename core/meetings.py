@@ -11,7 +11,7 @@ from core import audit, followups
 from core.directory import people_of_org
 from core.errors import UserError
 from core.models import Meeting, MeetingAttendee, PartnerOrg, Person, Program, Rsvp, Status
-from core.permissions import is_manager, require_manager
+from core.permissions import is_manager, require_manager, require_program_access
 from core.tasks import clean_title
 
 MAX_DURATION = timedelta(hours=12)
@@ -41,6 +41,7 @@ def create(
 ) -> tuple[Meeting, list[Invitation]]:
     """Schedule a meeting and invite people and every contact of the named organisations."""
     require_manager(actor, "meeting")
+    require_program_access(session, actor, program)
     title = clean_title(title, kind="meeting")
     if starts_at <= now:
         raise UserError("moment.in_past", at=starts_at)
