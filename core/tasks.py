@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit, followups
+from core import audit, followups, visibility
 from core.directory import join_program
 from core.errors import UserError
 from core.models import Person, Program, Role, Status, Task, TaskAssignment
@@ -87,18 +87,11 @@ def create(
 
 def view(session: Session, task_id: int, reader: Person) -> TaskView:
     """A task the reader may see; others' tasks are refused as not found."""
-    task = session.get(Task, task_id)
-    if task is None:
-        raise UserError("task.not_found", number=task_id)
+    task = visibility.task(session, reader, task_id)
     assignments = list(
         session.exec(select(TaskAssignment).where(TaskAssignment.task_id == task_id))
     )
-    found = TaskView(task, assignments)
-    if not (
-        is_manager(reader) or task.created_by_id == reader.id or reader.id in found.assignee_ids()
-    ):
-        raise UserError("task.not_found", number=task_id)
-    return found
+    return TaskView(task, assignments)
 
 
 def complete(session: Session, *, now: datetime, actor: Person, task_id: int) -> TaskView:
