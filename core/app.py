@@ -22,7 +22,7 @@ from core.directory import (
     program_of_chat,
 )
 from core.errors import UserError
-from core.grammar import MAX_MESSAGE, PROGRAM, parse_command
+from core.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
 from core.i18n import Catalog, language_or_default
 from core.messages import Incoming, Reply
 from core.models import Identity, Person, ProcessedEvent, Role
@@ -55,6 +55,7 @@ class Gotong:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Process one message exactly once; a redelivered event gets no replies."""
+        incoming = clean_incoming(incoming)
         try:
             with unit_of_work(self.engine) as session:
                 if not self._first_delivery(session, incoming):
