@@ -21,7 +21,7 @@ from core.directory import (
     program_of_chat,
 )
 from core.errors import UserError
-from core.grammar import MAX_MESSAGE, PROGRAM, parse_command
+from core.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
 from core.i18n import Catalog, language_or_default
 from core.messages import Incoming, Reply
 from core.models import Identity, Person, Role
@@ -59,6 +59,7 @@ class Gotong:
         For a conversation with nothing to acknowledge (the console, tests): the replies are
         returned, not kept. Platform adapters use `receive` and `process` instead.
         """
+        incoming = clean_incoming(incoming)
         try:
             with unit_of_work(self.engine) as session:
                 if not inbox.store(session, incoming, now=self.clock.now(), handled=True):
@@ -79,6 +80,7 @@ class Gotong:
         Raises if the database cannot take it: the adapter must then not acknowledge it, so
         the platform delivers it again.
         """
+        incoming = clean_incoming(incoming)  # before it is stored: no NUL reaches PostgreSQL
         with unit_of_work(self.engine) as session:
             if inbox.store(session, incoming, now=self.clock.now(), handled=False):
                 return True
@@ -161,9 +163,8 @@ class Gotong:
         command = parse_command(incoming.text)
         if command is None or command.name != "start" or not command.args:
             return [Reply(self._render("onboarding.stranger", lang))]
-        savepoint = session.begin_nested()
         try:
-            person, created = invites.redeem(
+            person, created = invites.redeem_throttled(
                 session,
                 now=self.clock.now(),
                 code=command.args.split()[0],
@@ -171,9 +172,7 @@ class Gotong:
                 default_language=self.default_language,
                 default_timezone=self.default_timezone,
             )
-            savepoint.commit()
         except UserError as error:
-            savepoint.rollback()
             return [Reply(self._render(error_key(error), lang, **error.params))]
         key = "onboarding.welcome" if created else "onboarding.linked"
         return [

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit, followups
+from core import audit, followups, visibility
 from core.errors import UserError
 from core.models import Deadline, Person, Program, Status
-from core.permissions import is_manager, require_manager
+from core.permissions import is_manager, require_manager, require_program_access
 from core.tasks import clean_title
 
 
@@ -25,6 +25,7 @@ def create(
 ) -> Deadline:
     """Set a program deadline, owned by `owner` or the actor."""
     require_manager(actor, "deadline")
+    require_program_access(session, actor, program)
     title = clean_title(title, kind="deadline")
     if due_at <= now:
         raise UserError("moment.in_past", at=due_at)
@@ -42,9 +43,7 @@ def close(
     session: Session, *, now: datetime, actor: Person, deadline_id: int, status: Status
 ) -> Deadline:
     """Mark a deadline met or cancelled; its owner or a manager may."""
-    deadline = session.get(Deadline, deadline_id)
-    if deadline is None:
-        raise UserError("deadline.not_found", number=deadline_id)
+    deadline = visibility.deadline(session, actor, deadline_id)
     if not (deadline.owner_id == actor.id or is_manager(actor)):
         raise UserError("deadline.not_yours", number=deadline_id)
     if deadline.status != Status.OPEN:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
+
+from core.messages import Incoming
 
 # Canonical command -> (Indonesian name, English name, other aliases...).
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -128,3 +131,28 @@ def parse_number(word: str) -> int | None:
 def has_words(text: str) -> bool:
     """Whether `text` holds at least one letter or digit (not only emoji or punctuation)."""
     return any(ch.isalnum() for ch in text)
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters (NUL and the like) and lone surrogates; keeps \\n and \\t.
+
+    PostgreSQL refuses NUL and unencodable text, and terminals act on escape sequences, so
+    they are dropped where text enters the core, the same on every database.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _DROPPED)
+
+
+_DROPPED = frozenset({"Cc", "Cs"})
+
+
+def clean_incoming(incoming: Incoming) -> Incoming:
+    """The message with its text cleaned; an empty button payload is read as an empty message."""
+    text = clean_text(incoming.text)
+    return replace(
+        incoming,
+        text=text,
+        button=incoming.button and bool(text.strip()),
+        display_name=clean_text(incoming.display_name),
+        username=clean_text(incoming.username),
+    )

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from core import numbers, zones
+from core.messages import escape_markup
 
 LANGUAGES = ("id", "en")
 
@@ -69,6 +70,12 @@ def _number(context: Context, value: Decimal | int) -> str:
     return numbers.format_number(Decimal(value), lang=context["lang"])
 
 
+def _literal(value: Any) -> str:
+    # Every {{ value }} is escaped, so nobody's title or name can add **bold** to a reply; the
+    # markup itself is written in the templates' own text, which this never touches.
+    return escape_markup(str(value))
+
+
 class Catalog:
     """Renders message keys for one reader."""
 
@@ -80,6 +87,7 @@ class Catalog:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            finalize=_literal,
         )
         self.env.filters.update(
             moment=_moment,

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import text, update
+from sqlmodel import Session, col, select
 
 from core import audit
 from core.directory import join_program, partner_by_handle, person_by_handle, program_by_code
 from core.errors import UserError
 from core.i18n import language_or_default
 from core.messages import Incoming
-from core.models import Invite, Person, Program
+from core.models import AuditEntry, Invite, Person, Program
 from core.people import link_identity, partner_for_role
 
 INVITE_LIFETIME = timedelta(days=7)
 LINK_LIFETIME = timedelta(minutes=30)
+# Codes have 31**8 values; 5 wrong tries per 15 minutes per account makes guessing hopeless.
+GUESS_LIMIT = 5
+GUESS_WINDOW = timedelta(minutes=15)
+FAILED_TRY = "invite.refused"
 # No 0/O or 1/I/L: codes are read aloud and typed on small phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SLUG = re.compile(r"[^a-z0-9_.\-]+")
@@ -70,6 +76,65 @@ def create_link_code(session: Session, *, now: datetime, actor: Person) -> Invit
     return invite
 
 
+def redeem_throttled(
+    session: Session,
+    *,
+    now: datetime,
+    code: str,
+    incoming: Incoming,
+    default_language: str,
+    default_timezone: str,
+) -> tuple[Person, bool]:
+    """`redeem`, refused while the account has made too many wrong tries recently."""
+    account = f"{incoming.platform}:{incoming.external_user_id}"[:64]
+    _refuse_if_guessing(session, now=now, account=account)
+    savepoint = session.begin_nested()
+    try:
+        result = redeem(
+            session,
+            now=now,
+            code=code,
+            incoming=incoming,
+            default_language=default_language,
+            default_timezone=default_timezone,
+        )
+        savepoint.commit()
+    except UserError as error:
+        savepoint.rollback()
+        # Outside the savepoint, so the failed try is kept when the message's transaction commits.
+        session.add(
+            AuditEntry(
+                at=now,
+                action=FAILED_TRY,
+                entity="account",
+                entity_id=account,
+                after={"reason": error.key},
+            )
+        )
+        raise
+    return result
+
+
+def _refuse_if_guessing(session: Session, *, now: datetime, account: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # Tries from one account are counted one after the other, so a burst cannot outrun it.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": account})
+    recent = session.exec(
+        select(AuditEntry.at)
+        .where(
+            AuditEntry.action == FAILED_TRY,
+            AuditEntry.entity_id == account,
+            col(AuditEntry.at) > now - GUESS_WINDOW,
+        )
+        .order_by(col(AuditEntry.at).desc())
+        .limit(GUESS_LIMIT)
+    ).all()
+    if len(recent) >= GUESS_LIMIT:
+        wait = recent[-1] + GUESS_WINDOW - now
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        raise UserError("onboarding.too_many_tries", minutes=minutes)
+
+
 def redeem(
     session: Session,
     *,
@@ -80,13 +145,8 @@ def redeem(
     default_timezone: str,
 ) -> tuple[Person, bool]:
     """Use a code from an unknown account: (the person it now belongs to, True if newly created)."""
-    invite = session.exec(select(Invite).where(Invite.code == code.strip().upper())).first()
-    if invite is None:
-        raise UserError("onboarding.bad_code", code=code[:20])
-    if invite.used_at is not None:
-        raise UserError("onboarding.used_code")
-    if invite.expires_at <= now:
-        raise UserError("onboarding.expired_code", at=invite.expires_at)
+    invite = _claim(session, now=now, code=code)
+    before = {**(audit.snapshot(invite) or {}), "used_at": None, "used_by_id": None}
     created = invite.person_id is None
     if created:
         person = Person(
@@ -113,11 +173,38 @@ def redeem(
     program = session.get(Program, invite.program_id) if invite.program_id else None
     if program is not None:
         join_program(session, program, person)
-    before = audit.snapshot(invite)
-    invite.used_at = now
     invite.used_by_id = person.id
     audit.record(session, at=now, actor=person, action="invite.use", entity=invite, before=before)
     return person, created
+
+
+def _claim(session: Session, *, now: datetime, code: str) -> Invite:
+    """Mark the code used in one conditional UPDATE, so of racing accounts exactly one wins.
+
+    Reading the row and then writing it let two transactions both see it unused (on
+    PostgreSQL the second UPDATE waits for the first and then finds `used_at` set).
+    """
+    wanted = code.strip().upper()
+    claimed = session.execute(
+        update(Invite)
+        .where(
+            col(Invite.code) == wanted,
+            col(Invite.used_at).is_(None),
+            col(Invite.expires_at) > now,
+        )
+        .values(used_at=now)
+        .returning(col(Invite.id))
+    ).first()
+    if claimed is not None:
+        invite = session.get(Invite, claimed[0], populate_existing=True)
+        assert invite is not None
+        return invite
+    invite = session.exec(select(Invite).where(Invite.code == wanted)).first()
+    if invite is None:
+        raise UserError("onboarding.bad_code", code=code[:20])
+    if invite.used_at is not None:
+        raise UserError("onboarding.used_code")
+    raise UserError("onboarding.expired_code", at=invite.expires_at)
 
 
 def _free_handle(session: Session, incoming: Incoming) -> str:

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from core import audit, followups
+from core import audit, followups, visibility
 from core.directory import people_of_org
 from core.errors import UserError
 from core.models import Meeting, MeetingAttendee, PartnerOrg, Person, Program, Rsvp, Status
-from core.permissions import is_manager, require_manager
+from core.permissions import is_manager, require_manager, require_program_access
 from core.tasks import clean_title
 
 MAX_DURATION = timedelta(hours=12)
@@ -41,6 +41,7 @@ def create(
 ) -> tuple[Meeting, list[Invitation]]:
     """Schedule a meeting and invite people and every contact of the named organisations."""
     require_manager(actor, "meeting")
+    require_program_access(session, actor, program)
     title = clean_title(title, kind="meeting")
     if starts_at <= now:
         raise UserError("moment.in_past", at=starts_at)
@@ -84,12 +85,9 @@ def create(
     return meeting, list(invitations.values())
 
 
-def get(session: Session, meeting_id: int) -> Meeting:
-    """The meeting with this number."""
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise UserError("meeting.not_found", number=meeting_id)
-    return meeting
+def get(session: Session, meeting_id: int, reader: Person) -> Meeting:
+    """The meeting with this number, if the reader may see it (else refused as not found)."""
+    return visibility.meeting(session, reader, meeting_id)
 
 
 def attendees(session: Session, meeting: Meeting) -> list[MeetingAttendee]:
@@ -107,7 +105,7 @@ def respond(
     session: Session, *, now: datetime, actor: Person, meeting_id: int, answer: Rsvp
 ) -> Meeting:
     """Record the actor's yes or no to a meeting they are invited to."""
-    meeting = get(session, meeting_id)
+    meeting = get(session, meeting_id, actor)
     if meeting.status == Status.CANCELLED:
         raise UserError("meeting.is_cancelled", number=meeting_id)
     if meeting.starts_at <= now:
@@ -143,7 +141,7 @@ def respond(
 
 def cancel(session: Session, *, now: datetime, actor: Person, meeting_id: int) -> Meeting:
     """Cancel a meeting; only its organiser or a manager may."""
-    meeting = get(session, meeting_id)
+    meeting = get(session, meeting_id, actor)
     if not (meeting.organiser_id == actor.id or is_manager(actor)):
         raise UserError("meeting.not_yours", number=meeting_id)
     if meeting.status == Status.CANCELLED:
@@ -161,7 +159,7 @@ def reschedule(
     session: Session, *, now: datetime, actor: Person, meeting_id: int, starts_at: datetime
 ) -> Meeting:
     """Move a meeting; its organiser or a manager may, and everyone's reminders follow."""
-    meeting = get(session, meeting_id)
+    meeting = get(session, meeting_id, actor)
     if not (meeting.organiser_id == actor.id or is_manager(actor)):
         raise UserError("meeting.not_yours", number=meeting_id)
     if meeting.status == Status.CANCELLED:

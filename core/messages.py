@@ -48,9 +48,24 @@ class Reply:
 
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
+# An invisible word joiner after every asterisk people typed: no two of them touch, so their
+# text never forms `**`, and `bold_runs` takes the joiners out again.
+_JOINER = "\u2060"
+_BARE_ASTERISK = re.compile(r"\*(?!\u2060)")
 
 # A run of reply text and whether it is bold.
 Segment = tuple[str, bool]
+
+
+def escape_markup(text: str) -> str:
+    """People's own text made safe to put in a reply: shown literally, never as markup."""
+    # Idempotent, because a value may pass through nested templates more than once.
+    return _BARE_ASTERISK.sub("*" + _JOINER, text)
+
+
+def unescape_markup(text: str) -> str:
+    """Text from `escape_markup` as the person typed it."""
+    return text.replace("*" + _JOINER, "*")
 
 
 def bold_runs(line: str) -> list[Segment]:
@@ -59,9 +74,9 @@ def bold_runs(line: str) -> list[Segment]:
     position = 0
     for match in BOLD.finditer(line):
         if match.start() > position:
-            runs.append((line[position : match.start()], False))
-        runs.append((match.group(1), True))
+            runs.append((unescape_markup(line[position : match.start()]), False))
+        runs.append((unescape_markup(match.group(1)), True))
         position = match.end()
     if position < len(line):
-        runs.append((line[position:], False))
+        runs.append((unescape_markup(line[position:]), False))
     return runs

@@ -33,6 +33,14 @@ __all__ = [
 ]
 
 
+# Nothing people plan lies before this or further ahead than this; beyond them a typo is more
+# likely than a plan, and datetime arithmetic (reminders, time zones) would overflow.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FURTHEST = timedelta(days=3653)  # ten years
+# The longest duration (a snooze, a meeting's length) anyone means.
+LONGEST = timedelta(days=366)
+
+
 @dataclass(frozen=True)
 class Moment:
     """A point in time a person wrote, and whether they named a time or only a day."""
@@ -54,8 +62,14 @@ def parse_moment(phrase: str, *, now: datetime, tz: str) -> Moment:
         tz = ZONE_ALIASES[named_zone.group(1).upper()]
         written = f"{phrase[: named_zone.start()]} {phrase[named_zone.end() :]}"
     zone = ZoneInfo(tz)
-    local, has_time = read_moment(written, now.astimezone(zone).replace(tzinfo=None))
-    return Moment(at=local.replace(tzinfo=zone).astimezone(UTC), has_time=has_time, text=phrase)
+    try:
+        local, has_time = read_moment(written, now.astimezone(zone).replace(tzinfo=None))
+        at = local.replace(tzinfo=zone).astimezone(UTC)
+    except (OverflowError, ValueError) as error:  # "0001-01-01", "999999999 hari lagi"
+        raise MomentError("moment.out_of_range", phrase=phrase.strip()) from error
+    if not EARLIEST <= at <= now + FURTHEST:
+        raise MomentError("moment.out_of_range", phrase=phrase.strip())
+    return Moment(at=at, has_time=has_time, text=phrase)
 
 
 # --- finding the moment inside a command ---------------------------------------------------
@@ -310,4 +324,6 @@ def _duration_of(m: re.Match[str]) -> timedelta | None:
         minutes += int(m["n3"])
     if minutes <= 0:
         return None
+    if minutes > LONGEST.total_seconds() / 60:
+        raise MomentError("duration.too_long", phrase=m.group(0), days=LONGEST.days)
     return timedelta(minutes=round(minutes))

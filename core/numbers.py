@@ -16,6 +16,17 @@ class NumberError(UserError):
     """A number or amount that could not be read."""
 
 
+# The Money column is NUMERIC(20, 4): at most 16 digits before the decimal mark.
+LARGEST = Decimal(10) ** 16
+
+
+def _bounded(value: Decimal, text: str) -> Decimal:
+    """`value` if a figure column can hold it, else a refusal that quotes what was written."""
+    if abs(value) >= LARGEST:
+        raise NumberError("number.too_large", text=text.strip()[:40])
+    return value
+
+
 # Multipliers; "M" is miliar in Indonesian but million in English, "m" is always million.
 _MULTIPLIERS: dict[str, int] = {
     "ribu": 10**3, "rb": 10**3, "k": 10**3, "thousand": 10**3,
@@ -69,7 +80,7 @@ def parse_amount(text: str, *, lang: str = "id") -> Decimal:
         raise NumberError("number.not_understood", text=text)
     if m["mult"]:
         value *= _multiplier(m["mult"], lang)
-    return _tidy(value)
+    return _tidy(_bounded(value, text))
 
 
 def _read_number(digits: str, lang: str) -> Decimal | None:
@@ -153,6 +164,7 @@ def find_quantities(
             unit = "IDR"
         else:
             unit, end = _unit_after(text, end, skip)
+        value = _bounded(value, text[start:end])
         found.append(Quantity(value=_tidy(value), unit=unit, start=start, end=end))
     return found
 

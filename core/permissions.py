@@ -29,8 +29,12 @@ def works_on(session: Session, person: Person, program: Program) -> bool:
     )
 
 
-def require_program_access(session: Session, person: Person, program: Program) -> None:
-    """Refuse unless a manager, or a person who works on the program."""
-    if person.role == Role.MANAGER or works_on(session, person, program):
+def require_program_access(session: Session, person: Person, program: Program | None) -> None:
+    """Refuse unless a manager, or a person who works on the program (no program: nothing to check).
+
+    Every service that reads or writes a program's things calls this, so naming a #code (or
+    writing in its group chat) never reaches a program the person is not on.
+    """
+    if program is None or is_manager(person) or works_on(session, person, program):
         return
     raise UserError("permission.not_in_program", code=program.code)

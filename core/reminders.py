@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit
+from core import audit, visibility
 from core.errors import UserError
 from core.models import Person, Reminder, ReminderStatus
 
@@ -45,9 +45,7 @@ def pending(session: Session, person: Person) -> list[Reminder]:
 
 def cancel(session: Session, *, now: datetime, actor: Person, reminder_id: int) -> Reminder:
     """Cancel one of the actor's pending reminders."""
-    reminder = session.get(Reminder, reminder_id)
-    if reminder is None or reminder.person_id != actor.id:
-        raise UserError("reminder.not_found", number=reminder_id)
+    reminder = visibility.reminder(session, actor, reminder_id)
     if reminder.status != ReminderStatus.PENDING:
         raise UserError("reminder.not_pending", number=reminder_id)
     before = audit.snapshot(reminder)
@@ -60,9 +58,7 @@ def cancel(session: Session, *, now: datetime, actor: Person, reminder_id: int) 
 
 def due_of(session: Session, *, actor: Person, reminder_id: int) -> datetime:
     """When one of the actor's reminders is (or was) due."""
-    reminder = session.get(Reminder, reminder_id)
-    if reminder is None or reminder.person_id != actor.id:
-        raise UserError("reminder.not_found", number=reminder_id)
+    reminder = visibility.reminder(session, actor, reminder_id)
     return reminder.due_at
 
 
@@ -70,9 +66,7 @@ def snooze(
     session: Session, *, now: datetime, actor: Person, reminder_id: int, until: datetime
 ) -> Reminder:
     """Bring one of the actor's reminders back at `until`."""
-    reminder = session.get(Reminder, reminder_id)
-    if reminder is None or reminder.person_id != actor.id:
-        raise UserError("reminder.not_found", number=reminder_id)
+    reminder = visibility.reminder(session, actor, reminder_id)
     if reminder.status == ReminderStatus.CANCELLED:
         raise UserError("reminder.not_pending", number=reminder_id)
     before = audit.snapshot(reminder)

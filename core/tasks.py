@@ -7,10 +7,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit, followups
+from core import audit, followups, visibility
+from core.directory import join_program
 from core.errors import UserError
 from core.models import Person, Program, Role, Status, Task, TaskAssignment
-from core.permissions import is_manager
+from core.permissions import is_manager, require_program_access
 
 MAX_TITLE = 200
 
@@ -56,6 +57,7 @@ def create(
     assignees = assignees or [actor]
     if not is_manager(actor) and any(p.id != actor.id for p in assignees):
         raise UserError("permission.field_own_tasks")
+    require_program_access(session, actor, program)
     if due_at is not None and due_at <= now:
         raise UserError("moment.in_past", at=due_at)
     assert actor.id is not None
@@ -74,6 +76,10 @@ def create(
         assignment = TaskAssignment(task_id=task.id, person_id=person.id)
         session.add(assignment)
         assignments.append(assignment)
+    if program is not None and is_manager(actor):
+        # Assigning someone to a program's task puts them on it; only managers change membership.
+        for person in assignees:
+            join_program(session, program, person)
     session.flush()
     followups.sync_task(session, now=now, task=task)
     return TaskView(task, assignments)
@@ -81,18 +87,11 @@ def create(
 
 def view(session: Session, task_id: int, reader: Person) -> TaskView:
     """A task the reader may see; others' tasks are refused as not found."""
-    task = session.get(Task, task_id)
-    if task is None:
-        raise UserError("task.not_found", number=task_id)
+    task = visibility.task(session, reader, task_id)
     assignments = list(
         session.exec(select(TaskAssignment).where(TaskAssignment.task_id == task_id))
     )
-    found = TaskView(task, assignments)
-    if not (
-        is_manager(reader) or task.created_by_id == reader.id or reader.id in found.assignee_ids()
-    ):
-        raise UserError("task.not_found", number=task_id)
-    return found
+    return TaskView(task, assignments)
 
 
 def complete(session: Session, *, now: datetime, actor: Person, task_id: int) -> TaskView:

@@ -9,9 +9,9 @@ from sqlmodel import Session, col, func, select
 
 from core import audit
 from core.errors import UserError
-from core.models import Person, Program, Role, Update, UpdateDraft, UpdateFigure
+from core.models import Person, Program, Update, UpdateDraft, UpdateFigure
 from core.numbers import find_quantities
-from core.permissions import works_on
+from core.permissions import require_program_access
 
 MAX_TEXT = 2000
 DRAFT_LIFETIME = timedelta(days=1)
@@ -28,8 +28,7 @@ def log(
         raise UserError("update.empty")
     if len(text) > MAX_TEXT:
         raise UserError("common.too_long", limit=MAX_TEXT, length=len(text))
-    if actor.role != Role.MANAGER and not works_on(session, actor, program):
-        raise UserError("permission.not_in_program", code=program.code)
+    require_program_access(session, actor, program)
     assert actor.id is not None and program.id is not None
     update = Update(program_id=program.id, author_id=actor.id, text=text, created_at=now)
     audit.record(session, at=now, actor=actor, action="update.log", entity=update)

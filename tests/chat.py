@@ -148,6 +148,10 @@ class Chat:
 
     def inbox(self, handle: str) -> list[str]:
         """Messages queued for a person in the outbox (not yet delivered), oldest first."""
+        return [BOLD.sub(r"\1", text) for text in self.inbox_raw(handle)]
+
+    def inbox_raw(self, handle: str) -> list[str]:
+        """The queued messages' texts with their markup, as adapters receive them."""
         with unit_of_work(self.engine) as s:
             person = person_by_handle(s, handle)
             assert person is not None
@@ -159,4 +163,4 @@ class Chat:
                 )
                 .order_by(OutboxMessage.id)  # type: ignore[arg-type]
             )
-            return [BOLD.sub(r"\1", row.text) for row in rows]
+            return [row.text for row in rows]

@@ -126,9 +126,16 @@ class TestPermissions:
         chat.clock.advance(timedelta(days=2))
         assert "Rapat 1 sudah dimulai atau lewat" in chat.send("budi", "/hadir 1")
 
-    def test_uninvited_person_cannot_answer(self, chat: Chat) -> None:
+    def test_uninvited_person_is_answered_as_if_there_were_no_such_meeting(
+        self, chat: Chat
+    ) -> None:
         chat.send("ani", "/rapat Koordinasi senin 10:00 @budi")
-        assert "Anda tidak diundang ke rapat 1." in chat.send("yohana", "/hadir 1")
+        assert "Rapat 1 tidak ditemukan." in chat.send("yohana", "/hadir 1")
+
+    def test_manager_not_invited_is_told_so(self, chat: Chat) -> None:
+        """A manager sees every meeting, so saying they are not invited reveals nothing."""
+        chat.send("ani", "/rapat Koordinasi senin 10:00 @budi")
+        assert "You are not invited to meeting 1." in chat.send("sarah", "/attend 1")
 
     def test_stranger_gets_only_onboarding(self, chat: Chat) -> None:
         from core.messages import Incoming

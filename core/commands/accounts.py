@@ -10,7 +10,7 @@ from core.directory import program_by_code
 from core.errors import UserError
 from core.grammar import extract_mentions
 from core.models import ProgramChat
-from core.permissions import require_manager
+from core.permissions import require_manager, require_program_access
 
 
 def start(ctx: Context, args: str) -> None:
@@ -36,6 +36,7 @@ def group(ctx: Context, args: str) -> None:
     if len(mentions.programs) != 1 or mentions.rest:
         raise UserError("group.usage")
     program = program_by_code(ctx.session, mentions.programs[0], ctx.person)
+    require_program_access(ctx.session, ctx.person, program)
     platform, chat_id = ctx.incoming.platform, ctx.incoming.chat_id
     row = ctx.session.exec(
         select(ProgramChat).where(ProgramChat.platform == platform, ProgramChat.chat_id == chat_id)

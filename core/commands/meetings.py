@@ -13,7 +13,6 @@ from core.errors import UserError
 from core.grammar import URL, extract_mentions, parse_number, squash
 from core.models import Person, Program, Rsvp
 from core.moments import find_duration
-from core.permissions import is_manager
 
 DEFAULT_DURATION = timedelta(hours=1)
 PLACE = re.compile(r"^(?:di|at|in|@|tempat:?|lokasi:?|place:?)\s+(.+)$", re.IGNORECASE)
@@ -87,13 +86,8 @@ def meeting(ctx: Context, args: str) -> None:
 
 
 def show(ctx: Context, number: int) -> None:
-    found = meetings.get(ctx.session, number)
+    found = meetings.get(ctx.session, number, ctx.person)
     rows = meetings.attendees(ctx.session, found)
-    invited = {r.person_id for r in rows}
-    if not (
-        is_manager(ctx.person) or ctx.person.id in invited or found.organiser_id == ctx.person.id
-    ):
-        raise UserError("meeting.not_found", number=number)
     people = {p.id: p for p in handles_of(ctx.session, [r.person_id for r in rows if r.person_id])}
     answers = [(people[r.person_id], r.rsvp) for r in rows if r.person_id in people]
     program = ctx.session.get(Program, found.program_id) if found.program_id else None

@@ -16,7 +16,7 @@ from core.commands.deadlines import close as close_deadline
 from core.commands.meetings import cancel_meeting
 from core.commands.reminders import cancel_reminder
 from core.context import ButtonSpec, Context
-from core.directory import join_program, resolve_handles
+from core.directory import resolve_handles
 from core.errors import UserError
 from core.grammar import extract_mentions, parse_number
 from core.models import Person, Program, Rsvp, Status
@@ -50,9 +50,6 @@ def task(ctx: Context, args: str) -> None:
         due_at=due_at,
     )
     assignees = handles_of(ctx.session, created.assignee_ids())
-    if program is not None:
-        for person in assignees:
-            join_program(ctx.session, program, person)
     number = created.task.id
     mine = ctx.person.id in created.assignee_ids()
     ctx.say(

@@ -1,0 +1,68 @@
+"""Who may see which numbered thing: the one rule behind every command and button with a number.
+
+A thing a person may not see is refused with the very message a number that does not exist
+gets, so trying numbers tells nobody what exists.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, or_, select
+
+from core.errors import UserError
+from core.models import (
+    Deadline,
+    Meeting,
+    MeetingAttendee,
+    Person,
+    Program,
+    Reminder,
+    Task,
+    TaskAssignment,
+)
+from core.permissions import is_manager, works_on
+
+
+def task(session: Session, reader: Person, number: int) -> Task:
+    """Task `number` if the reader created it, is assigned to it, or manages."""
+    found = session.get(Task, number)
+    if found is not None and (is_manager(reader) or found.created_by_id == reader.id):
+        return found
+    if found is not None and session.get(TaskAssignment, (number, reader.id)) is not None:
+        return found
+    raise UserError("task.not_found", number=number)
+
+
+def meeting(session: Session, reader: Person, number: int) -> Meeting:
+    """Meeting `number` if the reader organises it, is invited (or their organisation is)."""
+    found = session.get(Meeting, number)
+    if found is not None and (is_manager(reader) or found.organiser_id == reader.id):
+        return found
+    if found is not None:
+        invited = [col(MeetingAttendee.person_id) == reader.id]
+        if reader.partner_org_id is not None:
+            invited.append(col(MeetingAttendee.partner_org_id) == reader.partner_org_id)
+        row = session.exec(
+            select(MeetingAttendee).where(MeetingAttendee.meeting_id == number, or_(*invited))
+        ).first()
+        if row is not None:
+            return found
+    raise UserError("meeting.not_found", number=number)
+
+
+def deadline(session: Session, reader: Person, number: int) -> Deadline:
+    """Deadline `number` if the reader owns it or works on its program (as in their agenda)."""
+    found = session.get(Deadline, number)
+    if found is not None and (is_manager(reader) or found.owner_id == reader.id):
+        return found
+    program = session.get(Program, found.program_id) if found is not None else None
+    if found is not None and program is not None and works_on(session, reader, program):
+        return found
+    raise UserError("deadline.not_found", number=number)
+
+
+def reminder(session: Session, reader: Person, number: int) -> Reminder:
+    """Reminder `number` if it is the reader's own (reminders are personal, even to managers)."""
+    found = session.get(Reminder, number)
+    if found is None or found.person_id != reader.id:
+        raise UserError("reminder.not_found", number=number)
+    return found
