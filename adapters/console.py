@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from core.clock import Clock
 from core.db import unit_of_work
 from core.directory import person_by_handle
-from core.messages import BOLD, Incoming, Reply
+from core.messages import Incoming, Reply, bold_runs
 from core.outbox import buttons_of, take_due_for
 
 PLATFORM = "console"
@@ -19,7 +19,11 @@ PLATFORM = "console"
 
 def render(reply: Reply, *, styled: bool = False) -> str:
     """A reply as terminal text; buttons become the commands they stand for."""
-    text = BOLD.sub(r"\033[1m\1\033[0m" if styled else r"\1", reply.text)
+    bold = "\033[1m{}\033[0m" if styled else "{}"
+    text = "\n".join(
+        "".join(bold.format(run) if is_bold else run for run, is_bold in bold_runs(line))
+        for line in reply.text.split("\n")
+    )
     for row in reply.buttons:
         text += "\n" + "  ".join(f"[{b.label} → {b.command}]" for b in row)
     return text

@@ -27,10 +27,16 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Button:
-    """A button whose payload is the short command a person could also type."""
+    """A button whose payload is the short command a person could also type.
+
+    A label is plain text on every platform, so escaped markup in it is undone here.
+    """
 
     label: str
     command: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", unescape_markup(self.label))
 
 
 @dataclass(frozen=True)

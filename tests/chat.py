@@ -14,12 +14,17 @@ from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
 from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
-from core.messages import BOLD, Incoming, Reply
+from core.messages import Incoming, Reply, bold_runs
 from core.models import OutboxMessage, OutboxStatus
 
 
 def plain(reply: Reply) -> str:
-    return BOLD.sub(r"\1", reply.text)
+    return unmarked(reply.text)
+
+
+def unmarked(text: str) -> str:
+    """Reply text as read: no bold marks, people's own asterisks as they typed them."""
+    return "\n".join("".join(run for run, _ in bold_runs(line)) for line in text.split("\n"))
 
 
 @dataclass
@@ -132,8 +137,11 @@ class Chat:
         private: bool = True,
         platform: str = "test",
         chat_id: str | None = None,
+        stored: bool = False,
         **extra: Any,
     ) -> Said:
+        """Send a message as `handle`; `stored`: the platform adapters' way (inbox, then handled,
+        replies kept in the outbox) instead of handle()."""
         incoming = Incoming(
             platform=platform,
             external_user_id=handle,
@@ -144,11 +152,14 @@ class Chat:
             button=button,
             **extra,
         )
+        if stored:
+            assert self.gotong.receive(incoming)
+            return Said(self.gotong.process(incoming.platform, incoming.event_id))
         return Said(self.gotong.handle(incoming))
 
     def inbox(self, handle: str) -> list[str]:
         """Messages queued for a person in the outbox (not yet delivered), oldest first."""
-        return [BOLD.sub(r"\1", text) for text in self.inbox_raw(handle)]
+        return [unmarked(text) for text in self.inbox_raw(handle)]
 
     def inbox_raw(self, handle: str) -> list[str]:
         """The queued messages' texts with their markup, as adapters receive them."""

@@ -55,7 +55,8 @@ message = st.builds(
     st.sampled_from(WORDS),
     st.lists(token, max_size=6),
 ) | st.text(max_size=40)
-where = st.sampled_from(["private", "private", "group", "button", "photo"])
+# "stored": the platform adapters' path (inbox, handled, replies kept in the outbox).
+where = st.sampled_from(["private", "private", "group", "button", "photo", "stored"])
 
 ROLES = {"admin": "adi", "manager": "ani", "field": "budi", "partner": "harjo"}
 
@@ -95,6 +96,7 @@ def test_every_message_gets_an_answer_and_none_an_apology(chat: Chat, role: str)
             photo_file_id="AgAD-fuzz" if how == "photo" else None,
             latitude=-6.9 if how == "photo" else None,
             longitude=110.6 if how == "photo" else None,
+            stored=how == "stored",
         )
         assert said.replies, f"no answer to {text!r}"
         for reply in said.replies:
