@@ -298,6 +298,8 @@ class InboxEvent(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
+    # What the invitation throttle asks: one account's recent tries of one kind.
+    __table_args__ = (Index("ix_audit_action_entity", "action", "entity_id", "at"),)
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _moment()
     actor_id: int | None = Field(default=None, foreign_key="person.id")
