@@ -28,9 +28,12 @@ class Inbox(Protocol):
 async def recover(core: Inbox, platform: str) -> int:
     """Handle what was stored but not handled before the last stop; the outbox answers it."""
     handled = 0
-    while events := await asyncio.to_thread(core.pending, platform):
+    tried: set[str] = set()
+    while events := [e for e in await asyncio.to_thread(core.pending, platform) if e not in tried]:
+        # An event the database will not let us read stays pending: try it once per start.
         for event_id in events:
             await asyncio.to_thread(core.process, platform, event_id, answering=False)
+        tried.update(events)
         handled += len(events)
     if handled:
         log.info("%s handled %d messages received before a stop", platform, handled)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from adapters.inbox import recover
 from core.app import Gotong
 from core.clock import FakeClock
 from core.commands import HANDLERS
@@ -229,3 +230,25 @@ class TestRouting:
         chat.send("ani", "/tugas Kirim data @budi besok 17:00 #pkh")
 
         assert self.notices_to(engine, "budi") == [("test", OutboxStatus.FAILED, "unreachable")]
+
+
+class StuckCore:
+    """A core whose database lets it list pending events but never handle them."""
+
+    def __init__(self) -> None:
+        self.processed: list[str] = []
+
+    def pending(self, platform: str, limit: int = 100) -> list[str]:
+        return ["a", "b"]
+
+    def process(self, platform: str, event_id: str, *, answering: bool = True) -> list:
+        self.processed.append(event_id)
+        return []
+
+
+async def test_recovery_tries_each_stuck_event_once_and_goes_on() -> None:
+    """Start-up is not held forever by events the database will not let it handle."""
+    core = StuckCore()
+
+    assert await recover(core, "test") == 2
+    assert core.processed == ["a", "b"]
