@@ -34,6 +34,7 @@ from core.directory import (
     partner_by_handle,
     person_by_handle,
     program_by_code,
+    unknown_handle,
 )
 from core.errors import UserError
 from core.export import KINDS, export
@@ -405,7 +406,7 @@ def programs_join(
             elif org is not None:
                 link_partner(session, program, org)
             else:
-                raise UserError("common.unknown_handle", handle=handle.lstrip("@"))
+                raise unknown_handle(session, handle)
     typer.echo(f"Updated #{program.code}.")
 
 

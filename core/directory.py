@@ -17,6 +17,7 @@ from core.models import (
     ProgramPartner,
     Role,
 )
+from core.suggest import closest_handle
 
 
 def person_for_identity(session: Session, platform: str, external_id: str) -> Person | None:
@@ -82,9 +83,19 @@ def resolve_handles(
             continue
         org = partner_by_handle(session, handle)
         if org is None:
-            raise UserError("common.unknown_handle", handle=handle)
+            raise unknown_handle(session, handle)
         orgs.append(org)
     return people, orgs
+
+
+def unknown_handle(session: Session, handle: str) -> UserError:
+    """The refusal of an unknown @handle, suggesting the nearest known one."""
+    handle = handle.lstrip("@").lower()
+    suggestion = closest_handle(session, handle)
+    corrections = ((f"@{handle}", f"@{suggestion}"),) if suggestion else ()
+    return UserError(
+        "common.unknown_handle", handle=handle, suggestion=suggestion, corrections=corrections
+    )
 
 
 def program_by_code(session: Session, code: str, reader: Person | None = None) -> Program:

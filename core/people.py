@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from core import audit, followups
-from core.directory import partner_by_handle, person_by_handle
+from core.directory import partner_by_handle, person_by_handle, unknown_handle
 from core.errors import UserError
 from core.i18n import LANGUAGES
 from core.models import (
@@ -109,7 +109,7 @@ def partner_for_role(
         return role, None
     org = partner_by_handle(session, partner.lstrip("@"))
     if org is None:
-        raise UserError("common.unknown_handle", handle=partner.lstrip("@"))
+        raise unknown_handle(session, partner)
     return role, org
 
 
@@ -137,7 +137,7 @@ def add_program(
     if owner:
         owner_person = person_by_handle(session, owner.lstrip("@"))
         if owner_person is None:
-            raise UserError("common.unknown_handle", handle=owner)
+            raise unknown_handle(session, owner)
     if starts_on and ends_on and ends_on < starts_on:
         raise UserError("directory.bad_dates")
     program = Program(
