@@ -83,18 +83,30 @@ def resolve_handles(
             continue
         org = partner_by_handle(session, handle)
         if org is None:
-            raise unknown_handle(session, handle)
+            raise unknown_handles(session, [handle])
         orgs.append(org)
     return people, orgs
 
 
-def unknown_handle(session: Session, handle: str) -> UserError:
-    """The refusal of an unknown @handle, suggesting the nearest known one."""
-    handle = handle.lstrip("@").lower()
-    suggestion = closest_handle(session, handle)
-    corrections = ((f"@{handle}", f"@{suggestion}"),) if suggestion else ()
+def unknown_handles(session: Session, handles: list[str]) -> UserError:
+    """The refusal of unknown @handles, suggesting the nearest known one for each."""
+    handles = [h.strip().lstrip("@").lower() for h in handles]
+    suggestions = {h: s for h in handles if (s := closest_handle(session, h))}
+    # A button only helps when it corrects every unknown handle.
+    corrections = (
+        tuple((f"@{h}", f"@{suggestions[h]}") for h in handles)
+        if len(suggestions) == len(handles)
+        else ()
+    )
+    if len(handles) == 1:
+        return UserError(
+            "common.unknown_handle",
+            handle=handles[0],
+            suggestion=suggestions.get(handles[0]),
+            corrections=corrections,
+        )
     return UserError(
-        "common.unknown_handle", handle=handle, suggestion=suggestion, corrections=corrections
+        "common.unknown_handles", handles=handles, suggestions=suggestions, corrections=corrections
     )
 
 
