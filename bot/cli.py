@@ -29,9 +29,6 @@ from bot.settings import Settings, explain
 from core import demo, invites, people
 from core.db import make_engine, unit_of_work
 from core.directory import (
-    join_program,
-    link_partner,
-    partner_by_handle,
     person_by_handle,
     program_by_code,
 )
@@ -397,16 +394,15 @@ def programs_join(
     runtime = _runtime()
     with _explained(runtime), unit_of_work(runtime.engine) as session:
         program = program_by_code(session, code)
-        for handle in handles:
-            person = person_by_handle(session, handle.lstrip("@"))
-            org = None if person else partner_by_handle(session, handle.lstrip("@"))
-            if person is not None:
-                join_program(session, program, person)
-            elif org is not None:
-                link_partner(session, program, org)
-            else:
-                raise UserError("common.unknown_handle", handle=handle.lstrip("@"))
-    typer.echo(f"Updated #{program.code}.")
+        joined = people.add_to_program(
+            session, now=runtime.clock.now(), actor=None, program=program, handles=handles
+        )
+        added = [f"@{p.handle}" for p in joined.members] + [f"@{o.handle}" for o in joined.partners]
+        already = [f"@{who.handle}" for who in joined.already]
+    typer.echo(
+        f"Updated #{program.code}: added {', '.join(added) or 'nobody'}"
+        + (f"; already in: {', '.join(already)}." if already else ".")
+    )
 
 
 @programs_app.command("list")

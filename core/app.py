@@ -12,7 +12,7 @@ from core import inbox, invites
 from core.clock import Clock
 from core.commands import HANDLERS, PERSONAL
 from core.commands.updates import attach_media, plain_text, program_choice
-from core.context import Context
+from core.context import ButtonSpec, Context
 from core.db import unit_of_work
 from core.directory import (
     handles_of_identities,
@@ -26,6 +26,7 @@ from core.i18n import Catalog, language_or_default
 from core.messages import Incoming, Reply
 from core.models import Identity, Person, Role
 from core.outbox import keep_replies
+from core.suggest import closest_command, corrected
 
 log = logging.getLogger("gotong.core")
 
@@ -33,6 +34,28 @@ log = logging.getLogger("gotong.core")
 def error_key(error: UserError) -> str:
     """The template key explaining a UserError: error.<area>_<name>."""
     return "error." + error.key.replace(".", "_")
+
+
+def retry_buttons(incoming: Incoming, error: UserError) -> tuple[ButtonSpec, ...]:
+    """A button that sends the message again with the suggested words, when it fits one."""
+    if not error.corrections or incoming.button:
+        return ()
+    command = corrected(incoming.text, error.corrections)
+    return ((("button.retry", command),),) if command else ()
+
+
+def unknown_command(typed: str, language: str) -> UserError:
+    """The refusal of an unknown /command, suggesting the nearest one in the reader's language."""
+    # Telegram groups append the bot's name: /tugs@GotongBot
+    word = typed.split("@", 1)[0]
+    suggestion = closest_command(word, language)
+    slash = "/" if word.startswith("/") else ""
+    return UserError(
+        "common.unknown_command",
+        word=typed[:40],
+        suggestion=suggestion,
+        corrections=((word, slash + suggestion),) if suggestion else (),
+    )
 
 
 class Gotong:
@@ -208,7 +231,11 @@ class Gotong:
             savepoint.rollback()
             session.expire_all()
             ctx.replies = [
-                Reply(ctx.text(error_key(error), **error.params), private=not incoming.private)
+                Reply(
+                    ctx.text(error_key(error), **error.params),
+                    ctx.buttons(retry_buttons(incoming, error)),
+                    private=not incoming.private,
+                )
             ]
         return ctx.replies
 
@@ -232,7 +259,7 @@ class Gotong:
             HANDLERS[command.name](ctx, command.args)
             return
         if typed_command and not PROGRAM.fullmatch(text):
-            raise UserError("common.unknown_command", word=text.split()[0][:40])
+            raise unknown_command(text.split()[0], ctx.person.language)
         if PROGRAM.fullmatch(text) and program_choice(ctx, text[1:]):
             return
         if ctx.person.role == Role.FIELD and incoming.private:

@@ -17,6 +17,7 @@ from core.models import (
     ProgramPartner,
     Role,
 )
+from core.suggest import closest_handle
 
 
 def person_for_identity(session: Session, platform: str, external_id: str) -> Person | None:
@@ -82,9 +83,31 @@ def resolve_handles(
             continue
         org = partner_by_handle(session, handle)
         if org is None:
-            raise UserError("common.unknown_handle", handle=handle)
+            raise unknown_handles(session, [handle])
         orgs.append(org)
     return people, orgs
+
+
+def unknown_handles(session: Session, handles: list[str]) -> UserError:
+    """The refusal of unknown @handles, suggesting the nearest known one for each."""
+    handles = [h.strip().lstrip("@").lower() for h in handles]
+    suggestions = {h: s for h in handles if (s := closest_handle(session, h))}
+    # A button only helps when it corrects every unknown handle.
+    corrections = (
+        tuple((f"@{h}", f"@{suggestions[h]}") for h in handles)
+        if len(suggestions) == len(handles)
+        else ()
+    )
+    if len(handles) == 1:
+        return UserError(
+            "common.unknown_handle",
+            handle=handles[0],
+            suggestion=suggestions.get(handles[0]),
+            corrections=corrections,
+        )
+    return UserError(
+        "common.unknown_handles", handles=handles, suggestions=suggestions, corrections=corrections
+    )
 
 
 def program_by_code(session: Session, code: str, reader: Person | None = None) -> Program:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from core import audit, followups
-from core.directory import partner_by_handle, person_by_handle
+from core.directory import partner_by_handle, person_by_handle, unknown_handles
 from core.errors import UserError
 from core.i18n import LANGUAGES
 from core.models import (
@@ -19,6 +20,8 @@ from core.models import (
     Person,
     Program,
     ProgramLevel,
+    ProgramMember,
+    ProgramPartner,
     Role,
 )
 from core.worktime import parse_quiet_hours, parse_workdays
@@ -109,7 +112,7 @@ def partner_for_role(
         return role, None
     org = partner_by_handle(session, partner.lstrip("@"))
     if org is None:
-        raise UserError("common.unknown_handle", handle=partner.lstrip("@"))
+        raise unknown_handles(session, [partner])
     return role, org
 
 
@@ -137,7 +140,7 @@ def add_program(
     if owner:
         owner_person = person_by_handle(session, owner.lstrip("@"))
         if owner_person is None:
-            raise UserError("common.unknown_handle", handle=owner)
+            raise unknown_handles(session, [owner])
     if starts_on and ends_on and ends_on < starts_on:
         raise UserError("directory.bad_dates")
     program = Program(
@@ -152,6 +155,50 @@ def add_program(
     )
     audit.record(session, at=now, actor=actor, action="program.add", entity=program)
     return program
+
+
+@dataclass
+class Joined:
+    """What adding handles to a program stored: new members, new partners, who was already in."""
+
+    members: list[Person] = field(default_factory=list)
+    partners: list[PartnerOrg] = field(default_factory=list)
+    already: list[Person | PartnerOrg] = field(default_factory=list)
+
+
+def add_to_program(
+    session: Session, *, now: datetime, actor: Person | None, program: Program, handles: list[str]
+) -> Joined:
+    """People become members and partner organisations partners; any unknown handle adds nobody."""
+    assert program.id is not None
+    found: list[Person | PartnerOrg] = []
+    unknown: list[str] = []
+    for handle in dict.fromkeys(h.strip().lstrip("@").lower() for h in handles):
+        who = person_by_handle(session, handle) or partner_by_handle(session, handle)
+        if who is None:
+            unknown.append(handle)
+        else:
+            found.append(who)
+    if unknown:
+        raise unknown_handles(session, unknown)
+    joined = Joined()
+    for who in found:
+        assert who.id is not None
+        if isinstance(who, Person):
+            if session.get(ProgramMember, (program.id, who.id)) is not None:
+                joined.already.append(who)
+                continue
+            member = ProgramMember(program_id=program.id, person_id=who.id)
+            audit.record(session, at=now, actor=actor, action="program.join", entity=member)
+            joined.members.append(who)
+        else:
+            if session.get(ProgramPartner, (program.id, who.id)) is not None:
+                joined.already.append(who)
+                continue
+            link = ProgramPartner(program_id=program.id, partner_org_id=who.id)
+            audit.record(session, at=now, actor=actor, action="program.partner", entity=link)
+            joined.partners.append(who)
+    return joined
 
 
 def link_identity(

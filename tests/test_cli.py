@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli import app
+from core.db import make_engine, unit_of_work
+from core.models import AuditEntry
 from tests.fakes.telegram_server import FakeTelegram
 from tests.logs import DebugLogs
 
@@ -73,6 +76,20 @@ class TestDirectory:
         assert "1500000000" in gotong_cli.invoke(app, ["programs", "list"]).output
         listing = gotong_cli.invoke(app, ["people", "list"]).output
         assert "Asia/Makassar" in listing and "dinsos" in listing
+
+    def test_join_says_what_was_stored_and_suggests_handles(
+        self, gotong_cli: CliRunner, tmp_path: Path
+    ) -> None:
+        """The chat and the CLI share one service: same checks, same audit trail."""
+        gotong_cli.invoke(app, ["demo"])
+        result = gotong_cli.invoke(app, ["programs", "join", "gizi-ntt", "@siti", "unicef"])
+        assert "Updated #gizi-ntt: added @siti; already in: @unicef." in result.output
+        result = gotong_cli.invoke(app, ["programs", "join", "gizi-ntt", "@sitti"])
+        assert result.exit_code == 1
+        assert "Did you mean @siti?" in " ".join(result.output.split())
+        with unit_of_work(make_engine(f"sqlite:///{tmp_path / 'cli.db'}")) as session:
+            joins = session.exec(select(AuditEntry).where(AuditEntry.action == "program.join"))
+            assert len(joins.all()) == 1
 
     def test_bad_values_are_explained(self, gotong_cli: CliRunner) -> None:
         result = gotong_cli.invoke(app, ["people", "add", "x", "--name", "X", "--role", "boss"])

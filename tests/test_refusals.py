@@ -22,7 +22,7 @@ def row_counts(engine: Engine) -> dict[str, int]:
 ID_CASES = [
     ("ani", "/tugas", "Tulis judul tugasnya. Contoh: /tugas"),
     ("ani", "/tugas @budi besok 17:00", "Tugasnya belum punya judul."),
-    ("ani", "/tugas Kirim data @siapa besok", "Saya tidak mengenal @siapa."),
+    ("ani", "/tugas Kirim data @siapa besok", "Saya tidak mengenal @siapa:"),
     ("ani", "/tugas Kirim data @budi besok #tidakada", "Program #tidakada tidak ada."),
     ("ani", "/tugas Kirim data @budi kemarin", "sudah lewat"),
     ("ani", "/tugas Kirim data @budi 31 Februari", 'Tanggal "31 Februari" tidak ada di kalender.'),
@@ -78,7 +78,7 @@ ID_CASES = [
 
 EN_CASES = [
     ("sarah", "/task", "Write the task's title."),
-    ("sarah", "/task Send data @nobody tomorrow", "I do not know @nobody."),
+    ("sarah", "/task Send data @nobody tomorrow", "I do not know @nobody:"),
     ("sarah", "/task Send data tomorrow #nope", "There is no program #nope."),
     ("sarah", "/task Send data 30 Feb", 'The date "30 Feb" does not exist.'),
     ("sarah", "/task Send data yesterday", "That moment has already passed"),

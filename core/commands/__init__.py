@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.commands import accounts, deadlines, meetings, queries, reminders, tasks, updates
+from core.commands import (
+    accounts,
+    deadlines,
+    meetings,
+    programs,
+    queries,
+    reminders,
+    tasks,
+    updates,
+)
 from core.context import Context
 
 Handler = Callable[[Context, str], None]
@@ -24,7 +33,7 @@ HANDLERS: dict[str, Handler] = {
     "reminders": reminders.list_reminders,
     "agenda": queries.agenda,
     "late": queries.late,
-    "program": queries.program,
+    "program": programs.program,
     "partners": queries.partners,
     "help": queries.help_,
     "settings": queries.settings,
