@@ -37,8 +37,9 @@ from core.directory import (
 )
 from core.errors import UserError
 from core.export import KINDS, export
+from core.i18n import language_or_default
 from core.models import PartnerOrg, Person, Program, Role
-from core.numbers import parse_amount
+from core.numbers import format_amount, parse_amount
 
 app = typer.Typer(
     help="Gotong: chat assistant for coordinating social programs.", no_args_is_help=True
@@ -413,6 +414,7 @@ def programs_join(
 def programs_list() -> None:
     """List programs."""
     runtime = _runtime()
+    lang = language_or_default(runtime.settings.language)
     with unit_of_work(runtime.engine) as session:
         owners = {p.id: p.handle for p in session.exec(select(Person))}
         rows = [
@@ -422,7 +424,9 @@ def programs_list() -> None:
                 p.level,
                 p.region,
                 owners.get(p.owner_id) or "",
-                str(p.budget) if p.budget is not None else "",
+                format_amount(p.budget, lang=lang, currency=p.currency)
+                if p.budget is not None
+                else "",
             ]
             for p in session.exec(select(Program).order_by(col(Program.code)))
         ]

@@ -70,7 +70,7 @@ class TestDirectory:
             ],
         )
         assert "Added program #pkh (national)." in result.output
-        assert "1500000000" in gotong_cli.invoke(app, ["programs", "list"]).output
+        assert "IDR 1,500,000,000" in gotong_cli.invoke(app, ["programs", "list"]).output
         listing = gotong_cli.invoke(app, ["people", "list"]).output
         assert "Asia/Makassar" in listing and "dinsos" in listing
 
