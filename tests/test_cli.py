@@ -131,7 +131,7 @@ class TestDemoChatExport:
                 )
             )
         )
-        assert {"id", "title", "starts_at", "attendees"} <= set(rows[0])
+        assert {"id", "title", "starts_at", "people", "organisations"} <= set(rows[0])
         for kind in ("deadlines", "updates", "reminders", "partners", "programs", "outbox"):
             assert gotong_cli.invoke(app, ["export", kind]).exit_code == 0
         assert gotong_cli.invoke(app, ["export", "nonsense"]).exit_code == 2
