@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session, col, select
 
@@ -34,8 +35,9 @@ from core.directory import (
 )
 from core.errors import UserError
 from core.export import KINDS, export
+from core.i18n import language_or_default
 from core.models import PartnerOrg, Person, Program, Role
-from core.numbers import parse_amount
+from core.numbers import format_amount, parse_amount
 
 app = typer.Typer(
     help="Gotong: chat assistant for coordinating social programs.", no_args_is_help=True
@@ -65,22 +67,31 @@ def _runtime() -> Runtime:
     return build(_settings())
 
 
+def _refuse(runtime: Runtime, error: UserError, status: int = 1) -> typer.Exit:
+    """Print a refusal in GOTONG_LANGUAGE on stderr; the caller raises the returned exit.
+
+    The terminal's own wording (cli.j2, with `gotong ...` examples) wins over the chat's, whose
+    examples are slash commands nobody can type here. Help text stays English, like the code.
+    """
+    key = error.key if error.key.startswith("cli.") else error.key.replace(".", "_")
+    lang = language_or_default(runtime.settings.language)
+    catalog = runtime.gotong.catalog
+    if not key.startswith("cli."):
+        key = f"cli.{key}" if f"cli.{key}" in catalog.keys(lang) else f"error.{key}"
+    text = catalog.render(
+        key, lang=lang, tz=runtime.settings.timezone, now=runtime.clock.now(), **error.params
+    )
+    err.print(f"[red]{escape(text)}[/red]", highlight=False)
+    return typer.Exit(status)
+
+
 @contextmanager
 def _explained(runtime: Runtime) -> Iterator[None]:
     """Turn a UserError into its message on stderr and exit status 1."""
     try:
         yield
     except UserError as error:
-        key = "error." + error.key.replace(".", "_")
-        text = runtime.gotong.catalog.render(
-            key,
-            lang=runtime.settings.language,
-            tz=runtime.settings.timezone,
-            now=runtime.clock.now(),
-            **error.params,
-        )
-        err.print(f"[red]{text}[/red]", highlight=False)
-        raise typer.Exit(1) from None
+        raise _refuse(runtime, error) from None
 
 
 def _default_person(session: Session) -> Person | None:
@@ -95,17 +106,15 @@ def _default_person(session: Session) -> Person | None:
 
 def _console_identity(runtime: Runtime, handle: str | None) -> str:
     """Link the terminal to a person (the named one, or the first manager) and return the handle."""
+    # People type handles as they appear in chat, so "--as @budi" means @budi.
+    handle = handle.strip().lstrip("@") if handle else None
     with unit_of_work(runtime.engine) as session:
         person = person_by_handle(session, handle) if handle else _default_person(session)
         if person is None:
-            if handle:
-                err.print(f"[red]No person @{handle}. See: gotong people list[/red]")
-            else:
-                err.print(
-                    "[red]No people yet. Load the demo (gotong demo) or add someone "
-                    "(gotong people add ani --name 'Ani' --role manager).[/red]"
-                )
-            raise typer.Exit(1)
+            error = (
+                UserError("cli.no_person", handle=handle) if handle else UserError("cli.no_people")
+            )
+            raise _refuse(runtime, error)
         people.link_identity(
             session,
             person=person,
@@ -226,10 +235,9 @@ def export_rows(
     fmt: Annotated[Format, typer.Option("--format", help="json or csv")] = Format.json,
 ) -> None:
     """Print every row of one kind as JSON or CSV."""
-    if kind not in KINDS:
-        err.print(f"[red]Unknown kind {kind!r}. Choose one of: {', '.join(KINDS)}[/red]")
-        raise typer.Exit(2)
     runtime = _runtime()
+    if kind not in KINDS:
+        raise _refuse(runtime, UserError("cli.unknown_kind", kind=kind, kinds=list(KINDS)), 2)
     with unit_of_work(runtime.engine) as session:
         rows = export(session, kind, tz=runtime.settings.timezone)
     if fmt == Format.json:
@@ -369,20 +377,19 @@ def programs_add(
             region=region,
             owner=owner,
             budget=amount,
-            starts_on=_date(start),
-            ends_on=_date(end),
+            starts_on=_date(runtime, start),
+            ends_on=_date(runtime, end),
         )
     typer.echo(f"Added program #{program.code} ({program.level}).")
 
 
-def _date(value: str | None) -> date | None:
+def _date(runtime: Runtime, value: str | None) -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-12-31.[/red]")
-        raise typer.Exit(2) from None
+        raise _refuse(runtime, UserError("cli.bad_date", value=value), 2) from None
 
 
 @programs_app.command("join")
@@ -409,6 +416,7 @@ def programs_join(
 def programs_list() -> None:
     """List programs."""
     runtime = _runtime()
+    lang = language_or_default(runtime.settings.language)
     with unit_of_work(runtime.engine) as session:
         owners = {p.id: p.handle for p in session.exec(select(Person))}
         rows = [
@@ -418,7 +426,9 @@ def programs_list() -> None:
                 p.level,
                 p.region,
                 owners.get(p.owner_id) or "",
-                str(p.budget) if p.budget is not None else "",
+                format_amount(p.budget, lang=lang, currency=p.currency)
+                if p.budget is not None
+                else "",
             ]
             for p in session.exec(select(Program).order_by(col(Program.code)))
         ]

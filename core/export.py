@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core.models import (
     Deadline,
@@ -21,6 +21,7 @@ from core.models import (
     Program,
     ProgramMember,
     Reminder,
+    Rsvp,
     Task,
     TaskAssignment,
     Update,
@@ -52,9 +53,6 @@ class Exporter:
     def clean(self, row: Row) -> Row:
         return {key: self.value(value) for key, value in row.items()}
 
-    def _attendee(self, person_id: int | None, org_id: int | None) -> str | None:
-        return self.handles.get(person_id) or self.orgs.get(org_id)
-
     def tasks(self) -> list[Row]:
         rows = []
         for task in self.session.exec(select(Task).order_by(col(Task.id))):
@@ -83,8 +81,12 @@ class Exporter:
     def meetings(self) -> list[Row]:
         rows = []
         for meeting in self.session.exec(select(Meeting).order_by(col(Meeting.id))):
-            attendees = self.session.exec(
-                select(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting.id)
+            attendees = list(
+                self.session.exec(
+                    select(MeetingAttendee)
+                    .where(MeetingAttendee.meeting_id == meeting.id)
+                    .order_by(col(MeetingAttendee.id))
+                )
             )
             rows.append(
                 self.clean(
@@ -98,14 +100,34 @@ class Exporter:
                         "link": meeting.link,
                         "status": meeting.status,
                         "organiser": self.handles.get(meeting.organiser_id),
-                        "attendees": " ".join(
-                            f"{self._attendee(a.person_id, a.partner_org_id)}:{a.rsvp}"
-                            for a in attendees
+                        "people": "; ".join(
+                            self._person_rsvp(a) for a in attendees if a.person_id is not None
+                        ),
+                        "organisations": "; ".join(
+                            f"{org}:{rsvp}" for org, rsvp in self._org_answers(attendees)
                         ),
                     }
                 )
             )
         return rows
+
+    def _person_rsvp(self, row: MeetingAttendee) -> str:
+        """A person's answer and the organisation they answered for: "harjo:yes (dinsos)"."""
+        answer = f"{self.handles.get(row.person_id)}:{row.rsvp}"
+        org = self.orgs.get(row.partner_org_id)
+        return f"{answer} ({org})" if org else answer
+
+    def _org_answers(self, attendees: list[MeetingAttendee]) -> list[tuple[str, str]]:
+        """Each invited organisation once: yes if any contact comes, else pending, else no."""
+        answers: dict[str, list[str]] = {}
+        for row in attendees:
+            org = self.orgs.get(row.partner_org_id)
+            if org is not None:
+                answers.setdefault(org, []).append(row.rsvp)
+        rank = (Rsvp.YES, Rsvp.PENDING, Rsvp.NO)
+        return [
+            (org, next((r for r in rank if r in rsvps), rsvps[0])) for org, rsvps in answers.items()
+        ]
 
     def deadlines(self) -> list[Row]:
         return [
@@ -123,23 +145,37 @@ class Exporter:
         ]
 
     def updates(self) -> list[Row]:
+        # One row per update, so counting rows counts updates; its figures sit side by side in
+        # quantity/unit, quantity_2/unit_2, ... as many pairs as the update with the most has.
+        most = self.session.exec(
+            select(func.count()).select_from(UpdateFigure).group_by(col(UpdateFigure.update_id))
+        ).all()
+        pairs = max([1, *most])
         rows = []
         for update in self.session.exec(select(Update).order_by(col(Update.id))):
-            figures = self.session.exec(
-                select(UpdateFigure).where(UpdateFigure.update_id == update.id)
-            )
-            rows.append(
-                self.clean(
-                    {
-                        "id": update.id,
-                        "program": self.codes.get(update.program_id),
-                        "author": self.handles.get(update.author_id),
-                        "created_at": update.created_at,
-                        "text": update.text,
-                        "figures": "; ".join(f"{f.quantity} {f.unit}".strip() for f in figures),
-                    }
+            figures = list(
+                self.session.exec(
+                    select(UpdateFigure)
+                    .where(UpdateFigure.update_id == update.id)
+                    .order_by(col(UpdateFigure.id))
                 )
             )
+            row: Row = {
+                "id": update.id,
+                "program": self.codes.get(update.program_id),
+                "author": self.handles.get(update.author_id),
+                "created_at": update.created_at,
+                "text": update.text,
+                "photo": update.photo_file_id,
+                "latitude": update.latitude,
+                "longitude": update.longitude,
+            }
+            for n in range(pairs):
+                suffix = f"_{n + 1}" if n else ""
+                figure = figures[n] if n < len(figures) else None
+                row[f"quantity{suffix}"] = figure.quantity if figure else None
+                row[f"unit{suffix}"] = figure.unit if figure else None
+            rows.append(self.clean(row))
         return rows
 
     def reminders(self) -> list[Row]:

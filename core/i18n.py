@@ -66,6 +66,11 @@ def _amount(context: Context, value: Decimal, currency: str = "IDR") -> str:
 
 
 @pass_context
+def _figure(context: Context, value: Decimal, unit: str) -> str:
+    return numbers.format_figure(Decimal(value), unit, lang=context["lang"])
+
+
+@pass_context
 def _number(context: Context, value: Decimal | int) -> str:
     return numbers.format_number(Decimal(value), lang=context["lang"])
 
@@ -97,6 +102,7 @@ class Catalog:
             ago=_ago,
             amount=_amount,
             number=_number,
+            figure=_figure,
         )
 
     def render(self, key: str, *, lang: str, tz: str, now: datetime, **params: Any) -> str:

@@ -216,7 +216,7 @@ def _ends_unit(word: str) -> bool:
 
 def format_amount(value: Decimal, *, lang: str, currency: str = "IDR") -> str:
     """Money in the person's language: "Rp2.500.000" or "IDR 2,500,000"."""
-    locale = "id_ID" if lang == "id" else "en_US"
+    locale = "id_ID" if lang == "id" else "en"
     if currency != "IDR":
         return format_currency(value, currency, locale=locale)
     # Rupiah has no coins in use, so no decimals; English readers expect a space after "IDR".
@@ -224,6 +224,13 @@ def format_amount(value: Decimal, *, lang: str, currency: str = "IDR") -> str:
     return format_currency(value, "IDR", format=pattern, locale=locale, currency_digits=False)
 
 
+def format_figure(value: Decimal, unit: str, *, lang: str) -> str:
+    """A figure from an update: money as money ("Rp2.500.000"), anything else as number and unit."""
+    if unit == "IDR":
+        return format_amount(value, lang=lang)
+    return f"{format_number(value, lang=lang)} {unit}".rstrip()
+
+
 def format_number(value: Decimal, *, lang: str) -> str:
     """A plain number in the person's language: "2.500,5" or "2,500.5"."""
-    return format_decimal(value, locale="id_ID" if lang == "id" else "en_US")
+    return format_decimal(value, locale="id_ID" if lang == "id" else "en")

@@ -38,3 +38,9 @@ def require_program_access(session: Session, person: Person, program: Program | 
     if program is None or is_manager(person) or works_on(session, person, program):
         return
     raise UserError("permission.not_in_program", code=program.code)
+
+
+def require_list_access(reader: Person, owner: Person) -> None:
+    """Refuse reading another person's task list unless a manager (who may read any task)."""
+    if reader.id != owner.id and not is_manager(reader):
+        raise UserError("permission.others_tasks", handle=owner.handle)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core import audit, followups, visibility
 from core.directory import join_program
@@ -177,6 +177,28 @@ def open_tasks(session: Session, person: Person) -> list[Task]:
         .order_by(col(Task.due_at).is_(None), col(Task.due_at), col(Task.id))
     )
     return list(rows)
+
+
+def open_in_program(
+    session: Session, *, program: Program, reader: Person, limit: int
+) -> tuple[list[Task], int]:
+    """Up to `limit` of a program's open tasks the reader may see (overdue first), and how many."""
+    query = select(Task).where(Task.program_id == program.id, Task.status == Status.OPEN)
+    if not is_manager(reader):
+        # The same rule as visibility.task: a non-manager sees what they made or are assigned.
+        assigned = select(TaskAssignment.task_id).where(TaskAssignment.person_id == reader.id)
+        query = query.where((col(Task.created_by_id) == reader.id) | col(Task.id).in_(assigned))
+    rows = list(
+        session.exec(
+            query.order_by(col(Task.due_at).is_(None), col(Task.due_at), col(Task.id)).limit(
+                limit + 1
+            )
+        )
+    )
+    if len(rows) <= limit:
+        return rows, len(rows)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    return rows[:limit], total
 
 
 def overdue(

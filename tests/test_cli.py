@@ -73,7 +73,7 @@ class TestDirectory:
             ],
         )
         assert "Added program #pkh (national)." in result.output
-        assert "1500000000" in gotong_cli.invoke(app, ["programs", "list"]).output
+        assert "IDR 1,500,000,000" in gotong_cli.invoke(app, ["programs", "list"]).output
         listing = gotong_cli.invoke(app, ["people", "list"]).output
         assert "Asia/Makassar" in listing and "dinsos" in listing
 
@@ -148,7 +148,7 @@ class TestDemoChatExport:
                 )
             )
         )
-        assert {"id", "title", "starts_at", "attendees"} <= set(rows[0])
+        assert {"id", "title", "starts_at", "people", "organisations"} <= set(rows[0])
         for kind in ("deadlines", "updates", "reminders", "partners", "programs", "outbox"):
             assert gotong_cli.invoke(app, ["export", kind]).exit_code == 0
         assert gotong_cli.invoke(app, ["export", "nonsense"]).exit_code == 2
@@ -216,3 +216,40 @@ class TestLogsAtDebug:
         assert "https://t.me/GotongTestBot?start=" in result.output
         assert "DEBUG" in result.output  # the log was on, and written to stderr
         assert tg.token not in result.output and tg.token.split(":")[1] not in result.output
+
+
+class TestCliRefusals:
+    """CLI errors follow GOTONG_LANGUAGE and show terminal examples, never chat commands."""
+
+    def test_chat_accepts_a_leading_at(self, gotong_cli: CliRunner) -> None:
+        """`--as @budi` names @budi, as handles are written in chat."""
+        gotong_cli.invoke(app, ["demo"])
+        result = gotong_cli.invoke(app, ["chat", "--as", "@budi"], input="/tugasku\n")
+        assert result.exit_code == 0, result.output
+        assert "Tugas Anda (" in result.output
+
+    def test_unknown_handle_shows_a_cli_example(self, gotong_cli: CliRunner) -> None:
+        """Joining an unknown handle points to the listing commands, not to /tugas."""
+        gotong_cli.invoke(app, ["demo"])
+        result = gotong_cli.invoke(app, ["programs", "join", "sembako", "nobody"])
+        assert result.exit_code == 1
+        assert "No person or partner @nobody. See: gotong people list" in result.output
+        assert "/tugas" not in result.output
+
+    def test_errors_follow_gotong_language(
+        self, gotong_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With GOTONG_LANGUAGE=id every CLI error is Indonesian, the hand-written ones too."""
+        monkeypatch.setenv("GOTONG_LANGUAGE", "id")
+        gotong_cli.invoke(app, ["demo"])
+        result = gotong_cli.invoke(app, ["programs", "join", "nothing", "budi"])
+        assert "Program #nothing tidak ada. Lihat: gotong programs list" in result.output
+        result = gotong_cli.invoke(app, ["chat", "--as", "@nobody"], input="")
+        assert "Tidak ada orang @nobody" in result.output
+        result = gotong_cli.invoke(app, ["export", "nonsense"])
+        assert result.exit_code == 2
+        assert 'Jenis "nonsense" tidak dikenal' in result.output
+        result = gotong_cli.invoke(
+            app, ["programs", "add", "x1", "--name", "X", "--start", "31-12-2026"]
+        )
+        assert '"31-12-2026" bukan tanggal' in result.output

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import time
 
-from core import deadlines
+from core import deadlines, visibility
 from core.commands.common import at_default_time, find_moment_in, one_program
-from core.context import Context
+from core.context import ButtonSpec, Context
 from core.directory import resolve_handles
 from core.errors import UserError
 from core.grammar import extract_mentions, parse_number
-from core.models import Status
+from core.models import Person, Program, Status
+from core.permissions import is_manager
 
 END_OF_WORKDAY = time(17, 0)
 
@@ -19,6 +20,10 @@ def deadline(ctx: Context, args: str) -> None:
     """Set a program deadline: /tenggat Laporan bulanan 30 Des #pkh."""
     if not args:
         raise UserError("deadline.usage")
+    number = parse_number(args)
+    if number is not None:
+        show(ctx, number)
+        return
     mentions = extract_mentions(args)
     people, orgs = resolve_handles(ctx.session, mentions.handles)
     if orgs or len(people) > 1:
@@ -53,6 +58,21 @@ def deadline(ctx: Context, args: str) -> None:
             program=program,
             by=ctx.person,
         )
+
+
+def show(ctx: Context, number: int) -> None:
+    """One deadline by its number, as /tugas 12 and /rapat 7 show theirs."""
+    found = visibility.deadline(ctx.session, ctx.person, number)
+    buttons: tuple[ButtonSpec, ...] = ()
+    if found.status == Status.OPEN and (found.owner_id == ctx.person.id or is_manager(ctx.person)):
+        buttons = ((("button.done", f"done deadline {number}"),),)
+    ctx.say(
+        "deadline.detail",
+        deadline=found,
+        program=ctx.session.get(Program, found.program_id),
+        owner=ctx.session.get(Person, found.owner_id),
+        buttons=buttons,
+    )
 
 
 def close(ctx: Context, word: str, status: Status) -> None:

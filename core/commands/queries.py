@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import col, func, select
 
 from core import deadlines, meetings, people, tasks, updates
-from core.commands.common import handles_of, program_codes
+from core.commands.common import handles_of, one_program, program_codes
 from core.context import Context
 from core.directory import program_by_code, programs_of
 from core.errors import UserError
@@ -25,6 +25,8 @@ from core.models import (
 from core.permissions import is_manager, require_program_access
 
 WEEK = timedelta(days=7)
+# A summary fits one phone screen: the first few open tasks, then how many more.
+TASKS_ON_SUMMARY = 8
 
 
 def agenda(ctx: Context, args: str) -> None:
@@ -42,15 +44,25 @@ def agenda(ctx: Context, args: str) -> None:
 
 
 def late(ctx: Context, args: str) -> None:
-    """What is overdue: mine, and for a manager across their programs."""
-    mine = tasks.overdue(ctx.session, now=ctx.now, person=ctx.person, program_ids=None)
+    """What is overdue: mine, and for a manager across their programs (or the one named)."""
+    mentions = extract_mentions(args)
+    if mentions.handles or mentions.rest:
+        raise UserError("agenda.late_usage")
+    named = one_program(ctx, mentions, required=False) if mentions.programs else None
+    require_program_access(ctx.session, ctx.person, named)
+    only = [named.id] if named is not None and named.id is not None else None
+    mine = tasks.overdue(ctx.session, now=ctx.now, person=ctx.person, program_ids=only)
     my_deadlines = deadlines.open_between(
         ctx.session, start=None, end=ctx.now, owner=ctx.person, program_ids=None
     )
+    if only is not None:
+        my_deadlines = [d for d in my_deadlines if d.program_id in only]
     team: list[tuple[Task, list[Person]]] = []
     team_deadlines: list[Deadline] = []
     if is_manager(ctx.person):
-        program_ids = [p.id for p in programs_of(ctx.session, ctx.person) if p.id is not None]
+        program_ids = only or [
+            p.id for p in programs_of(ctx.session, ctx.person) if p.id is not None
+        ]
         for task, ids in tasks.overdue(
             ctx.session, now=ctx.now, person=None, program_ids=program_ids
         ):
@@ -70,6 +82,7 @@ def late(ctx: Context, args: str) -> None:
         team_deadlines=team_deadlines,
         manager=is_manager(ctx.person),
         codes=program_codes(ctx.session),
+        program=named,
     )
 
 
@@ -114,6 +127,9 @@ def program(ctx: Context, args: str) -> None:
             .order_by(col(PartnerOrg.handle))
         )
     )
+    listed, listed_total = tasks.open_in_program(
+        session, program=found, reader=ctx.person, limit=TASKS_ON_SUMMARY
+    )
     members = session.exec(
         select(func.count()).select_from(ProgramMember).where(ProgramMember.program_id == found.id)
     ).one()
@@ -124,6 +140,8 @@ def program(ctx: Context, args: str) -> None:
         owner=session.get(Person, found.owner_id) if found.owner_id else None,
         open_tasks=open_tasks,
         late_tasks=late_tasks,
+        tasks=listed,
+        more_tasks=listed_total - len(listed),
         meetings=upcoming,
         deadlines=next_deadlines,
         partners=partners,

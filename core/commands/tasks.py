@@ -20,6 +20,7 @@ from core.directory import resolve_handles
 from core.errors import UserError
 from core.grammar import extract_mentions, parse_number
 from core.models import Person, Program, Rsvp, Status
+from core.permissions import require_list_access
 
 END_OF_WORKDAY = time(17, 0)
 
@@ -90,10 +91,24 @@ def show(ctx: Context, number: int) -> None:
 
 
 def my_tasks(ctx: Context, args: str) -> None:
-    """List the sender's open tasks, overdue first."""
-    mine = tasks.open_tasks(ctx.session, ctx.person)
-    buttons = tuple((("button.done_n", f"done {t.id}"),) for t in mine[:5])
-    ctx.say("task.mine", tasks=mine, codes=program_codes(ctx.session), buttons=buttons)
+    """List the sender's open tasks (or, for a manager, @someone's), overdue first."""
+    mentions = extract_mentions(args)
+    if mentions.programs or mentions.rest or len(mentions.handles) > 1:
+        raise UserError("task.mine_usage")
+    owner = ctx.person
+    if mentions.handles:
+        people, orgs = resolve_handles(ctx.session, mentions.handles)
+        if orgs:
+            raise UserError("task.people_only", handle=orgs[0].handle)
+        owner = people[0]
+    require_list_access(ctx.person, owner)
+    listed = tasks.open_tasks(ctx.session, owner)
+    codes = program_codes(ctx.session)
+    if owner.id != ctx.person.id:
+        ctx.say("task.theirs", owner=owner, tasks=listed, codes=codes)
+        return
+    buttons = tuple((("button.done_n", f"done {t.id}"),) for t in listed[:5])
+    ctx.say("task.mine", tasks=listed, codes=codes, buttons=buttons)
 
 
 def done(ctx: Context, args: str) -> None:

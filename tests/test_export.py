@@ -1,0 +1,60 @@
+"""Exports keep what was collected: figures, photos, places and who answered for whom."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from core.db import unit_of_work
+from core.export import export
+from tests.chat import Chat
+
+
+def rows(engine: Engine, kind: str) -> list[dict[str, object]]:
+    with unit_of_work(engine) as session:
+        return export(session, kind, tz="Asia/Jakarta")
+
+
+class TestUpdatesExport:
+    """One row per update, figures in quantity and unit columns."""
+
+    def test_figures_photo_and_location_have_columns(self, chat: Chat, engine: Engine) -> None:
+        """Two figures become quantity/unit and quantity_2/unit_2; photo and place are kept."""
+        chat.send(
+            "budi",
+            "/lapor #pkh 45 paket sembako disalurkan, 12 KK didata",
+            photo_file_id="AgAD-photo-1",
+            latitude=-6.89,
+            longitude=110.64,
+        )
+        chat.send("budi", "/lapor #pkh Rp 2.500.000 untuk transport")
+        first, second = rows(engine, "updates")
+        assert (first["quantity"], first["unit"]) == ("45", "paket sembako")
+        assert (first["quantity_2"], first["unit_2"]) == ("12", "KK")
+        assert first["photo"] == "AgAD-photo-1"
+        assert (first["latitude"], first["longitude"]) == (-6.89, 110.64)
+        assert (second["quantity"], second["unit"]) == ("2500000", "IDR")
+        assert second["quantity_2"] is None and second["photo"] is None
+        assert set(first) == set(second)
+
+    def test_no_figures_still_has_the_columns(self, chat: Chat, engine: Engine) -> None:
+        """An update without numbers exports empty figure columns, so every CSV has them."""
+        chat.send("budi", "/lapor #pkh gudang sudah dibersihkan")
+        [row] = rows(engine, "updates")
+        assert row["quantity"] is None and row["unit"] is None
+
+
+class TestMeetingsExport:
+    """People and organisations in separate columns, each person with who they answered for."""
+
+    def test_people_and_organisations_apart(self, chat: Chat, engine: Engine) -> None:
+        """An organisation's invitation and its contact's answer are not mixed in one string."""
+        chat.send("ani", "/rapat Koordinasi senin 10:00 @budi @dinsos #pkh")
+        chat.send("harjo", "/hadir 1")
+        chat.send("budi", "/tidakhadir 1")
+        [row] = rows(engine, "meetings")
+        assert "attendees" not in row
+        assert "budi:no" in str(row["people"])
+        assert "harjo:yes (dinsos)" in str(row["people"])
+        assert "@" not in str(row["people"])
+        assert row["organisations"] == "dinsos:yes"
+        assert "budi" not in str(row["organisations"])
