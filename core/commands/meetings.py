@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from core import meetings
 from core.commands.common import find_moment_in, handles_of, one_program
-from core.context import Context
-from core.directory import resolve_handles
+from core.context import ButtonSpec, Context
+from core.directory import people_of_org, resolve_handles
 from core.errors import UserError
 from core.grammar import URL, extract_mentions, parse_number, squash
-from core.models import Person, Program, Rsvp
-from core.moments import find_duration
+from core.models import Meeting, PartnerOrg, Person, Program, Rsvp
+from core.moments import Moment, find_duration
+from core.reach import Reach
 
 DEFAULT_DURATION = timedelta(hours=1)
 PLACE = re.compile(r"^(?:di|at|in|@|tempat:?|lokasi:?|place:?)\s+(.+)$", re.IGNORECASE)
@@ -60,29 +61,32 @@ def meeting(ctx: Context, args: str) -> None:
         people=people,
         orgs=orgs,
     )
-    ctx.say(
-        "meeting.created",
-        meeting=created,
-        invited=[i.person for i in invitations if i.person.id != ctx.person.id],
-        orgs=orgs,
-        program=program,
-    )
+    reach = Reach()
+    for org in orgs:
+        if all(i.org is None or i.org.id != org.id for i in invitations):
+            reach.note_org(org)
     for invitation in invitations:
-        ctx.notify(
-            invitation.person,
+        ctx.tell(
+            [invitation.person],
             "meeting.invitation",
-            dedupe_key=f"meeting:{created.id}:invite:{invitation.person.id}",
+            dedupe_key=f"meeting:{created.id}:invite",
+            reach=reach,
             meeting=created,
             by=ctx.person,
             org=invitation.org,
             program=program,
-            buttons=(
-                (
-                    ("button.attend", f"rsvp {created.id} yes"),
-                    ("button.decline", f"rsvp {created.id} no"),
-                ),
-            ),
+            buttons=_answer_buttons(created.id),
         )
+    ctx.say("meeting.created", meeting=created, program=program, reach=reach)
+
+
+def _answer_buttons(number: int | None) -> tuple[ButtonSpec, ...]:
+    return (
+        (
+            ("button.attend", f"rsvp {number} yes"),
+            ("button.decline", f"rsvp {number} no"),
+        ),
+    )
 
 
 def show(ctx: Context, number: int) -> None:
@@ -104,17 +108,16 @@ def _answer(ctx: Context, number: int, answer: Rsvp) -> None:
     found = meetings.respond(
         ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, answer=answer
     )
-    ctx.say("meeting.answered", meeting=found, answer=answer)
     organiser = ctx.session.get(Person, found.organiser_id)
-    if organiser is not None:
-        ctx.notify(
-            organiser,
-            "meeting.answer_notice",
-            dedupe_key=f"meeting:{number}:answer:{ctx.person.id}:{answer}:{ctx.now.isoformat()}",
-            meeting=found,
-            by=ctx.person,
-            answer=answer,
-        )
+    reach = ctx.tell(
+        [organiser] if organiser is not None else [],
+        "meeting.answer_notice",
+        dedupe_key=f"meeting:{number}:answer:{ctx.person.id}:{answer}:{ctx.now.isoformat()}",
+        meeting=found,
+        by=ctx.person,
+        answer=answer,
+    )
+    ctx.say("meeting.answered", meeting=found, answer=answer, reach=reach)
 
 
 def attend(ctx: Context, args: str) -> None:
@@ -151,16 +154,54 @@ def cancel_meeting(ctx: Context, word: str) -> None:
     if number is None:
         raise UserError("task.cancel_usage")
     found = meetings.cancel(ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number)
-    ctx.say("meeting.cancelled", meeting=found)
-    for row in meetings.attendees(ctx.session, found):
-        if row.person_id is None or row.rsvp == Rsvp.NO:
-            continue
-        person = ctx.session.get(Person, row.person_id)
-        if person is not None:
-            ctx.notify(
-                person,
-                "meeting.cancelled_notice",
-                dedupe_key=f"meeting:{number}:cancelled:{person.id}",
-                meeting=found,
-                by=ctx.person,
-            )
+    reach = _unspoken_orgs(ctx, found)
+    ctx.tell(
+        _invited(ctx, found, declined=False),
+        "meeting.cancelled_notice",
+        dedupe_key=f"meeting:{number}:cancelled",
+        reach=reach,
+        meeting=found,
+        by=ctx.person,
+    )
+    ctx.say("meeting.cancelled", meeting=found, reach=reach)
+
+
+def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
+    """Move a meeting and tell everyone invited the new time, with buttons to answer again."""
+    if not moment.has_time:
+        raise UserError("meeting.needs_time", at=moment.at)
+    found = meetings.reschedule(
+        ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, starts_at=moment.at
+    )
+    reach = _unspoken_orgs(ctx, found)
+    ctx.tell(
+        _invited(ctx, found, declined=False),
+        "meeting.moved_notice",
+        dedupe_key=f"meeting:{number}:moved:{moment.at.isoformat()}",
+        reach=reach,
+        by=ctx.person,
+        meeting=found,
+        buttons=_answer_buttons(number),
+    )
+    ctx.say("meeting.moved", meeting=found, reach=reach)
+
+
+def _invited(ctx: Context, meeting: Meeting, *, declined: bool) -> list[Person]:
+    """The people invited, with or without those who declined."""
+    ids = [
+        row.person_id
+        for row in meetings.attendees(ctx.session, meeting)
+        if row.person_id is not None and (declined or row.rsvp != Rsvp.NO)
+    ]
+    return handles_of(ctx.session, ids)
+
+
+def _unspoken_orgs(ctx: Context, meeting: Meeting) -> Reach:
+    """A reach that starts with the invited organisations that have nobody on Gotong."""
+    reach = Reach()
+    for row in meetings.attendees(ctx.session, meeting):
+        if row.person_id is None and row.partner_org_id is not None:
+            org = ctx.session.get(PartnerOrg, row.partner_org_id)
+            if org is not None and not people_of_org(ctx.session, org):
+                reach.note_org(org)
+    return reach
