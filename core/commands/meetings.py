@@ -93,7 +93,7 @@ def show(ctx: Context, number: int) -> None:
     found = meetings.get(ctx.session, number, ctx.person)
     rows = meetings.attendees(ctx.session, found)
     people = {p.id: p for p in handles_of(ctx.session, [r.person_id for r in rows if r.person_id])}
-    answers = [(people[r.person_id], r.rsvp) for r in rows if r.person_id in people]
+    answers = [(people[r.person_id], r.rsvp, r.reason) for r in rows if r.person_id in people]
     program = ctx.session.get(Program, found.program_id) if found.program_id else None
     ctx.say(
         "meeting.detail",
@@ -104,9 +104,14 @@ def show(ctx: Context, number: int) -> None:
     )
 
 
-def _answer(ctx: Context, number: int, answer: Rsvp) -> None:
+def _answer(ctx: Context, number: int, answer: Rsvp, reason: str = "") -> None:
     found = meetings.respond(
-        ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, answer=answer
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        meeting_id=number,
+        answer=answer,
+        reason=reason,
     )
     organiser = ctx.session.get(Person, found.organiser_id)
     reach = ctx.tell(
@@ -116,6 +121,7 @@ def _answer(ctx: Context, number: int, answer: Rsvp) -> None:
         meeting=found,
         by=ctx.person,
         answer=answer,
+        reason=reason,
     )
     ctx.say("meeting.answered", meeting=found, answer=answer, reach=reach)
 
@@ -129,11 +135,12 @@ def attend(ctx: Context, args: str) -> None:
 
 
 def decline(ctx: Context, args: str) -> None:
-    """Say no to a meeting: /tidakhadir 7."""
-    number = parse_number(args)
+    """Say no to a meeting, optionally with why: /tidakhadir 7 ada acara lain."""
+    first, _, reason = args.strip().partition(" ")
+    number = parse_number(first)
     if number is None:
         raise UserError("meeting.decline_usage")
-    _answer(ctx, number, Rsvp.NO)
+    _answer(ctx, number, Rsvp.NO, reason.strip())
 
 
 ANSWERS = {"yes": Rsvp.YES, "ya": Rsvp.YES, "hadir": Rsvp.YES, "no": Rsvp.NO, "tidak": Rsvp.NO}
@@ -167,22 +174,35 @@ def cancel_meeting(ctx: Context, word: str) -> None:
 
 
 def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
-    """Move a meeting and tell everyone invited the new time, with buttons to answer again."""
+    """Move a meeting and tell everyone invited the new time, with buttons to answer again.
+
+    Those who declined are told too; a decline stays only for those told, who can answer again.
+    """
     if not moment.has_time:
         raise UserError("meeting.needs_time", at=moment.at)
     found = meetings.reschedule(
         ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, starts_at=moment.at
     )
     reach = _unspoken_orgs(ctx, found)
-    ctx.tell(
-        _invited(ctx, found, declined=False),
-        "meeting.moved_notice",
-        dedupe_key=f"meeting:{number}:moved:{moment.at.isoformat()}",
-        reach=reach,
-        by=ctx.person,
-        meeting=found,
-        buttons=_answer_buttons(number),
-    )
+    declined = {p.id for p in _invited(ctx, found, declined=True)} - {
+        p.id for p in _invited(ctx, found, declined=False)
+    }
+    for person in _invited(ctx, found, declined=True):
+        ctx.tell(
+            [person],
+            "meeting.moved_notice",
+            dedupe_key=f"meeting:{number}:moved:{moment.at.isoformat()}",
+            reach=reach,
+            by=ctx.person,
+            meeting=found,
+            declined=person.id in declined,
+            buttons=_answer_buttons(number),
+        )
+    untold = [p.id for p in [*reach.not_on_gotong, *reach.unreachable] if p.id in declined]
+    if untold:
+        meetings.forget_declines(
+            ctx.session, now=ctx.now, meeting=found, person_ids=[i for i in untold if i]
+        )
     ctx.say("meeting.moved", meeting=found, reach=reach)
 
 
