@@ -163,7 +163,7 @@ def cancel_meeting(ctx: Context, word: str) -> None:
     found = meetings.cancel(ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number)
     reach = _unspoken_orgs(ctx, found)
     ctx.tell(
-        _invited(ctx, found, declined=False),
+        _not_declined(ctx, found),
         "meeting.cancelled_notice",
         dedupe_key=f"meeting:{number}:cancelled",
         reach=reach,
@@ -184,10 +184,9 @@ def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
         ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, starts_at=moment.at
     )
     reach = _unspoken_orgs(ctx, found)
-    declined = {p.id for p in _invited(ctx, found, declined=True)} - {
-        p.id for p in _invited(ctx, found, declined=False)
-    }
-    for person in _invited(ctx, found, declined=True):
+    rows = [r for r in meetings.attendees(ctx.session, found) if r.person_id is not None]
+    declined = {r.person_id for r in rows if r.rsvp == Rsvp.NO}
+    for person in handles_of(ctx.session, [r.person_id for r in rows if r.person_id]):
         ctx.tell(
             [person],
             "meeting.moved_notice",
@@ -206,12 +205,12 @@ def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
     ctx.say("meeting.moved", meeting=found, reach=reach)
 
 
-def _invited(ctx: Context, meeting: Meeting, *, declined: bool) -> list[Person]:
-    """The people invited, with or without those who declined."""
+def _not_declined(ctx: Context, meeting: Meeting) -> list[Person]:
+    """The people invited who have not declined."""
     ids = [
         row.person_id
         for row in meetings.attendees(ctx.session, meeting)
-        if row.person_id is not None and (declined or row.rsvp != Rsvp.NO)
+        if row.person_id is not None and row.rsvp != Rsvp.NO
     ]
     return handles_of(ctx.session, ids)
 
