@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from core.delivery import route
+from core.delivery import Route, route
 from core.i18n import Catalog
 from core.messages import Button, Incoming, Reply
 from core.models import Person, Program
 from core.outbox import queue
+from core.reach import Reach
 
 # (label key, command) pairs; each label macro gets the command, rendered for the reader.
 ButtonSpec = tuple[tuple[str, str], ...]
@@ -47,11 +49,42 @@ class Context:
             for row in rows
         )
 
-    def say(self, key: str, *, buttons: tuple[ButtonSpec, ...] = (), **params: Any) -> None:
-        """Reply to the sender."""
-        self.replies.append(
-            Reply(self.text(key, **params), self.buttons(buttons), private=self.personal)
-        )
+    def say(
+        self,
+        key: str,
+        *,
+        buttons: tuple[ButtonSpec, ...] = (),
+        reach: Reach | None = None,
+        **params: Any,
+    ) -> None:
+        """Reply to the sender; with `reach`, the reply also says who was told and who not."""
+        text = self.text(key, **params)
+        if reach is not None:
+            told = self.text("common.reach", r=reach).strip("\n")
+            text = f"{text.rstrip()}\n{told}" if told else text
+        self.replies.append(Reply(text, self.buttons(buttons), private=self.personal))
+
+    def tell(
+        self,
+        people: Iterable[Person],
+        key: str,
+        *,
+        dedupe_key: str,
+        reach: Reach | None = None,
+        buttons: tuple[ButtonSpec, ...] = (),
+        **params: Any,
+    ) -> Reach:
+        """Notify each person (the sender excepted) and count who that reached, into `reach`."""
+        reach = reach if reach is not None else Reach()
+        for person in people:
+            if person.id == self.person.id:
+                continue
+            way = self.notify(
+                person, key, dedupe_key=f"{dedupe_key}:{person.id}", buttons=buttons, **params
+            )
+            assert way is not None
+            reach.note(self.session, person, way)
+        return reach
 
     def notify(
         self,
@@ -62,17 +95,18 @@ class Context:
         buttons: tuple[ButtonSpec, ...] = (),
         delay: timedelta = timedelta(0),
         **params: Any,
-    ) -> None:
+    ) -> Route | None:
         """Queue a message to someone else in the outbox, in their language, in this transaction.
 
         The outbox key is the incoming event's plus `dedupe_key`: an event is handled once, so
         the key is unique by construction, however often a task goes back to an old moment.
         """
         if reader.id == self.person.id:
-            return
+            return None
         assert reader.id is not None
         event = f"{self.incoming.platform}:{self.incoming.event_id}"
-        platform, blocked = route(self.session, reader)
+        way = route(self.session, reader)
+        platform, blocked = way
         queue(
             self.session,
             person_id=reader.id,
@@ -84,3 +118,4 @@ class Context:
             due_at=self.now + delay,
             now=self.now,
         )
+        return way

@@ -37,15 +37,19 @@ def _want(
     person: Person,
     label: str,
     at: datetime,
-    before: datetime | None = None,
+    before: datetime,
 ) -> None:
     """Want a reminder at `at`, moved out of the person's quiet hours and days off.
 
-    One that working time would push to `before` or later (a Saturday meeting's 1-hour
-    reminder moved to Monday) is of no use and is left out.
+    A reminder exists to come before `before` (or at it, when `at` is that moment): one that
+    working time would push to it or past it moves earlier, to the previous working time,
+    so a Saturday task is reminded on Friday rather than on Monday after it was due.
     """
-    due = WorkingTime.of(person).next_allowed(at)
-    if due <= now or person.id is None or (before is not None and due >= before):
+    working = WorkingTime.of(person)
+    due = working.next_allowed(at)
+    if due != at and due >= before:
+        due = working.previous_allowed(at)
+    if due <= now or person.id is None:
         return
     wanted[(person.id, label)] = due
 
@@ -112,7 +116,7 @@ def sync_task(session: Session, *, now: datetime, task: Task) -> None:
                 at=working.morning_of(day_before),
                 before=task.due_at,
             )
-            _want(wanted, now=now, person=person, label="due", at=task.due_at)
+            _want(wanted, now=now, person=person, label="due", at=task.due_at, before=task.due_at)
     _apply(
         session, now=now, subject_type="task", subject_id=task.id, text=task.title, wanted=wanted
     )

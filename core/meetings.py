@@ -15,6 +15,7 @@ from core.permissions import is_manager, require_manager, require_program_access
 from core.tasks import clean_title
 
 MAX_DURATION = timedelta(hours=12)
+MAX_REASON = 300
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,15 @@ def attendees(session: Session, meeting: Meeting) -> list[MeetingAttendee]:
 
 
 def respond(
-    session: Session, *, now: datetime, actor: Person, meeting_id: int, answer: Rsvp
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    meeting_id: int,
+    answer: Rsvp,
+    reason: str = "",
 ) -> Meeting:
-    """Record the actor's yes or no to a meeting they are invited to."""
+    """Record the actor's yes or no (with the reason for a no) to a meeting they are invited to."""
     meeting = get(session, meeting_id, actor)
     if meeting.status == Status.CANCELLED:
         raise UserError("meeting.is_cancelled", number=meeting_id)
@@ -129,8 +136,12 @@ def respond(
             )
     if row is None:
         raise UserError("meeting.not_invited", number=meeting_id)
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON:
+        raise UserError("common.too_long", limit=MAX_REASON, length=len(reason))
     before = audit.snapshot(row)
     row.rsvp = answer
+    row.reason = reason if answer == Rsvp.NO else ""
     row.responded_at = now
     audit.record(
         session, at=now, actor=actor, action=f"meeting.rsvp_{answer}", entity=row, before=before
@@ -171,6 +182,18 @@ def reschedule(
     audit.record(session, at=now, actor=actor, action="meeting.move", entity=meeting, before=before)
     followups.sync_meeting(session, now=now, meeting=meeting)
     return meeting
+
+
+def forget_declines(
+    session: Session, *, now: datetime, meeting: Meeting, person_ids: list[int]
+) -> None:
+    """Take back these people's declines: they were not told of a move, so cannot answer again."""
+    for row in attendees(session, meeting):
+        if row.person_id in person_ids and row.rsvp == Rsvp.NO:
+            row.rsvp, row.reason, row.responded_at = Rsvp.PENDING, "", None
+            session.add(row)
+    session.flush()
+    followups.sync_meeting(session, now=now, meeting=meeting)
 
 
 def upcoming_for(session: Session, person: Person, start: datetime, end: datetime) -> list[Meeting]:

@@ -193,6 +193,8 @@ class MeetingAttendee(SQLModel, table=True):
     partner_org_id: int | None = Field(default=None, foreign_key="partnerorg.id")
     rsvp: str = Field(default=Rsvp.PENDING, max_length=16)
     responded_at: datetime | None = _moment(nullable=True)
+    # Why they declined, as they wrote it; shown to the organiser.
+    reason: str = Field(default="", max_length=300)
 
 
 class Deadline(SQLModel, table=True):

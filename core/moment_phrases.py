@@ -5,7 +5,8 @@ common Indonesian phrases ("lusa", "3 hari lagi", "senin depan", "besok jam 3 so
 silently drops times ("besok jam 15.00"). So a phrase is read in three steps, each taking its
 words out of the phrase, and whatever is left over means the phrase was not understood:
 
-1. a relative offset: "3 hari lagi", "in 2 hours", "dalam 30 menit", "seminggu lagi";
+1. a relative offset: "3 hari lagi", "in 2 hours", "dalam 30 menit", "seminggu lagi"; minutes
+   and hours count from now to the second, days and longer give a day;
 2. the time of day: "jam 3 sore", "15.00", "5pm", "nanti malam". It is read here and never
    handed to dateparser, so a written time is either read or reported, never lost;
 3. the day: a day word ("besok", "lusa", "today"), a weekday ("senin depan", "next friday"),
@@ -176,20 +177,18 @@ def _take_offset(text: str, base: datetime, phrase: str) -> tuple[datetime | dat
         if not (m["lead"] or m["trail"]):
             continue  # "2 jam" alone is a duration, not a moment
         rest = f"{text[: m.start()]} {text[m.end() :]}"
+        # An amount of time counts from this very second: floored to the minute,
+        # "1 menit lagi" would come after a few seconds.
         if m["half"]:
-            return _exact(base + timedelta(minutes=30)), rest
+            return base + timedelta(minutes=30), rest
         amount = 1 if m["se"] else _number(m["n"])
         unit = OFFSET_UNITS[m["se"] or m["unit"]]
         if unit in ("minutes", "hours"):
-            return _exact(base + timedelta(**{unit: amount})), rest
+            return base + timedelta(**{unit: amount}), rest
         if unit == "months":
             return _add_months(base.date(), amount), rest
         return base.date() + timedelta(**{unit: amount}), rest
     return None, text
-
-
-def _exact(at: datetime) -> datetime:
-    return at.replace(second=0, microsecond=0)
 
 
 def _number(word: str) -> int:

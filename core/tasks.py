@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
@@ -32,6 +32,8 @@ class TaskView:
 
     task: Task
     assignments: list[TaskAssignment]
+    # People whose part someone else (the creator or a manager) just closed for them.
+    closed_for: list[int] = field(default_factory=list)
 
     def open_for(self, person: Person) -> bool:
         return any(a.person_id == person.id and a.status == Status.OPEN for a in self.assignments)
@@ -120,7 +122,8 @@ def complete(session: Session, *, now: datetime, actor: Person, task_id: int) ->
         task.closed_at = now
     audit.record(session, at=now, actor=actor, action="task.done", entity=task, before=before)
     followups.sync_task(session, now=now, task=task)
-    return found
+    closed_for = [a.person_id for a in closing if a.person_id != actor.id]
+    return TaskView(task, found.assignments, closed_for)
 
 
 def cancel(session: Session, *, now: datetime, actor: Person, task_id: int) -> TaskView:

@@ -88,6 +88,29 @@ class WorkingTime:
             day += timedelta(days=1)
         return at  # no working day in a year: never silence the reminder for good
 
+    def previous_allowed(self, at: datetime) -> datetime:
+        """`at` itself when allowed, else the last moment of the working time before it."""
+        if self.allows(at):
+            return at
+        local = at.astimezone(self.zone)
+        day, limit = local.date(), local.time().replace(tzinfo=None)
+        for _ in range(366):
+            latest = self._latest_until(limit) if self.works_on(day) else None
+            if latest is not None:
+                return datetime.combine(day, latest, tzinfo=self.zone).astimezone(at.tzinfo)
+            day, limit = day - timedelta(days=1), time(23, 59)
+        return at  # no working day in a year: never silence the reminder for good
+
+    def _latest_until(self, limit: time) -> time | None:
+        """The latest clock time at or before `limit` outside quiet hours, on the same day."""
+        if not self.quiet_at(limit):
+            return limit
+        if time(0) < self.quiet_start <= limit:
+            # Quiet hours are whole minutes, so the minute before they start is allowed.
+            start = datetime.combine(date.min, self.quiet_start) - timedelta(minutes=1)
+            return start.time()
+        return None  # quiet since the day began: the previous day decides
+
     def morning_of(self, day: date) -> datetime:
         """The person's morning hour on a given local day."""
         return datetime.combine(day, self.morning, tzinfo=self.zone)

@@ -79,7 +79,7 @@ class TestRapat:
         assert "Rapat 1 dijadwalkan: Koordinasi mitra" in said
         assert "Waktu: Senin, 30 November 2026 pukul 10.00 WIB (120 menit)" in said
         assert "Tempat: Kantor Desa" in said
-        assert "Undangan dikirim ke: Budi Santoso (@budi), Pak Harjo (@harjo)" in said
+        assert "Diberi tahu: Budi Santoso (@budi), Pak Harjo (@harjo)" in said
         [invitation] = chat.inbox("harjo")
         assert "Undangan rapat dari Ani Wijaya: Koordinasi mitra" in invitation
         assert "Mewakili: Dinas Sosial Demak" in invitation

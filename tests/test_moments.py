@@ -163,6 +163,35 @@ class TestParseMoment:
         assert _local(moment) == "2026-11-29 00:00"
 
 
+class TestRelativeMoments:
+    """Amounts of time from now count from this very second, not from the start of the minute."""
+
+    @pytest.mark.parametrize(
+        ("phrase", "later"),
+        [
+            ("1 menit lagi", timedelta(minutes=1)),
+            ("10 menit lagi", timedelta(minutes=10)),
+            ("2 jam lagi", timedelta(hours=2)),
+            ("setengah jam lagi", timedelta(minutes=30)),
+            ("in 10 minutes", timedelta(minutes=10)),
+            ("in 2 hours", timedelta(hours=2)),
+        ],
+    )
+    def test_offset_counts_from_now_to_the_second(self, phrase: str, later: timedelta) -> None:
+        """At 10:00:45, "1 menit lagi" is 10:01:45, not 10:01:00 (which fires 15 seconds on)."""
+        now = NOW + timedelta(seconds=45)
+        moment = parse_moment(phrase, now=now, tz=JAKARTA)
+        assert moment.at == now + later
+        assert moment.has_time
+
+    def test_found_in_a_command_counts_to_the_second(self) -> None:
+        """The same holds for an offset found inside a reminder's text."""
+        now = NOW + timedelta(seconds=59)
+        found = find_moment("ingatkan 1 menit lagi cek gudang", now=now, tz=JAKARTA)
+        assert found is not None
+        assert found[2].at == now + timedelta(minutes=1)
+
+
 class TestOtherZones:
     """Phrases mean local time in the person's own zone."""
 

@@ -91,21 +91,41 @@ class TestWorkingTime:
             ("task", "due", datetime(2026, 12, 2, 15, 0, tzinfo=WIB)),
         ]
 
-    def test_weekend_moves_to_next_working_morning(self, chat: Chat, engine: Engine) -> None:
-        chat.send("ani", "/tugas Cek gudang @budi sabtu 17:00")  # due Saturday 28 Nov
+    def test_weekend_moves_at_due_reminder_before_the_deadline(
+        self, chat: Chat, engine: Engine
+    ) -> None:
+        """A task due on Saturday is reminded in Friday's working time, not on Monday after it."""
+        chat.send("ani", "/tugas Cek gudang @budi sabtu 09:00")  # due Saturday 28 Nov
         assert pending(engine, "budi") == [
-            ("task", "due", datetime(2026, 11, 30, 8, 0, tzinfo=WIB))
+            ("task", "due", datetime(2026, 11, 27, 20, 59, tzinfo=WIB))
         ]
 
-    def test_quiet_hours_move_to_morning(self, chat: Chat, engine: Engine) -> None:
-        chat.send("ani", "/rapat Koordinasi selasa 07:30 @budi")  # 1 h before = 06:30, quiet
-        reminders = pending(engine, "budi")
-        assert ("meeting", "24h", datetime(2026, 11, 30, 7, 30, tzinfo=WIB)) in reminders
-        assert (
-            "meeting",
-            "1h",
-            datetime(2026, 12, 1, 8, 0, tzinfo=WIB),
-        ) not in reminders  # after the start: dropped
+    def test_reminder_moved_before_the_deadline_says_it_is_coming(self, chat: Chat) -> None:
+        """The moved "at due time" reminder fires on Friday and says the task is due soon."""
+        chat.send("ani", "/tugas Cek gudang @budi sabtu 09:00")
+        chat.clock.set(datetime(2026, 11, 27, 20, 59, tzinfo=WIB))
+        assert sweep(chat).run().sent == 1
+        [message] = [m for m in chat.inbox("budi") if "Cek gudang" in m and "tenggat —" in m]
+        assert message.startswith("📌 Segera tenggat — tugas")
+        assert "Sabtu, 28 November 2026 pukul 09.00 WIB" in message
+
+    def test_quiet_hours_move_a_reminder_earlier_not_past_its_moment(
+        self, chat: Chat, engine: Engine
+    ) -> None:
+        """A meeting at 07:30 has its 1-hour reminder (06:30, quiet) the evening before."""
+        chat.send("ani", "/rapat Koordinasi selasa 07:30 @budi")
+        assert pending(engine, "budi") == [
+            ("meeting", "24h", datetime(2026, 11, 30, 7, 30, tzinfo=WIB)),
+            ("meeting", "1h", datetime(2026, 11, 30, 20, 59, tzinfo=WIB)),
+        ]
+
+    def test_quiet_morning_moves_later_when_still_before_the_moment(
+        self, chat: Chat, engine: Engine
+    ) -> None:
+        """A reminder at 06:30 for a meeting at 09:30 still waits for the working morning."""
+        chat.send("ani", "/rapat Koordinasi selasa 09:30 @budi")
+        chat.send("budi", "/atur jam-tenang 20:00-09:00")
+        assert ("meeting", "1h", datetime(2026, 12, 1, 9, 0, tzinfo=WIB)) in pending(engine, "budi")
 
     def test_public_holiday_and_cuti_bersama_are_days_off(self, chat: Chat, engine: Engine) -> None:
         chat.clock.set(datetime(2026, 12, 20, 10, 0, tzinfo=WIB))

@@ -43,21 +43,21 @@ def deadline(ctx: Context, args: str) -> None:
         program=program,
         owner=people[0] if people else None,
     )
+    reach = ctx.tell(
+        people,
+        "deadline.assigned",
+        dedupe_key=f"deadline:{created.id}:owner",
+        deadline=created,
+        program=program,
+        by=ctx.person,
+    )
     ctx.say(
         "deadline.created",
         deadline=created,
         program=program,
         owner=people[0] if people else ctx.person,
+        reach=reach,
     )
-    if people:
-        ctx.notify(
-            people[0],
-            "deadline.assigned",
-            dedupe_key=f"deadline:{created.id}:owner",
-            deadline=created,
-            program=program,
-            by=ctx.person,
-        )
 
 
 def show(ctx: Context, number: int) -> None:

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from core import meetings
 from core.commands.common import find_moment_in, handles_of, one_program
-from core.context import Context
-from core.directory import resolve_handles
+from core.context import ButtonSpec, Context
+from core.directory import people_of_org, resolve_handles
 from core.errors import UserError
 from core.grammar import URL, extract_mentions, parse_number, squash
-from core.models import Person, Program, Rsvp
-from core.moments import find_duration
+from core.models import Meeting, PartnerOrg, Person, Program, Rsvp
+from core.moments import Moment, find_duration
+from core.reach import Reach
 
 DEFAULT_DURATION = timedelta(hours=1)
 PLACE = re.compile(r"^(?:di|at|in|@|tempat:?|lokasi:?|place:?)\s+(.+)$", re.IGNORECASE)
@@ -60,36 +61,39 @@ def meeting(ctx: Context, args: str) -> None:
         people=people,
         orgs=orgs,
     )
-    ctx.say(
-        "meeting.created",
-        meeting=created,
-        invited=[i.person for i in invitations if i.person.id != ctx.person.id],
-        orgs=orgs,
-        program=program,
-    )
+    reach = Reach()
+    for org in orgs:
+        if all(i.org is None or i.org.id != org.id for i in invitations):
+            reach.note_org(org)
     for invitation in invitations:
-        ctx.notify(
-            invitation.person,
+        ctx.tell(
+            [invitation.person],
             "meeting.invitation",
-            dedupe_key=f"meeting:{created.id}:invite:{invitation.person.id}",
+            dedupe_key=f"meeting:{created.id}:invite",
+            reach=reach,
             meeting=created,
             by=ctx.person,
             org=invitation.org,
             program=program,
-            buttons=(
-                (
-                    ("button.attend", f"rsvp {created.id} yes"),
-                    ("button.decline", f"rsvp {created.id} no"),
-                ),
-            ),
+            buttons=_answer_buttons(created.id),
         )
+    ctx.say("meeting.created", meeting=created, program=program, reach=reach)
+
+
+def _answer_buttons(number: int | None) -> tuple[ButtonSpec, ...]:
+    return (
+        (
+            ("button.attend", f"rsvp {number} yes"),
+            ("button.decline", f"rsvp {number} no"),
+        ),
+    )
 
 
 def show(ctx: Context, number: int) -> None:
     found = meetings.get(ctx.session, number, ctx.person)
     rows = meetings.attendees(ctx.session, found)
     people = {p.id: p for p in handles_of(ctx.session, [r.person_id for r in rows if r.person_id])}
-    answers = [(people[r.person_id], r.rsvp) for r in rows if r.person_id in people]
+    answers = [(people[r.person_id], r.rsvp, r.reason) for r in rows if r.person_id in people]
     program = ctx.session.get(Program, found.program_id) if found.program_id else None
     ctx.say(
         "meeting.detail",
@@ -100,21 +104,26 @@ def show(ctx: Context, number: int) -> None:
     )
 
 
-def _answer(ctx: Context, number: int, answer: Rsvp) -> None:
+def _answer(ctx: Context, number: int, answer: Rsvp, reason: str = "") -> None:
     found = meetings.respond(
-        ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, answer=answer
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        meeting_id=number,
+        answer=answer,
+        reason=reason,
     )
-    ctx.say("meeting.answered", meeting=found, answer=answer)
     organiser = ctx.session.get(Person, found.organiser_id)
-    if organiser is not None:
-        ctx.notify(
-            organiser,
-            "meeting.answer_notice",
-            dedupe_key=f"meeting:{number}:answer:{ctx.person.id}:{answer}:{ctx.now.isoformat()}",
-            meeting=found,
-            by=ctx.person,
-            answer=answer,
-        )
+    reach = ctx.tell(
+        [organiser] if organiser is not None else [],
+        "meeting.answer_notice",
+        dedupe_key=f"meeting:{number}:answer:{ctx.person.id}:{answer}:{ctx.now.isoformat()}",
+        meeting=found,
+        by=ctx.person,
+        answer=answer,
+        reason=reason,
+    )
+    ctx.say("meeting.answered", meeting=found, answer=answer, reach=reach)
 
 
 def attend(ctx: Context, args: str) -> None:
@@ -126,11 +135,12 @@ def attend(ctx: Context, args: str) -> None:
 
 
 def decline(ctx: Context, args: str) -> None:
-    """Say no to a meeting: /tidakhadir 7."""
-    number = parse_number(args)
+    """Say no to a meeting, optionally with why: /tidakhadir 7 ada acara lain."""
+    first, _, reason = args.strip().partition(" ")
+    number = parse_number(first)
     if number is None:
         raise UserError("meeting.decline_usage")
-    _answer(ctx, number, Rsvp.NO)
+    _answer(ctx, number, Rsvp.NO, reason.strip())
 
 
 ANSWERS = {"yes": Rsvp.YES, "ya": Rsvp.YES, "hadir": Rsvp.YES, "no": Rsvp.NO, "tidak": Rsvp.NO}
@@ -151,16 +161,66 @@ def cancel_meeting(ctx: Context, word: str) -> None:
     if number is None:
         raise UserError("task.cancel_usage")
     found = meetings.cancel(ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number)
-    ctx.say("meeting.cancelled", meeting=found)
-    for row in meetings.attendees(ctx.session, found):
-        if row.person_id is None or row.rsvp == Rsvp.NO:
-            continue
-        person = ctx.session.get(Person, row.person_id)
-        if person is not None:
-            ctx.notify(
-                person,
-                "meeting.cancelled_notice",
-                dedupe_key=f"meeting:{number}:cancelled:{person.id}",
-                meeting=found,
-                by=ctx.person,
-            )
+    reach = _unspoken_orgs(ctx, found)
+    ctx.tell(
+        _not_declined(ctx, found),
+        "meeting.cancelled_notice",
+        dedupe_key=f"meeting:{number}:cancelled",
+        reach=reach,
+        meeting=found,
+        by=ctx.person,
+    )
+    ctx.say("meeting.cancelled", meeting=found, reach=reach)
+
+
+def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
+    """Move a meeting and tell everyone invited the new time, with buttons to answer again.
+
+    Those who declined are told too; a decline stays only for those told, who can answer again.
+    """
+    if not moment.has_time:
+        raise UserError("meeting.needs_time", at=moment.at)
+    found = meetings.reschedule(
+        ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, starts_at=moment.at
+    )
+    reach = _unspoken_orgs(ctx, found)
+    rows = [r for r in meetings.attendees(ctx.session, found) if r.person_id is not None]
+    declined = {r.person_id for r in rows if r.rsvp == Rsvp.NO}
+    for person in handles_of(ctx.session, [r.person_id for r in rows if r.person_id]):
+        ctx.tell(
+            [person],
+            "meeting.moved_notice",
+            dedupe_key=f"meeting:{number}:moved:{moment.at.isoformat()}",
+            reach=reach,
+            by=ctx.person,
+            meeting=found,
+            declined=person.id in declined,
+            buttons=_answer_buttons(number),
+        )
+    untold = [p.id for p in [*reach.not_on_gotong, *reach.unreachable] if p.id in declined]
+    if untold:
+        meetings.forget_declines(
+            ctx.session, now=ctx.now, meeting=found, person_ids=[i for i in untold if i]
+        )
+    ctx.say("meeting.moved", meeting=found, reach=reach)
+
+
+def _not_declined(ctx: Context, meeting: Meeting) -> list[Person]:
+    """The people invited who have not declined."""
+    ids = [
+        row.person_id
+        for row in meetings.attendees(ctx.session, meeting)
+        if row.person_id is not None and row.rsvp != Rsvp.NO
+    ]
+    return handles_of(ctx.session, ids)
+
+
+def _unspoken_orgs(ctx: Context, meeting: Meeting) -> Reach:
+    """A reach that starts with the invited organisations that have nobody on Gotong."""
+    reach = Reach()
+    for row in meetings.attendees(ctx.session, meeting):
+        if row.person_id is None and row.partner_org_id is not None:
+            org = ctx.session.get(PartnerOrg, row.partner_org_id)
+            if org is not None and not people_of_org(ctx.session, org):
+                reach.note_org(org)
+    return reach

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from core import meetings, tasks
+from core import tasks
 from core.commands.common import (
     at_default_time,
     find_moment_in,
@@ -13,13 +13,13 @@ from core.commands.common import (
     program_codes,
 )
 from core.commands.deadlines import close as close_deadline
-from core.commands.meetings import cancel_meeting
+from core.commands.meetings import cancel_meeting, move_meeting
 from core.commands.reminders import cancel_reminder
 from core.context import ButtonSpec, Context
 from core.directory import resolve_handles
 from core.errors import UserError
 from core.grammar import extract_mentions, parse_number
-from core.models import Person, Program, Rsvp, Status
+from core.models import Person, Program, Status
 from core.permissions import require_list_access
 
 END_OF_WORKDAY = time(17, 0)
@@ -53,27 +53,27 @@ def task(ctx: Context, args: str) -> None:
     assignees = handles_of(ctx.session, created.assignee_ids())
     number = created.task.id
     mine = ctx.person.id in created.assignee_ids()
+    reach = ctx.tell(
+        assignees,
+        "task.assigned",
+        dedupe_key=f"task:{number}:assigned",
+        task=created.task,
+        by=ctx.person,
+        program=program,
+        buttons=((("button.done", f"done {number}"),),),
+    )
     ctx.say(
         "task.created",
         task=created.task,
         assignees=assignees,
         program=program,
+        reach=reach,
         buttons=(
             (("button.done", f"done {number}"),)
             if mine
             else (("button.cancel", f"cancel {number}"),),
         ),
     )
-    for person in assignees:
-        ctx.notify(
-            person,
-            "task.assigned",
-            dedupe_key=f"task:{number}:assigned:{person.id}",
-            task=created.task,
-            by=ctx.person,
-            program=program,
-            buttons=((("button.done", f"done {number}"),),),
-        )
 
 
 def show(ctx: Context, number: int) -> None:
@@ -125,16 +125,26 @@ def done(ctx: Context, args: str) -> None:
     waiting = handles_of(
         ctx.session, [a.person_id for a in found.assignments if a.status == Status.OPEN]
     )
-    ctx.say("task.done", task=found.task, waiting=waiting)
+    # Whoever had their part closed for them is told; the creator hears the task is done.
+    reach = ctx.tell(
+        handles_of(ctx.session, found.closed_for),
+        "task.closed_notice",
+        dedupe_key=f"task:{number}:closed",
+        task=found.task,
+        by=ctx.person,
+    )
     creator = ctx.session.get(Person, found.task.created_by_id)
-    if found.task.status == Status.DONE and creator is not None:
-        ctx.notify(
-            creator,
+    done = found.task.status == Status.DONE
+    if done and creator is not None and creator.id not in found.closed_for:
+        ctx.tell(
+            [creator],
             "task.done_notice",
             dedupe_key=f"task:{number}:done",
+            reach=reach,
             task=found.task,
             by=ctx.person,
         )
+    ctx.say("task.done", task=found.task, waiting=waiting, reach=reach)
 
 
 def cancel(ctx: Context, args: str) -> None:
@@ -155,15 +165,14 @@ def cancel(ctx: Context, args: str) -> None:
     number = parse_number(words[0])
     assert number is not None
     found = tasks.cancel(ctx.session, now=ctx.now, actor=ctx.person, task_id=number)
-    ctx.say("task.cancelled", task=found.task)
-    for person in handles_of(ctx.session, found.assignee_ids()):
-        ctx.notify(
-            person,
-            "task.cancelled_notice",
-            dedupe_key=f"task:{number}:cancelled:{person.id}",
-            task=found.task,
-            by=ctx.person,
-        )
+    reach = ctx.tell(
+        handles_of(ctx.session, found.assignee_ids()),
+        "task.cancelled_notice",
+        dedupe_key=f"task:{number}:cancelled",
+        task=found.task,
+        by=ctx.person,
+    )
+    ctx.say("task.cancelled", task=found.task, reach=reach)
 
 
 def move(ctx: Context, args: str) -> None:
@@ -179,39 +188,17 @@ def move(ctx: Context, args: str) -> None:
     if moment is None or rest:
         raise UserError("task.move_usage")
     if is_meeting:
-        if not moment.has_time:
-            raise UserError("meeting.needs_time", at=moment.at)
-        meeting = meetings.reschedule(
-            ctx.session, now=ctx.now, actor=ctx.person, meeting_id=number, starts_at=moment.at
-        )
-        ctx.say("meeting.moved", meeting=meeting)
-        for row in meetings.attendees(ctx.session, meeting):
-            person = ctx.session.get(Person, row.person_id) if row.person_id else None
-            if person is not None and row.rsvp != Rsvp.NO:
-                ctx.notify(
-                    person,
-                    "meeting.moved_notice",
-                    by=ctx.person,
-                    meeting=meeting,
-                    dedupe_key=f"meeting:{number}:moved:{person.id}:{moment.at.isoformat()}",
-                    buttons=(
-                        (
-                            ("button.attend", f"rsvp {number} yes"),
-                            ("button.decline", f"rsvp {number} no"),
-                        ),
-                    ),
-                )
+        move_meeting(ctx, number, moment)
         return
     due_at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY)
     found = tasks.reschedule(
         ctx.session, now=ctx.now, actor=ctx.person, task_id=number, due_at=due_at
     )
-    ctx.say("task.moved", task=found.task)
-    for person in handles_of(ctx.session, found.assignee_ids()):
-        ctx.notify(
-            person,
-            "task.moved_notice",
-            by=ctx.person,
-            task=found.task,
-            dedupe_key=f"task:{number}:moved:{person.id}:{due_at.isoformat()}",
-        )
+    reach = ctx.tell(
+        handles_of(ctx.session, found.assignee_ids()),
+        "task.moved_notice",
+        dedupe_key=f"task:{number}:moved:{due_at.isoformat()}",
+        by=ctx.person,
+        task=found.task,
+    )
+    ctx.say("task.moved", task=found.task, reach=reach)
