@@ -24,7 +24,7 @@ from core.errors import UserError
 from core.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
 from core.i18n import Catalog, language_or_default
 from core.messages import Incoming, Reply
-from core.models import Identity, Person, Role
+from core.models import Identity, InboxEvent, Person, Role
 from core.outbox import keep_replies
 from core.suggest import closest_command, corrected
 
@@ -124,15 +124,7 @@ class Gotong:
                     return []
                 incoming = inbox.incoming_of(event)
                 person, replies = self._respond(session, incoming)
-                inbox.mark_handled(session, event, self.clock.now())
-                return keep_replies(
-                    session,
-                    incoming,
-                    replies,
-                    person_id=person.id if person else None,
-                    now=self.clock.now(),
-                    answering=answering,
-                )
+                return self._handled(session, event, incoming, person, replies, answering)
         except Exception as error:
             if incoming is None:  # the database failed before the message was read
                 log.error("could not read event platform=%s event=%s", platform, event_id)
@@ -149,6 +141,27 @@ class Gotong:
         """Gotong handles of platform accounts (for turning platform mentions into @handles)."""
         with unit_of_work(self.engine) as session:
             return handles_of_identities(session, platform, external_ids)
+
+    def _handled(
+        self,
+        session: Session,
+        event: InboxEvent,
+        incoming: Incoming,
+        person: Person | None,
+        replies: list[Reply],
+        answering: bool,
+    ) -> list[Reply]:
+        """Mark a stored message handled and keep its replies in the outbox with it."""
+        now = self.clock.now()
+        inbox.mark_handled(session, event, now)
+        return keep_replies(
+            session,
+            incoming,
+            replies,
+            person_id=person.id if person else None,
+            now=now,
+            answering=answering,
+        )
 
     def _failed(self, incoming: Incoming, error: Exception) -> None:
         log.error(
@@ -288,15 +301,7 @@ class Gotong:
                 event = inbox.take(session, incoming.platform, incoming.event_id)
                 if event is None:
                     return apology
-                inbox.mark_handled(session, event, self.clock.now())
-                return keep_replies(
-                    session,
-                    incoming,
-                    apology,
-                    person_id=person.id if person else None,
-                    now=self.clock.now(),
-                    answering=answering,
-                )
+                return self._handled(session, event, incoming, person, apology, answering)
         except Exception:  # the database itself may be what failed
             log.warning("could not record the apology event=%s", incoming.event_id)
             return [Reply(self._render("error.internal", lang))]
