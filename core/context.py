@@ -83,7 +83,7 @@ class Context:
                 person, key, dedupe_key=f"{dedupe_key}:{person.id}", buttons=buttons, **params
             )
             assert way is not None
-            reach.note(self.session, person, way)
+            reach.note(person, way)
         return reach
 
     def notify(
@@ -106,12 +106,11 @@ class Context:
         assert reader.id is not None
         event = f"{self.incoming.platform}:{self.incoming.event_id}"
         way = route(self.session, reader)
-        platform, blocked = way
         queue(
             self.session,
             person_id=reader.id,
-            platform=platform,
-            blocked=blocked,
+            platform=way.platform,
+            blocked=way.blocked,
             dedupe_key=f"{event}:{dedupe_key}",
             text=self.text(key, reader, **params),
             buttons=self.buttons(buttons, reader),

@@ -42,10 +42,12 @@ class Delivery:
 
 
 class Route(NamedTuple):
-    """Where a person's messages go, and whether they blocked the bot everywhere linked."""
+    """Where a person's messages go, whether they blocked the bot everywhere linked, and
+    whether they have any account at all (the console's included)."""
 
     platform: str | None
     blocked: bool = False
+    linked: bool = True
 
 
 def route(session: Session, person: Person) -> Route:
@@ -53,13 +55,12 @@ def route(session: Session, person: Person) -> Route:
 
     With no platform linked at all the message waits for the console (platform None).
     """
-    identities = list(
+    linked = list(
         session.exec(
-            select(Identity)
-            .where(Identity.person_id == person.id, Identity.platform != "console")
-            .order_by(col(Identity.id))
+            select(Identity).where(Identity.person_id == person.id).order_by(col(Identity.id))
         )
     )
+    identities = [i for i in linked if i.platform != "console"]
     reachable = [i.platform for i in identities if i.unreachable_at is None]
     if person.channel in reachable:
         return Route(person.channel)
@@ -67,7 +68,7 @@ def route(session: Session, person: Person) -> Route:
         return Route(reachable[0])
     if identities:
         return Route(identities[0].platform, blocked=True)
-    return Route(None)
+    return Route(None, linked=bool(linked))
 
 
 class OutboxDelivery:

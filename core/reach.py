@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
-
 from core.delivery import Route
-from core.models import Identity, PartnerOrg, Person
+from core.models import PartnerOrg, Person
 
 
 @dataclass
@@ -19,12 +17,11 @@ class Reach:
     unreachable: list[Person] = field(default_factory=list)  # blocked the bot everywhere
     no_contact: list[PartnerOrg] = field(default_factory=list)  # an organisation nobody speaks for
 
-    def note(self, session: Session, person: Person, route: Route) -> None:
+    def note(self, person: Person, route: Route) -> None:
         """Count one person a notification was queued for."""
         if any(p.id == person.id for p in self.everyone):
             return
-        linked = session.exec(select(Identity.id).where(Identity.person_id == person.id)).first()
-        if linked is None:
+        if not route.linked:
             self.not_on_gotong.append(person)
         elif route.blocked:
             self.unreachable.append(person)
