@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 
 from core.clock import Clock
 from core.db import unit_of_work
-from core.directory import person_by_handle
+from core.delivery.queue import buttons_of, take_due_for
 from core.messages import Incoming, Reply, bold_runs
-from core.outbox import buttons_of, take_due_for
+from core.people.directory import person_by_handle
 
 PLATFORM = "console"
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import Protocol
 
-from core.delivery import OutboxDelivery
+from core.delivery.claims import OutboxDelivery
 from core.messages import Reply
 
 log = logging.getLogger("gotong.inbox")

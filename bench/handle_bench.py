@@ -20,12 +20,12 @@ from core import demo
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import make_engine, unit_of_work
-from core.delivery import OutboxDelivery
-from core.directory import person_by_handle
-from core.grammar import extract_mentions, parse_command
+from core.delivery.claims import OutboxDelivery
+from core.language.grammar import extract_mentions, parse_command
+from core.language.moments import find_moment
 from core.messages import Incoming
-from core.moments import find_moment
-from core.people import link_identity
+from core.people.accounts import link_identity
+from core.people.directory import person_by_handle
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 MESSAGES = [

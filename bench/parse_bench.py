@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 # A script's own folder comes first on sys.path; the project root is needed for core and tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.moments import find_moment, parse_moment
+from core.language.moments import find_moment, parse_moment
 from tests.test_moments import ENGLISH, INDONESIAN
 
 TZ = "Asia/Jakarta"

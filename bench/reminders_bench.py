@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from bot.bootstrap import build
 from bot.settings import Settings
 from core.clock import SystemClock
-from core.firing import ReminderSweep
+from core.delivery.firing import ReminderSweep
 from core.models import Person, Reminder, ReminderStatus
 
 
@@ -114,7 +114,7 @@ COLD = """
 from bot.bootstrap import build
 from bot.settings import Settings
 from core.clock import SystemClock
-from core.firing import ReminderSweep
+from core.delivery.firing import ReminderSweep
 runtime = build(Settings(GOTONG_DATABASE_URL={url!r}, GOTONG_LOG_LEVEL="ERROR"))
 ReminderSweep(runtime.engine, SystemClock(), runtime.gotong.catalog).run()
 """

@@ -27,17 +27,18 @@ from bot.bootstrap import Runtime, build
 from bot.database import upgrade
 from bot.runner import configured_platforms, run_console, run_platforms, telegram_bot_username
 from bot.settings import Settings, explain
-from core import demo, invites, people
+from core import demo
 from core.db import make_engine, unit_of_work
-from core.directory import (
+from core.errors import UserError
+from core.language.i18n import language_or_default
+from core.language.numbers import format_amount, parse_amount
+from core.models import PartnerOrg, Person, Program, Role
+from core.people import accounts, invites, programs
+from core.people.directory import (
     person_by_handle,
     program_by_code,
 )
-from core.errors import UserError
-from core.export import KINDS, export
-from core.i18n import language_or_default
-from core.models import PartnerOrg, Person, Program, Role
-from core.numbers import format_amount, parse_amount
+from core.reports.export import KINDS, export
 
 app = typer.Typer(
     help="Gotong: chat assistant for coordinating social programs.", no_args_is_help=True
@@ -115,7 +116,7 @@ def _console_identity(runtime: Runtime, handle: str | None) -> str:
                 UserError("cli.no_person", handle=handle) if handle else UserError("cli.no_people")
             )
             raise _refuse(runtime, error)
-        people.link_identity(
+        accounts.link_identity(
             session,
             person=person,
             platform=PLATFORM,
@@ -283,7 +284,7 @@ def people_add(
     """Register a person."""
     runtime = _runtime()
     with _explained(runtime), unit_of_work(runtime.engine) as session:
-        person = people.add_person(
+        person = accounts.add_person(
             session,
             now=runtime.clock.now(),
             actor=None,
@@ -322,7 +323,7 @@ def partners_add(
     """Register a partner organisation."""
     runtime = _runtime()
     with _explained(runtime), unit_of_work(runtime.engine) as session:
-        org = people.add_partner(
+        org = accounts.add_partner(
             session,
             now=runtime.clock.now(),
             actor=None,
@@ -367,7 +368,7 @@ def programs_add(
         amount: Decimal | None = (
             parse_amount(budget, lang=runtime.settings.language) if budget else None
         )
-        program = people.add_program(
+        program = programs.add_program(
             session,
             now=runtime.clock.now(),
             actor=None,
@@ -401,7 +402,7 @@ def programs_join(
     runtime = _runtime()
     with _explained(runtime), unit_of_work(runtime.engine) as session:
         program = program_by_code(session, code)
-        joined = people.add_to_program(
+        joined = programs.add_to_program(
             session, now=runtime.clock.now(), actor=None, program=program, handles=handles
         )
         added = [f"@{p.handle}" for p in joined.members] + [f"@{o.handle}" for o in joined.partners]

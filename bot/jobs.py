@@ -12,7 +12,7 @@ from sqlmodel import col, delete
 from bot.bootstrap import Runtime
 from bot.leader import Leadership
 from core.db import unit_of_work
-from core.firing import ReminderSweep
+from core.delivery.firing import ReminderSweep
 from core.models import InboxEvent
 
 log = logging.getLogger("gotong.jobs")

@@ -22,7 +22,7 @@ from adapters.telegram import TelegramAdapter, TelegramConfig, fetch_bot_usernam
 from bot.bootstrap import Runtime
 from bot.jobs import CoreJobs
 from bot.settings import Settings
-from core.delivery import OutboxDelivery
+from core.delivery.claims import OutboxDelivery
 
 log = logging.getLogger("gotong.runner")
 

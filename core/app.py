@@ -8,25 +8,26 @@ import traceback
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from core import inbox, invites
+from core import inbox
 from core.clock import Clock
 from core.commands import HANDLERS, PERSONAL
 from core.commands.updates import attach_media, plain_text, program_choice
 from core.context import ButtonSpec, Context
 from core.db import unit_of_work
-from core.directory import (
+from core.delivery.queue import keep_replies
+from core.errors import UserError
+from core.language.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
+from core.language.i18n import Catalog, language_or_default
+from core.language.suggest import closest_command, corrected
+from core.messages import Incoming, Reply
+from core.models import Identity, InboxEvent, Person, Role
+from core.people import invites
+from core.people.directory import (
     handles_of_identities,
     identity_for,
     person_for_identity,
     program_of_chat,
 )
-from core.errors import UserError
-from core.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
-from core.i18n import Catalog, language_or_default
-from core.messages import Incoming, Reply
-from core.models import Identity, InboxEvent, Person, Role
-from core.outbox import keep_replies
-from core.suggest import closest_command, corrected
 
 log = logging.getLogger("gotong.core")
 

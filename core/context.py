@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.delivery import Route, route
-from core.i18n import Catalog
+from core.delivery.claims import Route, route
+from core.delivery.queue import queue
+from core.delivery.reach import Reach
+from core.language.i18n import Catalog
 from core.messages import Button, Incoming, Reply
 from core.models import Person, Program
-from core.outbox import queue
-from core.reach import Reach
 
 # (label key, command) pairs; each label macro gets the command, rendered for the reader.
 ButtonSpec = tuple[tuple[str, str], ...]

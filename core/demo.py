@@ -8,15 +8,17 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import deadlines, followups, meetings, people, tasks, updates
-from core.directory import (
+from core.delivery import followups
+from core.models import PartnerOrg, Person, Program
+from core.people import accounts, programs
+from core.people.directory import (
     join_program,
     link_partner,
     partner_by_handle,
     person_by_handle,
     program_by_code,
 )
-from core.models import PartnerOrg, Person, Program
+from core.work import deadlines, meetings, tasks, updates
 
 PARTNERS = [
     ("dinsos-demak", "Dinas Sosial Kabupaten Demak", "government", "Demak, Jawa Tengah"),
@@ -95,11 +97,11 @@ def load(session: Session, *, now: datetime) -> bool:
     if person_by_handle(session, "ani") is not None:
         return False
     for handle, name, kind, region in PARTNERS:
-        people.add_partner(
+        accounts.add_partner(
             session, now=now, actor=None, handle=handle, name=name, kind=kind, region=region
         )
     for handle, name, role, lang, tz, partner in PEOPLE:
-        people.add_person(
+        accounts.add_person(
             session,
             now=now,
             actor=None,
@@ -112,7 +114,7 @@ def load(session: Session, *, now: datetime) -> bool:
         )
     who = {handle: person_by_handle(session, handle) for handle, *_ in PEOPLE}
     for code, name, level, region, owner, budget, members, partners in PROGRAMS:
-        program = people.add_program(
+        program = programs.add_program(
             session,
             now=now,
             actor=None,

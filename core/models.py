@@ -207,7 +207,7 @@ class Deadline(SQLModel, table=True):
     created_at: datetime = _moment()
 
 
-class Update(SQLModel, table=True):
+class FieldUpdate(SQLModel, table=True):
     __tablename__ = "field_update"
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)

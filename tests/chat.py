@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from core import people
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
-from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
 from core.messages import Incoming, Reply, bold_runs
 from core.models import OutboxMessage, OutboxStatus
+from core.people import accounts, programs
+from core.people.directory import join_program, link_partner, partner_by_handle, person_by_handle
 
 
 def plain(reply: Reply) -> str:
@@ -60,7 +60,7 @@ class Chat:
     def setup_workspace(self) -> None:
         now = self.clock.now()
         with unit_of_work(self.engine) as s:
-            people.add_partner(
+            accounts.add_partner(
                 s,
                 now=now,
                 actor=None,
@@ -68,7 +68,7 @@ class Chat:
                 name="Dinas Sosial Demak",
                 kind="government",
             )
-            people.add_partner(
+            accounts.add_partner(
                 s,
                 now=now,
                 actor=None,
@@ -85,7 +85,7 @@ class Chat:
                 ("harjo", "Pak Harjo", "partner", "id", "WIB", "dinsos"),
                 ("tom", "Tom Becker", "partner", "en", "WIB", "unicef"),
             ]:
-                person = people.add_person(
+                person = accounts.add_person(
                     s,
                     now=now,
                     actor=None,
@@ -96,8 +96,8 @@ class Chat:
                     timezone=tz,
                     partner=partner,
                 )
-                people.link_identity(s, person=person, platform="test", external_id=handle)
-            pkh = people.add_program(
+                accounts.link_identity(s, person=person, platform="test", external_id=handle)
+            pkh = programs.add_program(
                 s,
                 now=now,
                 actor=None,
@@ -106,7 +106,7 @@ class Chat:
                 level="national",
                 owner="ani",
             )
-            gizi = people.add_program(
+            gizi = programs.add_program(
                 s,
                 now=now,
                 actor=None,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.i18n import Catalog
+from core.language.i18n import Catalog
 
 CORE = Path(__file__).parent.parent / "core"
 FORBIDDEN = {"telegram", "slack_bolt", "slack_sdk", "apscheduler", "bot", "adapters", "aiohttp"}

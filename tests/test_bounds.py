@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.grammar import clean_text
+from core.language.grammar import clean_text
 from tests.chat import Chat
 
 APOLOGY = "ada gangguan di sistem"

@@ -27,11 +27,12 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from core import people
 from core.clock import FakeClock
 from core.db import unit_of_work
-from core.directory import join_program, person_by_handle
 from core.models import InboxEvent, Task
+from core.people import programs
+from core.people.accounts import add_person, link_identity
+from core.people.directory import join_program, person_by_handle
 from tests.fakes.slack_inbound import post_to_app
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.telegram_server import FakeTelegram
@@ -75,13 +76,11 @@ def add_people(
         accounts = [(f"m{n}", "manager", account) for n, account in enumerate(managers)]
         accounts += [(f"f{n}", "field", account) for n, account in enumerate(field)]
         for handle, role, account in accounts:
-            person = people.add_person(
+            person = add_person(
                 s, now=now, actor=None, handle=handle, name=handle, role=role, language="id"
             )
-            people.link_identity(
-                s, person=person, platform=platform, external_id=account, chat_id=account
-            )
-        program = people.add_program(
+            link_identity(s, person=person, platform=platform, external_id=account, chat_id=account)
+        program = programs.add_program(
             s, now=now, actor=None, code="pkh", name="Program Keluarga Harapan", owner="m0"
         )
         for handle, _, _ in accounts:

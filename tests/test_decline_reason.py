@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from core.db import unit_of_work
-from core.directory import person_by_handle
 from core.models import Identity
+from core.people.directory import person_by_handle
 from tests.chat import Chat
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from core.db import unit_of_work
-from core.export import export
+from core.reports.export import export
 from tests.chat import Chat
 
 

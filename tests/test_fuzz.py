@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import people
 from core.db import unit_of_work
-from core.grammar import COMMANDS
-from core.i18n import LANGUAGES, Catalog
+from core.language.grammar import COMMANDS
+from core.language.i18n import LANGUAGES, Catalog
+from core.people import accounts
 from tests.chat import Chat
 
 EXAMPLES = int(os.environ.get("GOTONG_FUZZ_EXAMPLES", "200"))
@@ -71,10 +71,10 @@ def apologies() -> set[str]:
 def test_every_message_gets_an_answer_and_none_an_apology(chat: Chat, role: str) -> None:
     """No generated message, as any role, ends in the internal-error apology or in silence."""
     with unit_of_work(chat.engine) as session:
-        admin = people.add_person(
+        admin = accounts.add_person(
             session, now=chat.clock.now(), actor=None, handle="adi", name="Adi", role="admin"
         )
-        people.link_identity(session, person=admin, platform="test", external_id="adi")
+        accounts.link_identity(session, person=admin, platform="test", external_id="adi")
     sorry = apologies()
     handle = ROLES[role]
 

@@ -14,10 +14,10 @@ from core.app import Gotong
 from core.clock import FakeClock
 from core.commands import HANDLERS
 from core.db import unit_of_work
-from core.delivery import LEASE, OutboxDelivery
-from core.directory import person_by_handle
+from core.delivery.claims import LEASE, OutboxDelivery
 from core.messages import Incoming
 from core.models import Identity, InboxEvent, OutboxMessage, OutboxStatus
+from core.people.directory import person_by_handle
 from tests.chat import Chat
 
 _events = itertools.count(1)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.moments import (
+from core.language.moments import (
     Moment,
     MomentError,
     find_duration,

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from core.numbers import format_figure
+from core.language.numbers import format_figure
 from tests.chat import Chat
 
 

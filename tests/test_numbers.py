@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.numbers import (
+from core.language.numbers import (
     NumberError,
     Quantity,
     find_quantities,

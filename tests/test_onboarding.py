@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from core import invites
 from core.db import unit_of_work
-from core.models import Identity, Person, Update
+from core.models import FieldUpdate, Identity, Person
+from core.people import invites
 from tests.chat import Chat
 
 
@@ -111,7 +111,7 @@ class TestMedia:
         said = chat.send("budi", "45 paket sembako disalurkan", photo_file_id="AgAD-photo-1")
         assert "Laporan dicatat untuk #pkh (Program Keluarga Harapan) dengan foto." in said
         with Session(engine) as session:
-            assert session.exec(select(Update)).one().photo_file_id == "AgAD-photo-1"
+            assert session.exec(select(FieldUpdate)).one().photo_file_id == "AgAD-photo-1"
 
     def test_location_right_after_an_update_is_attached(self, chat: Chat, engine) -> None:
         chat.send("budi", "/lapor #pkh 12 KK terdata")
@@ -119,7 +119,7 @@ class TestMedia:
         said = chat.send("budi", "", latitude=-6.89, longitude=110.64)
         assert "Lokasi ditambahkan ke laporan terakhir Anda untuk #pkh" in said
         with Session(engine) as session:
-            update = session.exec(select(Update)).one()
+            update = session.exec(select(FieldUpdate)).one()
         assert (update.latitude, update.longitude) == (-6.89, 110.64)
 
     def test_photo_alone_long_after_asks_for_text(self, chat: Chat) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import FakeClock, SystemClock
 from core.db import make_engine
-from core.delivery import LEASE, OutboxDelivery
+from core.delivery.claims import LEASE, OutboxDelivery
 from core.models import Identity, OutboxMessage, OutboxStatus, Person
 
 ROWS = 5000

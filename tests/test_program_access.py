@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from core.models import Person, Program, ProgramMember, Task, Update
+from core.models import FieldUpdate, Person, Program, ProgramMember, Task
 from tests.chat import Chat
 
 
@@ -41,7 +41,7 @@ class TestFieldWorkerOutsideAProgram:
         assert (members(engine, "gizi"), members(engine, "pkh")) == before
         with Session(engine) as session:
             assert session.exec(select(Task)).all() == []
-            assert session.exec(select(Update)).all() == []
+            assert session.exec(select(FieldUpdate)).all() == []
 
     def test_task_then_summary_and_report_stay_refused(self, chat: Chat) -> None:
         """The reported attack: a self-assigned task does not open the program."""

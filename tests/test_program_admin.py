@@ -6,8 +6,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from core.db import unit_of_work
-from core.directory import partner_by_handle, person_by_handle, program_by_code, programs_of
 from core.models import AuditEntry, ProgramMember, ProgramPartner
+from core.people.directory import partner_by_handle, person_by_handle, program_by_code, programs_of
 from tests.chat import Chat
 from tests.test_refusals import row_counts
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from core import people
 from core.db import unit_of_work
-from core.directory import person_by_handle
 from core.models import Identity
+from core.people import accounts
+from core.people.directory import person_by_handle
 from tests.chat import Chat
 
 
@@ -63,7 +63,7 @@ class TestMeetings:
     def test_partner_without_contacts_is_not_said_to_be_invited(self, chat: Chat) -> None:
         """An organisation with nobody on Gotong is named as having no contact."""
         with unit_of_work(chat.engine) as session:
-            people.add_partner(
+            accounts.add_partner(
                 session,
                 now=chat.clock.now(),
                 actor=None,

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from core.firing import ReminderSweep
-from core.i18n import Catalog
+from core.delivery.firing import ReminderSweep
+from core.language.i18n import Catalog
 from core.models import OutboxMessage, Reminder, ReminderStatus
 from tests.chat import Chat
 

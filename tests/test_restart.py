@@ -8,9 +8,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from core.db import make_engine
-from core.delivery import LEASE, OutboxDelivery
-from core.firing import ReminderSweep
-from core.i18n import Catalog
+from core.delivery.claims import LEASE, OutboxDelivery
+from core.delivery.firing import ReminderSweep
+from core.language.i18n import Catalog
 from core.models import Reminder, ReminderStatus
 from tests.chat import Chat
 

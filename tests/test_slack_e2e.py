@@ -28,23 +28,23 @@ from sqlmodel import Session, col, select
 from adapters.slack import SlackAdapter, SlackConfig, SlackStartError
 from adapters.slack import outbox as slack_outbox
 from bot.settings import Settings
-from core import invites, people
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
-from core.delivery import OutboxDelivery
-from core.directory import person_by_handle
-from core.firing import ReminderSweep
+from core.delivery.claims import OutboxDelivery
+from core.delivery.firing import ReminderSweep
 from core.messages import Incoming, Reply
 from core.models import (
+    FieldUpdate,
     Identity,
     InboxEvent,
     OutboxMessage,
     OutboxStatus,
     Person,
     Task,
-    Update,
 )
+from core.people import accounts, invites
+from core.people.directory import person_by_handle
 from tests.fakes.slack_records import MessageUpdate, PostedMessage, ResponsePost
 from tests.fakes.slack_server import (
     FORM,
@@ -754,14 +754,14 @@ class TestDuplicates:
 
         assert first[0] == again[0] == 200
         assert len(desk.slack.messages_to(desk.dm_of("budi"))) == 1
-        assert count(desk.engine, Update) == 1
+        assert count(desk.engine, FieldUpdate) == 1
 
     async def test_slash_command_with_payload_in_its_text(self, desk: Desk) -> None:
         """bolt drops a form whose body says "payload"; the adapter still handles it."""
         (answer,) = await desk.command("budi", "lapor #pkh 20 payload kit disalurkan")
 
         assert "Laporan dicatat untuk #pkh" in read(answer)
-        assert count(desk.engine, Update) == 1
+        assert count(desk.engine, FieldUpdate) == 1
 
     async def test_slow_core_does_not_delay_the_ack(
         self, desk: Desk, gotong: Gotong, monkeypatch: pytest.MonkeyPatch
@@ -811,7 +811,7 @@ class TestNothingLost:
         again, _ = await desk.post(event, JSON, retry_num=1, retry_reason="http_error")
 
         assert first != 200 and again == 200
-        assert count(desk.engine, Update) == 1
+        assert count(desk.engine, FieldUpdate) == 1
         assert len(desk.slack.messages_to(desk.dm_of("budi"))) == 1
         desk.adapter.errors.clear()  # the refused store reached bolt's error handler, as meant
 
@@ -836,7 +836,7 @@ class TestNothingLost:
         finally:
             await adapter.stop()
 
-        assert count(engine, Update) == 1
+        assert count(engine, FieldUpdate) == 1
         assert "Laporan dicatat" in read(slack.messages_to(slack.dm_channel(BUDI))[-1])
         assert gotong.pending("slack") == []
 
@@ -882,7 +882,7 @@ class TestOnboardingAndLinking:
     ) -> None:
         """A link code from Telegram, `/gotong mulai CODE` on Slack, channel slack: reminders come to Slack."""
         with unit_of_work(desk.engine) as session:
-            dewi = people.add_person(
+            dewi = accounts.add_person(
                 session,
                 now=desk.clock.now(),
                 actor=None,
@@ -890,7 +890,7 @@ class TestOnboardingAndLinking:
                 name="Dewi Sartika",
                 role="manager",
             )
-            people.link_identity(
+            accounts.link_identity(
                 session, person=dewi, platform="telegram", external_id="5001", chat_id="5001"
             )
         desk.slack.add_user("U0DEWI", "Dewi", "Dewi Sartika")
@@ -1226,7 +1226,7 @@ class TestSocketMode:
         await self.push(socket_desk, "events_api", event, retry_attempt=1, retry_reason="timeout")
 
         assert len(socket_desk.slack.messages_to(socket_desk.dm_of("budi"))) == 1
-        assert count(socket_desk.engine, Update) == 1
+        assert count(socket_desk.engine, FieldUpdate) == 1
 
     async def test_stop_closes_the_connection(self, socket_desk: Desk) -> None:
         """After stop() no Socket Mode connection is left open."""

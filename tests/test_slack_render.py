@@ -12,8 +12,8 @@ from adapters.slack.render import (
     render,
     task_form,
 )
-from core.i18n import Catalog, language_or_default
-from core.menu import task_form_labels
+from core.language.i18n import Catalog, language_or_default
+from core.language.menu import task_form_labels
 from core.messages import Button, Reply
 from tests.fakes.slack_blocks import block_errors, view_errors
 from tests.fakes.slack_limits import SlackLimits

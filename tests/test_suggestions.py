@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.app import Gotong
-from core.suggest import BUTTON_LIMIT, closest_command, corrected
+from core.language.suggest import BUTTON_LIMIT, closest_command, corrected
 from tests.chat import Chat
 
 

@@ -25,15 +25,15 @@ from adapters.telegram import TelegramAdapter, TelegramConfig, TelegramStartErro
 from adapters.telegram import outbox as telegram_outbox
 from adapters.telegram.render import render
 from bot.settings import Settings
-from core import invites
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
-from core.delivery import OutboxDelivery
-from core.menu import command_menu
+from core.delivery.claims import OutboxDelivery
+from core.delivery.queue import queue
+from core.language.menu import command_menu
 from core.messages import Incoming, Reply
-from core.models import Identity, InboxEvent, OutboxMessage, OutboxStatus, Person, Update
-from core.outbox import queue
+from core.models import FieldUpdate, Identity, InboxEvent, OutboxMessage, OutboxStatus, Person
+from core.people import invites
 from tests.fakes.telegram_records import SentMessage
 from tests.fakes.telegram_server import FakeTelegram
 from tests.logs import DebugLogs
@@ -406,7 +406,7 @@ class TestMedia:
         assert "Laporan dicatat untuk #pkh" in answer.visible_text
         assert "• 45 paket sembako" in answer.visible_text
         with Session(chats.engine) as session:
-            update = session.exec(select(Update)).one()
+            update = session.exec(select(FieldUpdate)).one()
         assert update.photo_file_id == pushed[0]["message"]["photo"][-1]["file_id"]
 
     async def test_location_right_after_an_update_is_attached(self, chats: Chats) -> None:
@@ -417,7 +417,7 @@ class TestMedia:
 
         assert answer.chat_id == BUDI
         with Session(chats.engine) as session:
-            update = session.exec(select(Update)).one()
+            update = session.exec(select(FieldUpdate)).one()
         assert (update.latitude, update.longitude) == (-6.89, 110.63)
 
 
@@ -485,7 +485,7 @@ class TestDuplicates:
         sent = await chats.until_handled(push_twice, updates=2)
 
         assert len(sent) == 1
-        assert count(chats.engine, Update) == 1
+        assert count(chats.engine, FieldUpdate) == 1
 
     async def test_redelivery_after_a_restart(
         self, chats: Chats, gotong: Gotong, engine: Engine, clock: FakeClock
@@ -506,7 +506,7 @@ class TestDuplicates:
             await restarted.stop()
 
         assert len(chats.tg.sent) == before
-        assert count(engine, Update) == 1
+        assert count(engine, FieldUpdate) == 1
         assert list(restarted.errors) == []
 
 
@@ -833,7 +833,7 @@ class TestWebhook:
         assert webhook.tg.sent == [] and webhook.adapter.handled == 0
         assert count(webhook.engine, InboxEvent) == 0
         assert await webhook.tg.deliver_webhook(update) == 200
-        assert count(webhook.engine, Update) == 1
+        assert count(webhook.engine, FieldUpdate) == 1
 
     async def test_redelivered_update_is_handled_once(self, webhook: Chats) -> None:
         """Telegram retrying a delivery (same update_id) gets 200 and no second answer."""
@@ -843,7 +843,7 @@ class TestWebhook:
 
         assert statuses == [200, 200]
         assert len(webhook.tg.messages_to(BUDI)) == 1
-        assert count(webhook.engine, Update) == 1
+        assert count(webhook.engine, FieldUpdate) == 1
 
     async def test_button_press_by_webhook(self, webhook: Chats) -> None:
         """A button press arrives by webhook: answered, and the message edited."""

@@ -28,8 +28,8 @@ from core import demo
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
-from core.directory import person_by_handle
-from core.people import link_identity
+from core.people.accounts import link_identity
+from core.people.directory import person_by_handle
 
 FOLDER = Path(__file__).parent / "transcripts"
 INPUT = re.compile(r"^@([a-z0-9_.\-]+)> (.*)$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.delivery.worktime import WorkingTime
 from core.models import Person
-from core.worktime import WorkingTime
 
 WIB = ZoneInfo("Asia/Jakarta")
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.zones import (
+from core.language.zones import (
     ZONE_ALIASES,
     ZoneError,
     format_day,

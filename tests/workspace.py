@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import col
 
-from core import people
 from core.clock import FakeClock
 from core.db import unit_of_work
-from core.directory import join_program, link_partner, partner_by_handle, person_by_handle
+from core.delivery.queue import queue
 from core.models import OutboxMessage
-from core.outbox import queue
+from core.people import programs
+from core.people.accounts import add_partner, add_person, link_identity
+from core.people.directory import join_program, link_partner, partner_by_handle, person_by_handle
 
 # Outbox rows that notify a person (replies to a message name the chat they answer in).
 NOTIFICATION = col(OutboxMessage.chat_id).is_(None)
@@ -32,14 +33,14 @@ def add_workspace(
     account `accounts[handle]`, working on #pkh (with Dinas Sosial) and #gizi (with UNICEF)."""
     now = clock.now()
     with unit_of_work(engine) as s:
-        people.add_partner(
+        add_partner(
             s, now=now, actor=None, handle="dinsos", name="Dinas Sosial Demak", kind="government"
         )
-        people.add_partner(
+        add_partner(
             s, now=now, actor=None, handle="unicef", name="UNICEF Indonesia", kind="international"
         )
         for handle, name, role, lang, partner in PEOPLE:
-            person = people.add_person(
+            person = add_person(
                 s,
                 now=now,
                 actor=None,
@@ -51,14 +52,12 @@ def add_workspace(
                 partner=partner,
             )
             account = accounts[handle]
-            people.link_identity(
-                s, person=person, platform=platform, external_id=account, chat_id=account
-            )
+            link_identity(s, person=person, platform=platform, external_id=account, chat_id=account)
         for code, name, owner, member, partner in [
             ("pkh", "Program Keluarga Harapan", "ani", "budi", "dinsos"),
             ("gizi", "Gizi balita NTT", "sarah", "kevin", "unicef"),
         ]:
-            program = people.add_program(
+            program = programs.add_program(
                 s, now=now, actor=None, code=code, name=name, level="province", owner=owner
             )
             found, org = person_by_handle(s, member), partner_by_handle(s, partner)

@@ -42,10 +42,10 @@ from adapters.slack.outbox import SlackOutbox, error_code, error_name
 from adapters.slack.render import ACTION_PREFIX, TASK_FORM, SlackMessage, render, task_form
 from adapters.slack.translate import PLATFORM, Inbound, Profile
 from core.app import Gotong
-from core.delivery import OutboxDelivery
-from core.grammar import parse_command
-from core.i18n import language_or_default
-from core.menu import task_form_labels
+from core.delivery.claims import OutboxDelivery
+from core.language.grammar import parse_command
+from core.language.i18n import language_or_default
+from core.language.menu import task_form_labels
 from core.messages import Reply
 
 log = logging.getLogger("gotong.slack")

@@ -1,6 +1,6 @@
 """Sending the outbox to Slack: paced per channel, and what each of Slack's refusals means.
 
-The sweep itself (claiming, never waiting, never raising) is adapters.outbox's.
+The sweep itself (claiming, never waiting, never raising) is adapters.sweep's.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.outbox import PlatformOutbox, Sweep
 from adapters.pacing import ChatPacer, backoff
 from adapters.slack.render import render
 from adapters.slack.translate import PLATFORM
-from core.delivery import Delivery, OutboxDelivery
+from adapters.sweep import PlatformOutbox, Sweep
+from core.delivery.claims import Delivery, OutboxDelivery
 from core.messages import Reply
 
 log = logging.getLogger("gotong.slack")

@@ -104,7 +104,8 @@ FORM_FIELDS = ("what", "who", "due", "program")
 def task_form(labels: dict[str, str], private_metadata: str = "") -> Block:
     """The modal that asks for a task's title, assignees, due moment and program.
 
-    `labels` come from the templates (core.menu.task_form_labels), in the person's language.
+    `labels` come from the templates (core.language.menu.task_form_labels) in the reader's
+    language.
     """
 
     def text_input(field: str, *, optional: bool) -> Block:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from adapters.slack.render import ACTION_PREFIX, TASK_FORM
-from core.grammar import parse_command
+from core.language.grammar import parse_command
 from core.messages import Incoming
 
 PLATFORM = "slack"

@@ -47,9 +47,9 @@ from adapters.inbox import Inbox, recover, report
 from adapters.telegram.outbox import TelegramOutbox
 from adapters.telegram.render import TelegramMessage, render
 from adapters.telegram.translate import PLATFORM, incoming_from_update
-from core.delivery import OutboxDelivery
-from core.i18n import Catalog
-from core.menu import command_menu
+from core.delivery.claims import OutboxDelivery
+from core.language.i18n import Catalog
+from core.language.menu import command_menu
 from core.messages import Incoming, Reply
 
 log = logging.getLogger("gotong.telegram")

@@ -24,11 +24,11 @@ from telegram.error import (
     TelegramError,
 )
 
-from adapters.outbox import PlatformOutbox, Sweep
 from adapters.pacing import ChatPacer, backoff
+from adapters.sweep import PlatformOutbox, Sweep
 from adapters.telegram.render import render
 from adapters.telegram.translate import PLATFORM
-from core.delivery import Delivery, OutboxDelivery
+from core.delivery.claims import Delivery, OutboxDelivery
 from core.messages import Reply
 
 log = logging.getLogger("gotong.telegram")

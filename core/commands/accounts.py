@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core import audit, invites
+from core import audit
 from core.context import Context
-from core.directory import program_by_code
 from core.errors import UserError
-from core.grammar import extract_mentions
+from core.language.grammar import extract_mentions
 from core.models import ProgramChat
-from core.permissions import require_manager, require_program_access
+from core.people import invites
+from core.people.directory import program_by_code
+from core.people.permissions import require_manager, require_program_access
 
 
 def start(ctx: Context, args: str) -> None:

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from core.context import Context
-from core.directory import names, program_by_code, programs_of
 from core.errors import UserError
-from core.grammar import Mentions, cut, parse_number
+from core.language.grammar import Mentions, cut, parse_number
+from core.language.moments import Moment, find_moment
 from core.models import Person, Program
-from core.moments import Moment, find_moment
+from core.people.directory import names, program_by_code, programs_of
 
 
 def find_moment_in(ctx: Context, text: str) -> tuple[str, Moment | None, str]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import time
 
-from core import deadlines, visibility
 from core.commands.common import at_default_time, find_moment_in, one_program
 from core.context import ButtonSpec, Context
-from core.directory import resolve_handles
 from core.errors import UserError
-from core.grammar import extract_mentions, parse_number
+from core.language.grammar import extract_mentions, parse_number
 from core.models import Person, Program, Status
-from core.permissions import is_manager
+from core.people import visibility
+from core.people.directory import resolve_handles
+from core.people.permissions import is_manager
+from core.work import deadlines
 
 END_OF_WORKDAY = time(17, 0)
 

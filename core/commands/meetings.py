@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from core import meetings
 from core.commands.common import find_moment_in, handles_of, one_program
 from core.context import ButtonSpec, Context
-from core.directory import people_of_org, resolve_handles
+from core.delivery.reach import Reach
 from core.errors import UserError
-from core.grammar import URL, extract_mentions, parse_number, squash
+from core.language.grammar import URL, extract_mentions, parse_number, squash
+from core.language.moments import Moment, find_duration
 from core.models import Meeting, PartnerOrg, Person, Program, Rsvp
-from core.moments import Moment, find_duration
-from core.reach import Reach
+from core.people.directory import people_of_org, resolve_handles
+from core.work import meetings
 
 DEFAULT_DURATION = timedelta(hours=1)
 PLACE = re.compile(r"^(?:di|at|in|@|tempat:?|lokasi:?|place:?)\s+(.+)$", re.IGNORECASE)

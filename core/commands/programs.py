@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from core import people
 from core.commands import queries
 from core.context import Context
-from core.directory import program_by_code
 from core.errors import UserError
-from core.grammar import extract_mentions
+from core.language.grammar import extract_mentions
 from core.models import Program
-from core.permissions import is_manager, require_manager, require_program_access
+from core.people import programs
+from core.people.directory import program_by_code
+from core.people.permissions import is_manager, require_manager, require_program_access
 
 NEW_WORDS = ("baru", "new")
 ADD_WORDS = ("tambah", "add")
@@ -44,7 +44,7 @@ def create(ctx: Context, text: str) -> None:
         raise UserError("common.one_program", codes=[code.lstrip("#").lower(), *mentions.programs])
     if len(mentions.rest) > NAME_LIMIT:
         raise UserError("common.title_too_long", limit=NAME_LIMIT, length=len(mentions.rest))
-    created = people.add_program(
+    created = programs.add_program(
         ctx.session,
         now=ctx.now,
         actor=ctx.person,
@@ -65,8 +65,8 @@ def add(ctx: Context, code: str, handles: list[str]) -> None:
     ctx.say("program.added", program=found, joined=_add(ctx, found, handles))
 
 
-def _add(ctx: Context, program: Program, handles: list[str]) -> people.Joined:
-    return people.add_to_program(
+def _add(ctx: Context, program: Program, handles: list[str]) -> programs.Joined:
+    return programs.add_to_program(
         ctx.session, now=ctx.now, actor=ctx.person, program=program, handles=handles
     )
 

@@ -6,12 +6,10 @@ from datetime import timedelta
 
 from sqlmodel import col, func, select
 
-from core import deadlines, meetings, people, tasks, updates
 from core.commands.common import handles_of, one_program, program_codes
 from core.context import Context
-from core.directory import program_by_code, programs_of
 from core.errors import UserError
-from core.grammar import ALIASES, COMMANDS, HELP_ORDER, extract_mentions
+from core.language.grammar import ALIASES, COMMANDS, HELP_ORDER, extract_mentions
 from core.models import (
     Deadline,
     PartnerOrg,
@@ -22,7 +20,10 @@ from core.models import (
     Status,
     Task,
 )
-from core.permissions import is_manager, require_program_access
+from core.people import preferences
+from core.people.directory import program_by_code, programs_of
+from core.people.permissions import is_manager, require_program_access
+from core.work import deadlines, meetings, tasks, updates
 
 WEEK = timedelta(days=7)
 # A summary fits one phone screen: the first few open tasks, then how many more.
@@ -188,19 +189,19 @@ def settings(ctx: Context, args: str) -> None:
         raise UserError("settings.usage")
     what, value = words[0].lower(), " ".join(words[1:])
     if what in LANGUAGE_WORDS:
-        people.set_language(ctx.session, now=ctx.now, actor=ctx.person, language=value)
+        preferences.set_language(ctx.session, now=ctx.now, actor=ctx.person, language=value)
         ctx.say("settings.language_set")
     elif what in ZONE_WORDS:
-        people.set_timezone(ctx.session, now=ctx.now, actor=ctx.person, zone=value)
+        preferences.set_timezone(ctx.session, now=ctx.now, actor=ctx.person, zone=value)
         ctx.say("settings.zone_set")
     elif what in QUIET_WORDS:
-        people.set_quiet_hours(ctx.session, now=ctx.now, actor=ctx.person, value=value)
+        preferences.set_quiet_hours(ctx.session, now=ctx.now, actor=ctx.person, value=value)
         ctx.say("settings.quiet_set")
     elif what in WORKDAY_WORDS:
-        people.set_workdays(ctx.session, now=ctx.now, actor=ctx.person, value=value)
+        preferences.set_workdays(ctx.session, now=ctx.now, actor=ctx.person, value=value)
         ctx.say("settings.workdays_set")
     elif what in CHANNEL_WORDS:
-        people.set_channel(ctx.session, now=ctx.now, actor=ctx.person, platform=value)
+        preferences.set_channel(ctx.session, now=ctx.now, actor=ctx.person, platform=value)
         ctx.say("settings.channel_set")
     else:
         raise UserError("settings.usage")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from core import reminders
 from core.commands.common import at_default_time, find_moment_in
 from core.context import Context
+from core.delivery.worktime import WorkingTime
 from core.errors import UserError
-from core.grammar import parse_number
-from core.moments import parse_duration
-from core.worktime import WorkingTime
+from core.language.grammar import parse_number
+from core.language.moments import parse_duration
+from core.work import reminders
 
 MORNING = time(8, 0)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import time
 
-from core import tasks
 from core.commands.common import (
     at_default_time,
     find_moment_in,
@@ -16,11 +15,12 @@ from core.commands.deadlines import close as close_deadline
 from core.commands.meetings import cancel_meeting, move_meeting
 from core.commands.reminders import cancel_reminder
 from core.context import ButtonSpec, Context
-from core.directory import resolve_handles
 from core.errors import UserError
-from core.grammar import extract_mentions, parse_number
+from core.language.grammar import extract_mentions, parse_number
 from core.models import Person, Program, Status
-from core.permissions import require_list_access
+from core.people.directory import resolve_handles
+from core.people.permissions import require_list_access
+from core.work import tasks
 
 END_OF_WORKDAY = time(17, 0)
 

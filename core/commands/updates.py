@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from core import updates
 from core.commands.common import one_program
 from core.context import Context
-from core.directory import program_by_code, programs_of
 from core.errors import UserError
-from core.grammar import PROGRAM, extract_mentions, has_words
-from core.models import Program, Update
+from core.language.grammar import PROGRAM, extract_mentions, has_words
+from core.models import FieldUpdate, Program
+from core.people.directory import program_by_code, programs_of
+from core.work import updates
 
 
 def report(ctx: Context, args: str) -> None:
@@ -40,7 +40,7 @@ def _log(ctx: Context, program: Program, text: str) -> None:
     )
 
 
-def _attach_incoming_media(ctx: Context, update: Update) -> None:
+def _attach_incoming_media(ctx: Context, update: FieldUpdate) -> None:
     incoming = ctx.incoming
     updates.attach(
         ctx.session,

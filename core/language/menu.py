@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.grammar import COMMANDS, HELP_ORDER
-from core.i18n import Catalog
+from core.language.grammar import COMMANDS, HELP_ORDER
+from core.language.i18n import Catalog
 
 # Menu descriptions show no moments, so they need no real "now".
 NO_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)

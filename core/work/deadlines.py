@@ -6,11 +6,13 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit, followups, visibility
+from core import audit
+from core.delivery import followups
 from core.errors import UserError
 from core.models import Deadline, Person, Program, Status
-from core.permissions import is_manager, require_manager, require_program_access
-from core.tasks import clean_title
+from core.people import visibility
+from core.people.permissions import is_manager, require_manager, require_program_access
+from core.work.tasks import clean_title
 
 
 def create(

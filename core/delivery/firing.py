@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.db import unit_of_work
-from core.delivery import Route, route
-from core.i18n import Catalog
+from core.delivery.claims import Route, route
+from core.delivery.queue import queue
+from core.language.i18n import Catalog
 from core.messages import Button
 from core.models import (
     Deadline,
@@ -25,7 +26,6 @@ from core.models import (
     Status,
     Task,
 )
-from core.outbox import queue
 
 # Snooze choices offered as buttons: `snooze N <choice>`.
 SNOOZES = (("20m", "1h", "3h"), ("morning", "week"))

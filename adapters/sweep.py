@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from core.delivery import Delivery, OutboxDelivery
+from core.delivery.claims import Delivery, OutboxDelivery
 
 log = logging.getLogger("gotong.outbox")
 

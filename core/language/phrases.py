@@ -40,7 +40,8 @@ from datetime import date, datetime, time, timedelta
 
 from dateparser.date import DateDataParser
 
-from core.calendar_words import (
+from core.errors import UserError
+from core.language.calendar_words import (
     DAY_WORDS,
     FILLERS,
     MONTHS,
@@ -51,7 +52,6 @@ from core.calendar_words import (
     WEEKDAYS,
     alternation,
 )
-from core.errors import UserError
 
 
 class MomentError(UserError):

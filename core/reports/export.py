@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from core.models import (
     Deadline,
+    FieldUpdate,
     Identity,
     Meeting,
     MeetingAttendee,
@@ -24,7 +25,6 @@ from core.models import (
     Rsvp,
     Task,
     TaskAssignment,
-    Update,
     UpdateFigure,
 )
 
@@ -152,7 +152,7 @@ class Exporter:
         ).all()
         pairs = max([1, *most])
         rows = []
-        for update in self.session.exec(select(Update).order_by(col(Update.id))):
+        for update in self.session.exec(select(FieldUpdate).order_by(col(FieldUpdate.id))):
             figures = list(
                 self.session.exec(
                     select(UpdateFigure)

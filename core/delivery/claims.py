@@ -16,9 +16,9 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.db import unit_of_work
+from core.delivery.queue import buttons_of
 from core.messages import Button
 from core.models import Identity, OutboxMessage, OutboxStatus, Person
-from core.outbox import buttons_of
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8

@@ -11,12 +11,12 @@ from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.directory import join_program, partner_by_handle, person_by_handle, program_by_code
 from core.errors import UserError
-from core.i18n import language_or_default
+from core.language.i18n import language_or_default
 from core.messages import Incoming
 from core.models import AuditEntry, Invite, Person, Program
-from core.people import link_identity, partner_for_role
+from core.people.accounts import link_identity, partner_for_role
+from core.people.directory import join_program, partner_by_handle, person_by_handle, program_by_code
 
 INVITE_LIFETIME = timedelta(days=7)
 LINK_LIFETIME = timedelta(minutes=30)

@@ -9,9 +9,9 @@ from sqlmodel import Session, col, func, select
 
 from core import audit
 from core.errors import UserError
-from core.models import Person, Program, Update, UpdateDraft, UpdateFigure
-from core.numbers import find_quantities
-from core.permissions import require_program_access
+from core.language.numbers import find_quantities
+from core.models import FieldUpdate, Person, Program, UpdateDraft, UpdateFigure
+from core.people.permissions import require_program_access
 
 MAX_TEXT = 2000
 DRAFT_LIFETIME = timedelta(days=1)
@@ -21,7 +21,7 @@ MEDIA_WINDOW = timedelta(minutes=15)
 
 def log(
     session: Session, *, now: datetime, actor: Person, program: Program, text: str
-) -> tuple[Update, list[UpdateFigure]]:
+) -> tuple[FieldUpdate, list[UpdateFigure]]:
     """Log an update to a program the actor works on, extracting its numbers."""
     text = text.strip()
     if not text:
@@ -30,7 +30,7 @@ def log(
         raise UserError("common.too_long", limit=MAX_TEXT, length=len(text))
     require_program_access(session, actor, program)
     assert actor.id is not None and program.id is not None
-    update = Update(program_id=program.id, author_id=actor.id, text=text, created_at=now)
+    update = FieldUpdate(program_id=program.id, author_id=actor.id, text=text, created_at=now)
     audit.record(session, at=now, actor=actor, action="update.log", entity=update)
     assert update.id is not None
     figures = []
@@ -45,7 +45,7 @@ def log(
 
 def attach(
     session: Session,
-    update: Update,
+    update: FieldUpdate,
     *,
     photo_file_id: str | None,
     latitude: float | None,
@@ -59,12 +59,12 @@ def attach(
     session.add(update)
 
 
-def latest(session: Session, *, author: Person, since: datetime) -> Update | None:
+def latest(session: Session, *, author: Person, since: datetime) -> FieldUpdate | None:
     """The author's most recent update since a moment."""
     return session.exec(
-        select(Update)
-        .where(Update.author_id == author.id, col(Update.created_at) >= since)
-        .order_by(col(Update.created_at).desc(), col(Update.id).desc())
+        select(FieldUpdate)
+        .where(FieldUpdate.author_id == author.id, col(FieldUpdate.created_at) >= since)
+        .order_by(col(FieldUpdate.created_at).desc(), col(FieldUpdate.id).desc())
     ).first()
 
 
@@ -94,8 +94,8 @@ def totals(session: Session, program: Program, since: datetime) -> list[tuple[st
     sums: dict[str, Decimal] = {}
     figures = session.exec(
         select(UpdateFigure)
-        .join(Update, col(Update.id) == UpdateFigure.update_id)
-        .where(Update.program_id == program.id, col(Update.created_at) >= since)
+        .join(FieldUpdate, col(FieldUpdate.id) == UpdateFigure.update_id)
+        .where(FieldUpdate.program_id == program.id, col(FieldUpdate.created_at) >= since)
     )
     for figure in figures:
         sums[figure.unit] = sums.get(figure.unit, Decimal(0)) + figure.quantity
@@ -106,6 +106,6 @@ def count_since(session: Session, program: Program, since: datetime) -> int:
     """How many updates a program received since a moment."""
     return session.exec(
         select(func.count())
-        .select_from(Update)
-        .where(Update.program_id == program.id, col(Update.created_at) >= since)
+        .select_from(FieldUpdate)
+        .where(FieldUpdate.program_id == program.id, col(FieldUpdate.created_at) >= since)
     ).one()

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from core.calendar_words import WEEKDAYS
 from core.errors import UserError
+from core.language.calendar_words import WEEKDAYS
 from core.models import Person
 
 # Short Indonesian day names people type in settings ("sen-jum").

@@ -19,7 +19,7 @@ from core.models import (
     Task,
     TaskAssignment,
 )
-from core.permissions import is_manager, works_on
+from core.people.permissions import is_manager, works_on
 
 
 def task(session: Session, reader: Person, number: int) -> Task:

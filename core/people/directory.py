@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, or_, select
 
 from core.errors import UserError
+from core.language.suggest import closest_handle
 from core.models import (
     Identity,
     PartnerOrg,
@@ -17,7 +18,6 @@ from core.models import (
     ProgramPartner,
     Role,
 )
-from core.suggest import closest_handle
 
 
 def person_for_identity(session: Session, platform: str, external_id: str) -> Person | None:

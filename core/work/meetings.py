@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from core import audit, followups, visibility
-from core.directory import people_of_org
+from core import audit
+from core.delivery import followups
 from core.errors import UserError
 from core.models import Meeting, MeetingAttendee, PartnerOrg, Person, Program, Rsvp, Status
-from core.permissions import is_manager, require_manager, require_program_access
-from core.tasks import clean_title
+from core.people import visibility
+from core.people.directory import people_of_org
+from core.people.permissions import is_manager, require_manager, require_program_access
+from core.work.tasks import clean_title
 
 MAX_DURATION = timedelta(hours=12)
 MAX_REASON = 300

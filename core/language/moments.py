@@ -1,7 +1,7 @@
 """Moments and durations written in words: "besok jam 3 sore", "next friday 9am", "1 jam 30 menit".
 
 How one phrase is read (and which day an unfinished phrase means) is told in
-`core.moment_phrases`; this module turns that into aware moments, finds the moment phrase
+`core.language.phrases`; this module turns that into aware moments, finds the moment phrase
 inside a whole command, and reads durations.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.calendar_words import (
+from core.language.calendar_words import (
     DAY_WORDS,
     MONTHS,
     NUMBER_WORDS,
@@ -20,8 +20,8 @@ from core.calendar_words import (
     PERIODS,
     WEEKDAYS,
 )
-from core.moment_phrases import MomentError, read_moment
-from core.zones import ZONE_ALIASES
+from core.language.phrases import MomentError, read_moment
+from core.language.zones import ZONE_ALIASES
 
 __all__ = [
     "Moment",

@@ -2,7 +2,7 @@
 
 Each sync function replaces the pending reminders of one subject with what its current
 state calls for, so moving, answering or closing it moves or cancels them too. They fall
-in the person's working time (core.worktime), unlike personal reminders.
+in the person's working time (core.delivery.worktime), unlike personal reminders.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from core.delivery.worktime import WorkingTime
 from core.models import (
     Deadline,
     Meeting,
@@ -23,8 +24,7 @@ from core.models import (
     Task,
     TaskAssignment,
 )
-from core.reminders import MAX_TEXT
-from core.worktime import WorkingTime
+from core.work.reminders import MAX_TEXT
 
 # (person, label) -> the moment a reminder should fire
 Wanted = dict[tuple[int, str], datetime]

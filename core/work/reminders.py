@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core import audit, visibility
+from core import audit
 from core.errors import UserError
 from core.models import Person, Reminder, ReminderStatus
+from core.people import visibility
 
 MAX_TEXT = 500
 

@@ -7,11 +7,13 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from core import audit, followups, visibility
-from core.directory import join_program
+from core import audit
+from core.delivery import followups
 from core.errors import UserError
 from core.models import Person, Program, Role, Status, Task, TaskAssignment
-from core.permissions import is_manager, require_program_access
+from core.people import visibility
+from core.people.directory import join_program
+from core.people.permissions import is_manager, require_program_access
 
 MAX_TITLE = 200
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.delivery import Route
+from core.delivery.claims import Route
 from core.models import PartnerOrg, Person
 
 

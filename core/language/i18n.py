@@ -17,7 +17,7 @@ from babel.dates import format_date, format_timedelta
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from core import numbers, zones
+from core.language import numbers, zones
 from core.messages import escape_markup
 
 LANGUAGES = ("id", "en")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from core.directory import programs_of
 from core.errors import UserError
 from core.models import Person, Program, Role
+from core.people.directory import programs_of
 
 MANAGERS = (Role.ADMIN, Role.MANAGER)
 

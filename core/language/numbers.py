@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
-from core.calendar_words import MONTHS
 from core.errors import UserError
+from core.language.calendar_words import MONTHS
 
 
 class NumberError(UserError):

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.grammar import ALIASES, COMMANDS
+from core.language.grammar import ALIASES, COMMANDS
 from core.models import PartnerOrg, Person
 
 # Telegram's callback data holds 64 bytes; a longer corrected command is suggested in text only.

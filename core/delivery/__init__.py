@@ -1,0 +1,1 @@
+"""Getting messages to people: outbox queue and claims, reminders, follow-ups, working time."""

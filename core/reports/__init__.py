@@ -1,0 +1,1 @@
+"""What leaves Gotong for other tools: exports of the domain."""

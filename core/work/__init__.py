@@ -1,0 +1,1 @@
+"""The work a program coordinates: tasks, meetings, deadlines, field updates, personal reminders."""
