@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from core import audit
 from core.context import Context
 from core.errors import UserError
 from core.language.grammar import extract_mentions
-from core.models import ProgramChat
-from core.people import invites
+from core.people import invites, programs
 from core.people.directory import program_by_code
 from core.people.permissions import require_manager, require_program_access
 
@@ -38,16 +34,12 @@ def group(ctx: Context, args: str) -> None:
         raise UserError("group.usage")
     program = program_by_code(ctx.session, mentions.programs[0], ctx.person)
     require_program_access(ctx.session, ctx.person, program)
-    platform, chat_id = ctx.incoming.platform, ctx.incoming.chat_id
-    row = ctx.session.exec(
-        select(ProgramChat).where(ProgramChat.platform == platform, ProgramChat.chat_id == chat_id)
-    ).first()
-    before = audit.snapshot(row)
-    if row is None:
-        assert program.id is not None
-        row = ProgramChat(program_id=program.id, platform=platform, chat_id=chat_id)
-    row.program_id = program.id or 0
-    audit.record(
-        ctx.session, at=ctx.now, actor=ctx.person, action="program.chat", entity=row, before=before
+    programs.bind_chat(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        program=program,
+        platform=ctx.incoming.platform,
+        chat_id=ctx.incoming.chat_id,
     )
     ctx.say("onboarding.group_linked", program=program)

@@ -5,26 +5,24 @@ from __future__ import annotations
 from core.commands import queries
 from core.context import Context
 from core.errors import UserError
-from core.language.grammar import extract_mentions
+from core.language.grammar import extract_mentions, means
 from core.models import Program
 from core.people import programs
 from core.people.directory import program_by_code
 from core.people.permissions import is_manager, require_manager, require_program_access
 
-NEW_WORDS = ("baru", "new")
-ADD_WORDS = ("tambah", "add")
 NAME_LIMIT = 200  # Program.name's column
 
 
 def program(ctx: Context, args: str) -> None:
     """Create a program, add people and partners to one, or show a summary."""
     first, _, rest = args.strip().partition(" ")
-    if first.lower() in NEW_WORDS:
+    if means(first, "new"):
         create(ctx, rest)
         return
     mentions = extract_mentions(args)
     words = mentions.rest.split()
-    if words and words[0].lower() in ADD_WORDS:
+    if words and means(words[0], "add"):
         # Handles written without @ would otherwise be dropped silently.
         if len(mentions.programs) != 1 or len(words) > 1 or not mentions.handles:
             raise UserError("program.add_usage", code=_code_for_example(mentions.programs))

@@ -9,7 +9,7 @@ from sqlmodel import col, func, select
 from core.commands.common import handles_of, one_program, program_codes
 from core.context import Context
 from core.errors import UserError
-from core.language.grammar import ALIASES, COMMANDS, HELP_ORDER, extract_mentions
+from core.language.grammar import ALIASES, COMMANDS, HELP_ORDER, extract_mentions, meaning_of
 from core.models import (
     Deadline,
     PartnerOrg,
@@ -172,13 +172,6 @@ def help_(ctx: Context, args: str) -> None:
     ctx.say(f"help.{canonical}", names=COMMANDS[canonical])
 
 
-LANGUAGE_WORDS = ("bahasa", "language", "lang")
-ZONE_WORDS = ("zona", "zone", "timezone", "tz")
-QUIET_WORDS = ("jam-tenang", "quiet-hours", "quiet")
-WORKDAY_WORDS = ("hari-kerja", "workdays")
-CHANNEL_WORDS = ("kanal", "channel")
-
-
 def settings(ctx: Context, args: str) -> None:
     """Show or change my language and time zone."""
     words = args.split()
@@ -187,20 +180,21 @@ def settings(ctx: Context, args: str) -> None:
         return
     if len(words) < 2:
         raise UserError("settings.usage")
-    what, value = words[0].lower(), " ".join(words[1:])
-    if what in LANGUAGE_WORDS:
+    what = meaning_of(words[0], "language", "zone", "quiet", "workdays", "channel")
+    value = " ".join(words[1:])
+    if what == "language":
         preferences.set_language(ctx.session, now=ctx.now, actor=ctx.person, language=value)
         ctx.say("settings.language_set")
-    elif what in ZONE_WORDS:
+    elif what == "zone":
         preferences.set_timezone(ctx.session, now=ctx.now, actor=ctx.person, zone=value)
         ctx.say("settings.zone_set")
-    elif what in QUIET_WORDS:
+    elif what == "quiet":
         preferences.set_quiet_hours(ctx.session, now=ctx.now, actor=ctx.person, value=value)
         ctx.say("settings.quiet_set")
-    elif what in WORKDAY_WORDS:
+    elif what == "workdays":
         preferences.set_workdays(ctx.session, now=ctx.now, actor=ctx.person, value=value)
         ctx.say("settings.workdays_set")
-    elif what in CHANNEL_WORDS:
+    elif what == "channel":
         preferences.set_channel(ctx.session, now=ctx.now, actor=ctx.person, platform=value)
         ctx.say("settings.channel_set")
     else:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 
 from core.commands.common import at_default_time, find_moment_in
 from core.context import Context
-from core.delivery.worktime import WorkingTime
 from core.errors import UserError
-from core.language.grammar import parse_number
-from core.language.moments import parse_duration
+from core.language.grammar import REMINDER_FILLERS, means, parse_number
 from core.work import reminders
 
 MORNING = time(8, 0)
@@ -23,7 +21,7 @@ def remind(ctx: Context, args: str) -> None:
     if moment is None:
         raise UserError("reminder.needs_moment")
     text = f"{before} {after}".strip()
-    for filler in ("saya ", "aku ", "me to ", "me ", "untuk ", "to "):
+    for filler in REMINDER_FILLERS:
         if text.lower().startswith(filler):
             text = text[len(filler) :]
     created = reminders.create(
@@ -43,7 +41,7 @@ def remind(ctx: Context, args: str) -> None:
 def list_reminders(ctx: Context, args: str) -> None:
     """List my pending reminders; /pengingat batal 3 cancels one."""
     words = args.split()
-    if words and words[0].lower() in ("batal", "cancel", "hapus", "delete"):
+    if words and means(words[0], "cancel"):
         if len(words) != 2:
             raise UserError("reminder.cancel_usage")
         cancel_reminder(ctx, words[1])
@@ -66,30 +64,13 @@ def cancel_reminder(ctx: Context, word: str) -> None:
     ctx.say("reminder.cancelled", reminder=cancelled)
 
 
-SNOOZE_WORDS = {
-    "morning": "morning", "pagi": "morning", "besok": "morning", "tomorrow": "morning",
-    "week": "week", "minggu": "week", "seminggu": "week",
-}  # fmt: skip
-
-
 def snooze(ctx: Context, args: str) -> None:
     """Bring a reminder back later: /tunda 3 1j, or a snooze button (snooze 3 morning)."""
     words = args.split()
     number = parse_number(words[0]) if words else None
     if number is None or len(words) < 2:
         raise UserError("reminder.snooze_usage")
-    choice = " ".join(words[1:]).lower()
-    working = WorkingTime.of(ctx.person)
-    # A reminder that has not fired yet is postponed from its own moment, not from now.
-    base = max(ctx.now, reminders.due_of(ctx.session, actor=ctx.person, reminder_id=number))
-    if SNOOZE_WORDS.get(choice) == "morning":
-        next_day = base.astimezone(working.zone).date() + timedelta(days=1)
-        until = working.morning_of(next_day)
-    elif SNOOZE_WORDS.get(choice) == "week":
-        until = base + timedelta(days=7)
-    else:
-        until = base + parse_duration(choice)
     snoozed = reminders.snooze(
-        ctx.session, now=ctx.now, actor=ctx.person, reminder_id=number, until=until
+        ctx.session, now=ctx.now, actor=ctx.person, reminder_id=number, later=" ".join(words[1:])
     )
     ctx.say("reminder.snoozed", reminder=snoozed)

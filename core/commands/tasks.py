@@ -16,7 +16,7 @@ from core.commands.meetings import cancel_meeting, move_meeting
 from core.commands.reminders import cancel_reminder
 from core.context import ButtonSpec, Context
 from core.errors import UserError
-from core.language.grammar import extract_mentions, parse_number
+from core.language.grammar import extract_mentions, meaning_of, means, parse_number
 from core.models import Person, Program, Status
 from core.people.directory import resolve_handles
 from core.people.permissions import require_list_access
@@ -114,7 +114,7 @@ def my_tasks(ctx: Context, args: str) -> None:
 def done(ctx: Context, args: str) -> None:
     """Mark a task (or, with a word first, a deadline) done."""
     words = args.split()
-    if len(words) == 2 and words[0].lower() in ("tenggat", "deadline"):
+    if len(words) == 2 and means(words[0], "deadline"):
         close_deadline(ctx, words[1], Status.DONE)
         return
     if len(words) != 1 or parse_number(words[0]) is None:
@@ -150,14 +150,14 @@ def done(ctx: Context, args: str) -> None:
 def cancel(ctx: Context, args: str) -> None:
     """Cancel a task, or a meeting, deadline or reminder named by its kind first."""
     words = args.split()
-    kind = words[0].lower() if len(words) == 2 else ""
-    if kind in ("rapat", "meeting"):
+    kind = meaning_of(words[0], "meeting", "deadline", "reminder") if len(words) == 2 else None
+    if kind == "meeting":
         cancel_meeting(ctx, words[1])
         return
-    if kind in ("tenggat", "deadline"):
+    if kind == "deadline":
         close_deadline(ctx, words[1], Status.CANCELLED)
         return
-    if kind in ("pengingat", "reminder"):
+    if kind == "reminder":
         cancel_reminder(ctx, words[1])
         return
     if len(words) != 1 or parse_number(words[0]) is None:
@@ -178,7 +178,7 @@ def cancel(ctx: Context, args: str) -> None:
 def move(ctx: Context, args: str) -> None:
     """Move a task's due moment (/ubah 12 senin 17:00) or a meeting (/ubah rapat 7 selasa 14:00)."""
     words = args.split(maxsplit=2)
-    is_meeting = bool(words) and words[0].lower() in ("rapat", "meeting")
+    is_meeting = bool(words) and means(words[0], "meeting")
     if is_meeting:
         words = words[1:]
     number = parse_number(words[0]) if words else None

@@ -39,6 +39,41 @@ ALIASES: dict[str, str] = {
     name: canonical for canonical, names in COMMANDS.items() for name in names
 }
 
+# The words commands take as arguments, in both languages: meaning -> the words for it.
+ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
+    # which kind of thing a number names (/batal rapat 7, /selesai tenggat 3)
+    "meeting": ("rapat", "meeting"),
+    "deadline": ("tenggat", "deadline"),
+    "reminder": ("pengingat", "reminder"),
+    # what to do (/pengingat batal 3, /program baru, /program #pkh tambah)
+    "cancel": ("batal", "cancel", "hapus", "delete"),
+    "new": ("baru", "new"),
+    "add": ("tambah", "add"),
+    # what to set (/atur bahasa en)
+    "language": ("bahasa", "language", "lang"),
+    "zone": ("zona", "zone", "timezone", "tz"),
+    "quiet": ("jam-tenang", "quiet-hours", "quiet"),
+    "workdays": ("hari-kerja", "workdays"),
+    "channel": ("kanal", "channel"),
+    # how long to snooze (/tunda 3 besok); anything else is read as a duration
+    "morning": ("pagi", "besok", "morning", "tomorrow"),
+    "week": ("minggu", "seminggu", "week"),
+}
+
+# Words that open a personal reminder's text and are not part of it: /ingatkan saya ...
+REMINDER_FILLERS = ("saya ", "aku ", "me to ", "me ", "untuk ", "to ")
+
+
+def means(word: str, meaning: str) -> bool:
+    """Whether the argument `word` is one of the words for `meaning` (any case)."""
+    return word.lower() in ARGUMENT_WORDS[meaning]
+
+
+def meaning_of(word: str, *meanings: str) -> str | None:
+    """Which of `meanings` the argument `word` stands for, or None."""
+    return next((m for m in meanings if means(word, m)), None)
+
+
 # Shown in /bantuan, in this order.
 HELP_ORDER = [
     "task",

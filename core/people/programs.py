@@ -11,7 +11,15 @@ from sqlmodel import Session, select
 
 from core import audit
 from core.errors import UserError
-from core.models import PartnerOrg, Person, Program, ProgramLevel, ProgramMember, ProgramPartner
+from core.models import (
+    PartnerOrg,
+    Person,
+    Program,
+    ProgramChat,
+    ProgramLevel,
+    ProgramMember,
+    ProgramPartner,
+)
 from core.people.accounts import checked_choice
 from core.people.directory import partner_by_handle, person_by_handle, unknown_handles
 
@@ -101,3 +109,20 @@ def add_to_program(
             audit.record(session, at=now, actor=actor, action="program.partner", entity=link)
             joined.partners.append(who)
     return joined
+
+
+def bind_chat(
+    session: Session, *, now: datetime, actor: Person, program: Program, platform: str, chat_id: str
+) -> ProgramChat:
+    """Make a group chat the program's (commands there default to its #code); a chat belongs
+    to one program at a time, so binding it again moves it."""
+    assert program.id is not None
+    row = session.exec(
+        select(ProgramChat).where(ProgramChat.platform == platform, ProgramChat.chat_id == chat_id)
+    ).first()
+    before = audit.snapshot(row)
+    if row is None:
+        row = ProgramChat(program_id=program.id, platform=platform, chat_id=chat_id)
+    row.program_id = program.id
+    audit.record(session, at=now, actor=actor, action="program.chat", entity=row, before=before)
+    return row

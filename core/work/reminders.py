@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.delivery.worktime import WorkingTime
 from core.errors import UserError
+from core.language.grammar import meaning_of
+from core.language.moments import parse_duration
 from core.models import Person, Reminder, ReminderStatus
 from core.people import visibility
 
@@ -57,17 +60,27 @@ def cancel(session: Session, *, now: datetime, actor: Person, reminder_id: int) 
     return reminder
 
 
-def due_of(session: Session, *, actor: Person, reminder_id: int) -> datetime:
-    """When one of the actor's reminders is (or was) due."""
-    reminder = visibility.reminder(session, actor, reminder_id)
-    return reminder.due_at
-
-
 def snooze(
-    session: Session, *, now: datetime, actor: Person, reminder_id: int, until: datetime
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    reminder_id: int,
+    later: str,
 ) -> Reminder:
-    """Bring one of the actor's reminders back at `until`."""
+    """Bring one of the actor's reminders back `later`, as typed: on the next working morning
+    ("besok"), a week on ("minggu") or after a duration ("1j 30m"). A reminder that has not
+    fired yet moves from its own moment, not from now."""
     reminder = visibility.reminder(session, actor, reminder_id)
+    base = max(now, reminder.due_at)
+    meaning = meaning_of(later, "morning", "week")
+    if meaning == "morning":
+        working = WorkingTime.of(actor)
+        until = working.morning_of(base.astimezone(working.zone).date() + timedelta(days=1))
+    elif meaning == "week":
+        until = base + timedelta(days=7)
+    else:
+        until = base + parse_duration(later)
     if reminder.status == ReminderStatus.CANCELLED:
         raise UserError("reminder.not_pending", number=reminder_id)
     before = audit.snapshot(reminder)
