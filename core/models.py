@@ -234,6 +234,10 @@ class UpdateDraft(SQLModel, table=True):
     created_at: datetime = _moment()
 
 
+# The longest reminder text a person may write (the column holds more, for Gotong's own).
+REMINDER_TEXT_MAX = 500
+
+
 class Reminder(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reminder_due", "status", "due_at"),

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from core.delivery.worktime import WorkingTime
 from core.models import (
+    REMINDER_TEXT_MAX,
     Deadline,
     Meeting,
     MeetingAttendee,
@@ -24,7 +25,6 @@ from core.models import (
     Task,
     TaskAssignment,
 )
-from core.work.reminders import MAX_TEXT
 
 # (person, label) -> the moment a reminder should fire
 Wanted = dict[tuple[int, str], datetime]
@@ -78,13 +78,13 @@ def _apply(
         if due is None:
             reminder.status = ReminderStatus.CANCELLED
         else:
-            reminder.due_at, reminder.text = due, text[:MAX_TEXT]
+            reminder.due_at, reminder.text = due, text[:REMINDER_TEXT_MAX]
         session.add(reminder)
     for (person_id, label), due in wanted.items():
         session.add(
             Reminder(
                 person_id=person_id,
-                text=text[:MAX_TEXT],
+                text=text[:REMINDER_TEXT_MAX],
                 due_at=due,
                 kind="domain",
                 subject_type=subject_type,

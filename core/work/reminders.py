@@ -11,10 +11,8 @@ from core.delivery.worktime import WorkingTime
 from core.errors import UserError
 from core.language.grammar import meaning_of
 from core.language.moments import parse_duration
-from core.models import Person, Reminder, ReminderStatus
+from core.models import REMINDER_TEXT_MAX, Person, Reminder, ReminderStatus
 from core.people import visibility
-
-MAX_TEXT = 500
 
 
 def create(
@@ -24,8 +22,8 @@ def create(
     text = text.strip(" \t\n-:;,")
     if not text:
         raise UserError("reminder.no_text")
-    if len(text) > MAX_TEXT:
-        raise UserError("common.too_long", limit=MAX_TEXT, length=len(text))
+    if len(text) > REMINDER_TEXT_MAX:
+        raise UserError("common.too_long", limit=REMINDER_TEXT_MAX, length=len(text))
     if due_at <= now:
         raise UserError("moment.in_past", at=due_at)
     assert actor.id is not None
