@@ -12,6 +12,7 @@ import logging
 from typing import Protocol
 
 from core.delivery.claims import OutboxDelivery
+from core.eventlog import event
 from core.messages import Reply
 
 log = logging.getLogger("gotong.inbox")
@@ -36,7 +37,7 @@ async def recover(core: Inbox, platform: str) -> int:
         tried.update(events)
         handled += len(events)
     if handled:
-        log.info("%s handled %d messages received before a stop", platform, handled)
+        event(log, "inbox.recovered", platform=platform, handled=handled)
     return handled
 
 
@@ -46,7 +47,25 @@ async def report(outbox: OutboxDelivery, reply: Reply, sent: int, pieces: int) -
         return
     if sent >= pieces:
         await asyncio.to_thread(outbox.sent, reply.outbox_id, "")
+        _log_reply(reply, "sent", sent, pieces)
         return
     if sent:
         await asyncio.to_thread(outbox.progress, reply.outbox_id, sent)
     await asyncio.to_thread(outbox.release, reply.outbox_id, "reply not sent")
+    _log_reply(reply, "released", sent, pieces)
+
+
+def _log_reply(reply: Reply, outcome: str, sent: int, pieces: int) -> None:
+    """The delivery line of a reply sent at once (its first attempt); the platform is the
+    cause's, since a reply goes back where its message came from."""
+    platform = reply.cause.split(":", 1)[0] if reply.cause else None
+    event(
+        log,
+        "reply.sent" if outcome == "sent" else "reply.released",
+        delivery=reply.outbox_id,
+        platform=platform,
+        attempt=1,
+        cause=reply.cause,
+        outcome=outcome,
+        pieces=f"{sent}/{pieces}",
+    )

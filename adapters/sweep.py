@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from core.delivery.claims import Delivery, OutboxDelivery
+from core.eventlog import event
 
 log = logging.getLogger("gotong.outbox")
 
@@ -43,7 +43,14 @@ class PlatformOutbox:
         try:
             deliveries = await asyncio.to_thread(self._outbox.claim, self.platform, limit)
         except Exception as error:
-            log.error("outbox claim failed platform=%s error=%s", self.platform, _name(error))
+            event(
+                log,
+                "outbox.claim_failed",
+                level=logging.ERROR,
+                exc_info=error,
+                platform=self.platform,
+                error=_name(error),
+            )
             return 0
         sent = 0
         sweep = Sweep()
@@ -56,12 +63,8 @@ class PlatformOutbox:
                 elif await self.deliver(delivery, sweep):
                     sent += 1
             except Exception as error:  # a bug or the database: keep the sweep going
-                log.error(
-                    "outbox delivery failed platform=%s delivery=%s error=%s\n%s",
-                    self.platform,
-                    delivery.id,
-                    _name(error),
-                    "".join(traceback.format_tb(error.__traceback__)),
+                self._log(
+                    delivery, "outbox.bug", level=logging.ERROR, exc_info=error, error=_name(error)
                 )
                 # Retrying cannot fix a bug; left `sending`, the row would be reclaimed forever.
                 await self._give_up(delivery, f"bug: {_name(error)}")
@@ -71,8 +74,12 @@ class PlatformOutbox:
         try:
             await self.failed(delivery, reason)
         except Exception as error:  # the database: the lease hands the row to a later sweep
-            log.error(
-                "outbox delivery not marked failed delivery=%s error=%s", delivery.id, _name(error)
+            self._log(
+                delivery,
+                "outbox.not_marked_failed",
+                level=logging.ERROR,
+                exc_info=error,
+                error=_name(error),
             )
 
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
@@ -80,7 +87,9 @@ class PlatformOutbox:
         raise NotImplementedError
 
     async def sent(self, delivery: Delivery, platform_message_id: str) -> None:
+        """The platform took the whole message."""
         await asyncio.to_thread(self._outbox.sent, delivery.id, platform_message_id)
+        self._log(delivery, "outbox.sent", outcome="sent")
 
     async def progress(self, delivery: Delivery, pieces_sent: int) -> None:
         """The platform took a piece of a long message: a retry starts after it."""
@@ -98,32 +107,51 @@ class PlatformOutbox:
         bot: that reply is given up, and the person stays reachable.
         """
         if not delivery.to_person or delivery.person_id is None:
-            log.info("reply refused delivery=%s reason=%s", delivery.id, reason)
+            self._log(delivery, "outbox.reply_refused", reason=reason)
             await self.failed(delivery, reason)
             return
-        log.info(
-            "person unreachable platform=%s person=%s reason=%s",
-            self.platform,
-            delivery.person_id,
-            reason,
-        )
+        self._log(delivery, "outbox.unreachable", person=delivery.person_id, reason=reason)
         sweep.gone.add(delivery.person_id)
         await asyncio.to_thread(self._outbox.unreachable, delivery.person_id, self.platform)
 
     async def failed(self, delivery: Delivery, reason: str) -> None:
         """Give the message up for good: nothing to send, or a bug that retrying cannot fix."""
-        log.warning("outbox delivery given up delivery=%s reason=%s", delivery.id, reason)
+        self._log(
+            delivery, "outbox.given_up", level=logging.WARNING, outcome="failed", reason=reason
+        )
         await asyncio.to_thread(self._outbox.failed, delivery.id, reason)
 
     async def postpone(self, delivery: Delivery, delay: timedelta, reason: str) -> None:
         """Put a message back untried (pacing, rate limits): no attempt is spent."""
-        log.info("outbox delivery postponed delivery=%s reason=%s", delivery.id, reason)
+        self._log(delivery, "outbox.postponed", outcome="postponed", reason=reason)
         await asyncio.to_thread(self._outbox.postpone, delivery.id, delay, reason)
 
     async def put_back(self, delivery: Delivery, delay: timedelta, error: str) -> None:
         """A failed attempt: try again after `delay`."""
-        log.info("outbox delivery failed, retrying delivery=%s error=%s", delivery.id, error)
+        self._log(delivery, "outbox.retrying", outcome="retry", error=error)
         await asyncio.to_thread(self._outbox.retry_later, delivery.id, delay, error)
+
+    def _log(
+        self,
+        delivery: Delivery,
+        name: str,
+        *,
+        level: int = logging.INFO,
+        exc_info: BaseException | None = None,
+        **fields: object,
+    ) -> None:
+        """A delivery's line: which row, where, which attempt, and the message that caused it."""
+        event(
+            log,
+            name,
+            level=level,
+            exc_info=exc_info,
+            delivery=delivery.id,
+            platform=self.platform,
+            attempt=delivery.attempts,
+            cause=delivery.cause,
+            **fields,
+        )
 
 
 def _name(error: BaseException) -> str:

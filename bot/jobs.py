@@ -13,6 +13,7 @@ from bot.bootstrap import Runtime
 from bot.leader import Leadership
 from core.db import unit_of_work
 from core.delivery.firing import ReminderSweep
+from core.eventlog import event
 from core.models import InboxEvent
 
 log = logging.getLogger("gotong.jobs")
@@ -65,7 +66,13 @@ class CoreJobs:
                 fired = await asyncio.to_thread(self.sweep.run)
                 upcoming = await asyncio.to_thread(self.sweep.next_due)
             except Exception as error:
-                log.error("reminder sweep failed error=%s", type(error).__name__)
+                event(
+                    log,
+                    "reminders.failed",
+                    level=logging.ERROR,
+                    exc_info=error,
+                    error=type(error).__name__,
+                )
                 return
             if fired.sent or fired.late or fired.missed:
                 log.info(
@@ -98,7 +105,13 @@ class CoreJobs:
                 cutoff = self.runtime.clock.now() - PROCESSED_EVENT_RETENTION
                 await asyncio.to_thread(self._prune, cutoff)
             except Exception as error:
-                log.error("housekeeping failed error=%s", type(error).__name__)
+                event(
+                    log,
+                    "housekeeping.failed",
+                    level=logging.ERROR,
+                    exc_info=error,
+                    error=type(error).__name__,
+                )
 
     def _prune(self, cutoff: datetime) -> None:
         with unit_of_work(self.runtime.engine) as session:

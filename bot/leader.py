@@ -11,6 +11,8 @@ import logging
 
 from sqlalchemy import Connection, Engine, text
 
+from core.eventlog import event
+
 log = logging.getLogger("gotong.leader")
 
 # An arbitrary 64-bit key that names "Gotong's periodic jobs" among advisory locks.
@@ -38,8 +40,8 @@ class Leadership:
             try:
                 self._connection.execute(text("select 1"))
                 return True
-            except Exception:
-                log.warning("lost the leader connection; trying again")
+            except Exception as error:
+                event(log, "leader.lost", level=logging.WARNING, error=type(error).__name__)
                 self.release()
         connection = self.engine.connect()
         got = connection.execute(
@@ -48,7 +50,7 @@ class Leadership:
         connection.commit()
         if got:
             self._connection = connection
-            log.info("this instance now runs the periodic jobs")
+            event(log, "leader.taken")
             return True
         connection.close()
         return False

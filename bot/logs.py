@@ -4,13 +4,18 @@ Both rules are filters on the handler rather than on loggers, so they hold for e
 whatever logger it writes to (python-telegram-bot puts the token in URLs at DEBUG, httpx at
 INFO; slack_sdk, slack-bolt and python-telegram-bot dump request and update bodies at DEBUG
 and INFO, and bolt dumps the body of a request with a bad signature at INFO).
+
+Every line is one event of key=value fields, its traceback included (as fields on the same
+line), so a grep for an id returns whole events.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
+import time
 import traceback
 from collections.abc import Iterable
 from typing import TextIO
@@ -20,10 +25,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.settings import Settings
+from core.eventlog import STRUCTURED, value_of
 
 MASK = "[secret]"
 WITHHELD = "[withheld]"
-FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 # Gotong's own loggers log ids only; the bolt logger under it is slack-bolt's and slack_sdk's.
 OWN = "gotong"
@@ -38,6 +43,17 @@ BODY_LABEL = re.compile(
     r"|future|handle|exception)\b\s*[:=(]"
     r"|unhandled request\s*\(|non-json format:"
 )
+# Client libraries' own floors: below them httpx writes request URLs (the token with them),
+# python-telegram-bot message texts, slack_sdk and bolt request bodies. Set on the loggers
+# themselves, so turning the root logger to DEBUG later changes nothing.
+CLIENT_FLOORS = (
+    ("httpx", logging.WARNING),
+    ("httpcore", logging.WARNING),
+    ("telegram", logging.INFO),
+    ("slack_sdk", logging.INFO),
+    ("slack_bolt", logging.INFO),
+    ("gotong.slack.bolt", logging.INFO),
+)
 
 
 def configure(
@@ -50,8 +66,9 @@ def configure(
         root.removeHandler(earlier)
     handler: logging.Handler = logging.StreamHandler(stream) if stream is not None else _Stderr()
     handler.gotong = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(KeyValueFormatter())
     root.addHandler(handler)
+    quiet_client_libraries()
     # Every handler already on the root logger (a test's capture, a host's) is guarded too.
     guards = (WithholdContent(), MaskSecrets(secrets_of(settings)))
     for each in root.handlers:
@@ -60,6 +77,49 @@ def configure(
         for guard in guards:
             each.addFilter(guard)
     return handler
+
+
+def quiet_client_libraries() -> None:
+    """Raise the client libraries' loggers to their floors (never lower what is set higher)."""
+    for name, floor in CLIENT_FLOORS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level < floor:
+            logger.setLevel(floor)
+    limiter = logging.getLogger("telegram.ext.AIORateLimiter")
+    if not any(isinstance(f, RefusalIsHandled) for f in limiter.filters):
+        limiter.addFilter(RefusalIsHandled())
+
+
+class KeyValueFormatter(logging.Formatter):
+    """One line per record: `ts= level= logger= event=` and the event's fields, then the
+    exception's type and frames; a plain message (a library's) is quoted whole as the event."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        message = record.getMessage()
+        parts = [
+            f"ts={moment}.{int(record.msecs):03d}Z",
+            f"level={record.levelname.lower()}",
+            f"logger={value_of(record.name)}",
+            "event=" + (message if getattr(record, STRUCTURED, False) else value_of(message)),
+        ]
+        if record.exc_info and record.exc_info[1] is not None:
+            if not (record.exc_text or "").startswith("exception="):
+                # Not through the guards (a handler of its own): still no exception message.
+                record.exc_text = _frames_and_types(record.exc_info[1])
+            parts.append(record.exc_text or "")
+        if record.stack_info:
+            parts.append("stack=" + value_of(record.stack_info))
+        return " ".join(parts)
+
+
+class RefusalIsHandled(logging.Filter):
+    """AIORateLimiter logs a flood refusal it passes on as an ERROR with a traceback, though
+    the refusal is expected and handled (the outbox waits, a reply falls back to it, and
+    each logs that in its own line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Rate limit hit after")
 
 
 def secrets_of(settings: Settings) -> list[str]:
@@ -153,16 +213,27 @@ def _cut_body(message: str) -> str:
 
 
 def _frames_and_types(error: BaseException) -> str:
-    """A traceback without the exceptions' messages (and without their causes' messages)."""
-    blocks = []
+    """A traceback as two fields, without the exceptions' messages (nor their causes'):
+    `exception="a.First > b.Second" frames="file:line function | ... || ..."`, oldest first."""
+    types, blocks = [], []
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        frames = "".join(traceback.format_tb(current.__traceback__))
-        blocks.append(f"{frames}{type(current).__module__}.{type(current).__qualname__}")
+        types.append(f"{type(current).__module__}.{type(current).__qualname__}")
+        frames = traceback.extract_tb(current.__traceback__)
+        blocks.append(" | ".join(f"{_short(f.filename)}:{f.lineno} {f.name}" for f in frames))
         current = current.__cause__ or current.__context__
-    return "Traceback (messages withheld):\n" + "\n".join(reversed(blocks))
+    chain, where = " > ".join(reversed(types)), " || ".join(reversed(blocks))
+    return f"exception={value_of(chain)} frames={value_of(where)}"
+
+
+def _short(path: str) -> str:
+    """A source path as a reader finds it: inside the project, or inside site-packages."""
+    if "site-packages" + os.sep in path:
+        return path.split("site-packages" + os.sep, 1)[1]
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 class _Stderr(logging.StreamHandler[TextIO]):

@@ -23,6 +23,7 @@ from bot.bootstrap import Runtime
 from bot.jobs import CoreJobs
 from bot.settings import Settings
 from core.delivery.claims import OutboxDelivery
+from core.eventlog import event
 
 log = logging.getLogger("gotong.runner")
 
@@ -162,8 +163,13 @@ class OutboxSweep:
             try:
                 await self._deliver()
             except Exception as error:  # deliver_once should not raise; the loop must not die
-                log.error(
-                    "outbox sweep failed platform=%s error=%s", self.name, type(error).__name__
+                event(
+                    log,
+                    "outbox.sweep_failed",
+                    level=logging.ERROR,
+                    exc_info=error,
+                    platform=self.name,
+                    error=type(error).__name__,
                 )
 
     async def finished(self) -> None:
@@ -225,7 +231,13 @@ async def run_platforms(
             try:
                 await platform.stop()
             except Exception as error:
-                log.error("stopping a platform failed error=%s", type(error).__name__)
+                event(
+                    log,
+                    "platform.stop_failed",
+                    level=logging.ERROR,
+                    exc_info=error,
+                    error=type(error).__name__,
+                )
         for signum in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,10 +15,11 @@ from core.context import ButtonSpec, Context
 from core.db import unit_of_work
 from core.delivery.queue import keep_replies
 from core.errors import UserError
+from core.eventlog import event as log_event
 from core.language.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
 from core.language.i18n import Catalog, language_or_default
 from core.language.suggest import closest_command, corrected
-from core.messages import Incoming, Reply
+from core.messages import Incoming, Reply, origin_of
 from core.models import Identity, InboxEvent, Person, Role
 from core.people import invites
 from core.people.directory import (
@@ -87,13 +87,10 @@ class Gotong:
         try:
             with unit_of_work(self.engine) as session:
                 if not inbox.store(session, incoming, now=self.clock.now(), handled=True):
-                    log.info(
-                        "duplicate event platform=%s event=%s",
-                        incoming.platform,
-                        incoming.event_id,
-                    )
                     return []
-                return self._respond(session, incoming)[1]
+                _, replies, queued = self._respond(session, incoming)
+                _log_handled(incoming, replies, queued)
+                return replies
         except Exception as error:
             self._failed(incoming, error)
             return self._apologise(incoming)
@@ -124,11 +121,21 @@ class Gotong:
                 if event is None:
                     return []
                 incoming = inbox.incoming_of(event)
-                person, replies = self._respond(session, incoming)
-                return self._handled(session, event, incoming, person, replies, answering)
+                person, replies, queued = self._respond(session, incoming)
+                kept = self._handled(session, event, incoming, person, replies, answering)
+            _log_handled(incoming, kept, queued)
+            return kept
         except Exception as error:
             if incoming is None:  # the database failed before the message was read
-                log.error("could not read event platform=%s event=%s", platform, event_id)
+                log_event(
+                    log,
+                    "message.unreadable",
+                    level=logging.ERROR,
+                    exc_info=error,
+                    platform=platform,
+                    event_id=origin_of(platform, event_id),
+                    error=type(error).__name__,
+                )
                 return []
             self._failed(incoming, error)
             return self._apologise(incoming, answering=answering)
@@ -165,24 +172,29 @@ class Gotong:
         )
 
     def _failed(self, incoming: Incoming, error: Exception) -> None:
-        log.error(
-            "failed to handle platform=%s event=%s user=%s error=%s\n%s",
-            incoming.platform,
-            incoming.event_id,
-            incoming.external_user_id,
-            type(error).__name__,
-            "".join(traceback.format_tb(error.__traceback__)),
+        log_event(
+            log,
+            "message.failed",
+            level=logging.ERROR,
+            exc_info=error,
+            platform=incoming.platform,
+            event_id=incoming.origin,
+            user=incoming.external_user_id,
+            error=type(error).__name__,
         )
 
-    def _respond(self, session: Session, incoming: Incoming) -> tuple[Person | None, list[Reply]]:
-        """Who sent the message, and what Gotong answers."""
+    def _respond(
+        self, session: Session, incoming: Incoming
+    ) -> tuple[Person | None, list[Reply], int]:
+        """Who sent the message, what Gotong answers, and how many others it told."""
         identity = identity_for(session, incoming.platform, incoming.external_user_id)
         if identity is None:
-            return None, self._stranger(session, incoming)
+            return None, self._stranger(session, incoming), 0
         person = session.get(Person, identity.person_id)
         assert person is not None
         self._refresh(session, identity, incoming)
-        return person, self._handle_as(session, person, incoming)
+        replies, queued = self._handle_as(session, person, incoming)
+        return person, replies, queued
 
     def _refresh(self, session: Session, identity: Identity, incoming: Incoming) -> None:
         """Keep the private chat current; writing to the bot again means it is not blocked."""
@@ -225,7 +237,9 @@ class Gotong:
             )
         ]
 
-    def _handle_as(self, session: Session, person: Person, incoming: Incoming) -> list[Reply]:
+    def _handle_as(
+        self, session: Session, person: Person, incoming: Incoming
+    ) -> tuple[list[Reply], int]:
         ctx = Context(
             session=session,
             catalog=self.catalog,
@@ -244,6 +258,7 @@ class Gotong:
             # The person's mistake changes nothing, but the event still counts as handled.
             savepoint.rollback()
             session.expire_all()
+            ctx.queued = 0  # rolled back with the rest
             ctx.replies = [
                 Reply(
                     ctx.text(error_key(error), **error.params),
@@ -251,7 +266,7 @@ class Gotong:
                     private=not incoming.private,
                 )
             ]
-        return ctx.replies
+        return ctx.replies, ctx.queued
 
     def _dispatch(self, ctx: Context, incoming: Incoming) -> None:
         text = incoming.text.strip()
@@ -303,6 +318,25 @@ class Gotong:
                 if event is None:
                     return apology
                 return self._handled(session, event, incoming, person, apology, answering)
-        except Exception:  # the database itself may be what failed
-            log.warning("could not record the apology event=%s", incoming.event_id)
+        except Exception as error:  # the database itself may be what failed
+            log_event(
+                log,
+                "message.apology_not_kept",
+                level=logging.WARNING,
+                platform=incoming.platform,
+                event_id=incoming.origin,
+                error=type(error).__name__,
+            )
             return [Reply(self._render("error.internal", lang))]
+
+
+def _log_handled(incoming: Incoming, replies: list[Reply], queued: int) -> None:
+    """The line that joins a received message to what it made: replies and others' messages."""
+    log_event(
+        log,
+        "message.handled",
+        platform=incoming.platform,
+        event_id=incoming.origin,
+        replies=len(replies),
+        queued=queued,
+    )

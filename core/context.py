@@ -34,6 +34,8 @@ class Context:
     # Replies that concern only the sender go to them privately when sent in a group.
     personal: bool = False
     replies: list[Reply] = field(default_factory=list)
+    # Messages queued for other people while handling it (for its log line).
+    queued: int = 0
 
     def text(self, key: str, reader: Person | None = None, **params: Any) -> str:
         """Message `key` rendered for `reader` (the sender by default)."""
@@ -104,7 +106,7 @@ class Context:
         if reader.id == self.person.id:
             return None
         assert reader.id is not None
-        event = f"{self.incoming.platform}:{self.incoming.event_id}"
+        event = self.incoming.origin
         way = route(self.session, reader)
         queue(
             self.session,
@@ -116,5 +118,7 @@ class Context:
             buttons=self.buttons(buttons, reader),
             due_at=self.now + delay,
             now=self.now,
+            cause=event,
         )
+        self.queued += 1
         return way

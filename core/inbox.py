@@ -7,14 +7,18 @@ its row is committed here; handling it later (or after a crash, on start) reads 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.eventlog import event as log_event
 from core.messages import Incoming
 from core.models import InboxEvent
+
+log = logging.getLogger("gotong.inbox")
 
 
 def payload_of(incoming: Incoming) -> dict[str, Any]:
@@ -35,6 +39,7 @@ def store(session: Session, incoming: Incoming, *, now: datetime, handled: bool)
     "seen before", is told apart from any other error and leaves the transaction usable.
     """
     if _get(session, incoming.platform, incoming.event_id) is not None:
+        _log_seen_before(incoming)
         return False
     savepoint = session.begin_nested()
     try:
@@ -50,8 +55,10 @@ def store(session: Session, incoming: Incoming, *, now: datetime, handled: bool)
         session.flush()
     except IntegrityError:
         savepoint.rollback()  # another instance stored it between our look and our insert
+        _log_seen_before(incoming)
         return False
     savepoint.commit()
+    log_event(log, "inbox.received", platform=incoming.platform, event_id=incoming.origin)
     return True
 
 
@@ -90,6 +97,10 @@ def pending(session: Session, platform: str, limit: int) -> list[str]:
             .limit(limit)
         )
     )
+
+
+def _log_seen_before(incoming: Incoming) -> None:
+    log_event(log, "inbox.duplicate", platform=incoming.platform, event_id=incoming.origin)
 
 
 def _get(session: Session, platform: str, event_id: str) -> InboxEvent | None:

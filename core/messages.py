@@ -24,6 +24,16 @@ class Incoming:
     latitude: float | None = None
     longitude: float | None = None
 
+    @property
+    def origin(self) -> str:
+        """Platform and event id in one string: the `cause` of what it makes, in rows and logs."""
+        return origin_of(self.platform, self.event_id)
+
+
+def origin_of(platform: str, event_id: str) -> str:
+    """How a received message is named in outbox rows and log lines: "telegram:123456"."""
+    return f"{platform}:{event_id}"
+
 
 @dataclass(frozen=True)
 class Button:
@@ -44,13 +54,15 @@ class Reply:
     """Text (with `**bold**` as the only markup) and optional rows of buttons.
 
     A private reply concerns only the sender: in a group chat, adapters send it to them directly.
-    A reply kept in the outbox carries its row's id, for the adapter to report delivery.
+    A reply kept in the outbox carries its row's id, for the adapter to report delivery, and
+    the message it answers (`cause`), for the delivery's log line.
     """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     private: bool = False
     outbox_id: int | None = None
+    cause: str | None = None
 
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")

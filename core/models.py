@@ -284,6 +284,9 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = Field(default="", max_length=200)
     # How many pieces of a long message the platform already took: a retry resumes there.
     pieces_sent: int = 0
+    # What caused it, for following one message through the logs: the message received
+    # ("telegram:123456", see Incoming.origin) or the reminder fired ("reminder:7").
+    cause: str | None = Field(default=None, max_length=160)
 
 
 class InboxEvent(SQLModel, table=True):

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
+from bot import logs
 from bot.database import upgrade
 from core.app import Gotong
 from core.clock import FakeClock
@@ -24,6 +25,12 @@ from tests.logs import debug_logs  # noqa: F401  (a fixture for several test fil
 # Friday 27 November 2026, 10:00 in Jakarta.
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quiet_client_libraries() -> None:
+    """The client libraries' log floors, as `logs.configure` sets them when Gotong starts."""
+    logs.quiet_client_libraries()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.slack import app as slack_app
-from adapters.telegram import app as telegram_app
 from bot import logs
 from bot.settings import Settings
 
-# Loggers whose level the adapters raise themselves; opened up here, the handler's guards are
+# Loggers whose level `logs.configure` raises; opened up here, the handler's guards are
 # all that stands between a library and the log.
 LIBRARIES = (
     "telegram",
@@ -43,13 +42,12 @@ class DebugLogs:
 
 @pytest.fixture
 def debug_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[DebugLogs]:
-    """Every logger at DEBUG (no level set by the adapters); the root logger restored after."""
+    """Every logger at DEBUG (no client library quietened); the root logger restored after."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     filters = {handler: list(handler.filters) for handler in handlers}
     levels = {name: logging.getLogger(name).level for name in LIBRARIES}
-    monkeypatch.setattr(telegram_app, "_quiet_client_logs", lambda: None)
-    monkeypatch.setattr(slack_app, "_quiet_client_logs", lambda: None)
+    monkeypatch.setattr(logs, "quiet_client_libraries", lambda: None)
     for name in LIBRARIES:
         logging.getLogger(name).setLevel(logging.NOTSET)
     try:

@@ -214,7 +214,7 @@ class TestLogsAtDebug:
 
         assert result.exit_code == 0, result.output
         assert "https://t.me/GotongTestBot?start=" in result.output
-        assert "DEBUG" in result.output  # the log was on, and written to stderr
+        assert "level=debug" in result.output  # the log was on, and written to stderr
         assert tg.token not in result.output and tg.token.split(":")[1] not in result.output
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import shlex
 
 import pytest
 
 from bot.logs import configure
 from bot.settings import Settings
+from core.eventlog import event
 from tests.logs import DebugLogs
 
 TOKEN = "123456789:AAFakeTelegramTokenForTheLogTests00"
@@ -152,6 +154,68 @@ class TestMessageTexts:
         logging.getLogger("gotong.outbox").debug("outbox delivery postponed delivery=%s", 7)
 
         assert "outbox delivery postponed delivery=7" in debug_logs.text()
+
+
+def fields_of(line: str) -> dict[str, str]:
+    """A line as its key=value fields; fails on a word that is not one."""
+    words = [word.partition("=") for word in shlex.split(line)]
+    assert all(equals and key for key, equals, _ in words), line
+    return {key: value for key, _, value in words}
+
+
+class TestLineFormat:
+    """One line per event, every word of it a key=value field, so a grep returns whole events."""
+
+    def test_an_event_is_written_as_its_fields(self, debug_logs: DebugLogs) -> None:
+        """Time, level, logger, event name, then the fields; a value with spaces is quoted."""
+        debug_logs.configure(SETTINGS)
+        log = logging.getLogger("gotong.outbox")
+        event(log, "outbox.sent", delivery=45, platform="telegram", cause="telegram:123")
+        event(log, "outbox.given_up", level=logging.WARNING, reason='bug: "Type" Error\n', x=None)
+
+        sent, given_up = map(fields_of, debug_logs.text().splitlines())
+        assert sent["ts"].endswith("Z") and sent["ts"][:4].isdigit()
+        assert (sent["level"], sent["logger"], sent["event"]) == (
+            "info",
+            "gotong.outbox",
+            "outbox.sent",
+        )
+        assert (sent["delivery"], sent["cause"]) == ("45", "telegram:123")
+        assert (given_up["level"], given_up["reason"], given_up["x"]) == (
+            "warning",
+            'bug: "Type" Error\\n',  # a newline is written escaped: the line stays one line
+            "-",
+        )
+
+    def test_a_plain_message_is_the_event_quoted_whole(self, debug_logs: DebugLogs) -> None:
+        """A library's line (or one not yet converted) still parses: its words are one value."""
+        debug_logs.configure(SETTINGS)
+        logging.getLogger("alembic.runtime.migration").info("Running upgrade 0006 -> 0007")
+        logging.getLogger("gotong.test").warning('serving "%s" = %d', "telegram", 1)
+
+        upgrade, serving = map(fields_of, debug_logs.text().splitlines())
+        assert upgrade["event"] == "Running upgrade 0006 -> 0007"
+        assert serving["event"] == 'serving "telegram" = 1'
+
+    def test_a_traceback_stays_on_its_line(self, debug_logs: DebugLogs) -> None:
+        """The exception's types and frames are fields of the same line; its message is not."""
+        debug_logs.configure(SETTINGS)
+        try:
+            try:
+                raise ValueError(WRITTEN)
+            except ValueError as inner:
+                raise KeyError(TOKEN) from inner
+        except KeyError as error:
+            event(
+                logging.getLogger("gotong.jobs"), "job.failed", level=logging.ERROR, exc_info=error
+            )
+
+        (line,) = debug_logs.text().splitlines()
+        failed = fields_of(line)
+        assert failed["event"] == "job.failed"
+        assert failed["exception"] == "builtins.ValueError > builtins.KeyError"
+        assert failed["frames"].count("tests/test_logs.py:") == 2 and " || " in failed["frames"]
+        assert "Rahasia" not in line and TOKEN not in line
 
 
 def test_lines_go_to_the_current_stderr(

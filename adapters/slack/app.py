@@ -99,7 +99,6 @@ class SlackAdapter:
     ) -> None:
         self.config = config
         self._gotong = gotong
-        _quiet_client_logs()
         bolt_log = _bolt_logger()
         # slack_sdk appends method names to the base URL as it is: it must end with "/".
         base_url = config.api_base_url.rstrip("/") + "/"
@@ -561,15 +560,6 @@ def _bolt_logger() -> logging.Logger:
     if not any(isinstance(f, _WithoutTokenNotice) for f in logger.filters):
         logger.addFilter(_WithoutTokenNotice())
     return logger
-
-
-def _quiet_client_logs() -> None:
-    """slack_sdk and bolt log request bodies (message texts) at DEBUG level: never ours."""
-    for name in ("slack_sdk", "slack_bolt", BOLT_LOG):
-        logger = logging.getLogger(name)
-        # Their own level, so that turning the root logger to DEBUG later changes nothing.
-        if logger.level < logging.INFO:
-            logger.setLevel(logging.INFO)
 
 
 __all__ = [

@@ -196,7 +196,6 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         """Say hello to Telegram, set the command menu and start receiving updates."""
-        _quiet_client_logs()
         try:
             await self.application.initialize()
         except BaseException as error:
@@ -491,27 +490,3 @@ def _chat(chat_id: str) -> int | str:
 
 def _name(error: BaseException) -> str:
     return type(error).__name__
-
-
-class _RefusalIsHandled(logging.Filter):
-    """AIORateLimiter logs a flood refusal it passes on as an ERROR with a traceback, though
-    the refusal is expected and handled (the outbox waits, a reply falls back to it, and
-    each logs that in its own line)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Rate limit hit after")
-
-
-def _quiet_client_logs() -> None:
-    """httpx logs every request URL, token included; PTB's debug logs show message texts."""
-    for name, floor in (("httpx", logging.WARNING), ("httpcore", logging.WARNING)):
-        _at_least(logging.getLogger(name), floor)
-    _at_least(logging.getLogger("telegram"), logging.INFO)
-    limiter = logging.getLogger("telegram.ext.AIORateLimiter")
-    if not any(isinstance(f, _RefusalIsHandled) for f in limiter.filters):
-        limiter.addFilter(_RefusalIsHandled())
-
-
-def _at_least(logger: logging.Logger, level: int) -> None:
-    if logger.level == logging.NOTSET or logger.level < level:
-        logger.setLevel(level)

@@ -39,6 +39,8 @@ class Delivery:
     # A notification to the person's own chat; otherwise a reply in the chat it answers, whose
     # refusal says nothing about whether the person can be reached.
     to_person: bool = True
+    # What made the message (OutboxMessage.cause), for the delivery's log line.
+    cause: str | None = None
 
 
 class Route(NamedTuple):
@@ -147,6 +149,7 @@ class OutboxDelivery:
                         attempts=message.attempts,
                         pieces_sent=message.pieces_sent,
                         to_person=message.chat_id is None,
+                        cause=message.cause,
                     )
                 )
             return deliveries

@@ -143,6 +143,7 @@ class ReminderSweep:
             buttons=buttons,
             due_at=now,
             now=now,
+            cause=f"reminder:{reminder.id}",
         )
         reminder.status = ReminderStatus.SENT
         reminder.sent_at = self.clock.now()  # the moment it fired, not the batch's start

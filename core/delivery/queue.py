@@ -23,12 +23,14 @@ def queue(
     buttons: Rows,
     due_at: datetime,
     now: datetime,
+    cause: str | None = None,
     blocked: bool = False,
 ) -> None:
     """Add a message for someone to the outbox (in the caller's transaction).
 
-    `blocked`: they blocked the bot on every platform; the message is kept as failed, so
-    that it shows, and is not sent where they refused it.
+    `cause`: what made it (a message received, a reminder), carried into the delivery's log
+    line. `blocked`: they blocked the bot on every platform; the message is kept as failed,
+    so that it shows, and is not sent where they refused it.
     """
     session.add(
         OutboxMessage(
@@ -41,6 +43,7 @@ def queue(
             platform=platform,
             status=OutboxStatus.FAILED if blocked else OutboxStatus.PENDING,
             last_error="unreachable" if blocked else "",
+            cause=cause,
         )
     )
 
@@ -75,10 +78,11 @@ def keep_replies(
             status=OutboxStatus.SENDING if answering else OutboxStatus.PENDING,
             claimed_at=now if answering else None,
             attempts=1 if answering else 0,
+            cause=incoming.origin,
         )
         session.add(row)
         session.flush()
-        kept.append(dataclasses.replace(reply, outbox_id=row.id))
+        kept.append(dataclasses.replace(reply, outbox_id=row.id, cause=incoming.origin))
     return kept
 
 

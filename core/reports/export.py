@@ -206,6 +206,7 @@ class Exporter:
                     "attempts": m.attempts,
                     "sent_at": m.sent_at,
                     "platform": m.platform,
+                    "cause": m.cause,
                 }
             )
             for m in self.session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))
