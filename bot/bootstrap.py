@@ -63,6 +63,7 @@ class Runtime:
 
     @property
     def catalog(self) -> Catalog:
+        """The messages the core renders, for what is told outside a conversation."""
         return self.gotong.catalog
 
 

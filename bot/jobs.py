@@ -39,7 +39,7 @@ class CoreJobs:
     ) -> None:
         self.engine = engine
         self.clock = clock
-        self.sweep = reminders
+        self.reminders = reminders
         self.leadership = leadership
         self.sweep_seconds = sweep_seconds
         self._lock = asyncio.Lock()
@@ -71,8 +71,8 @@ class CoreJobs:
         """Turn due reminders into outbox messages, then wake up again for the next one."""
         async with self._lock:
             try:
-                fired = await asyncio.to_thread(self.sweep.run)
-                upcoming = await asyncio.to_thread(self.sweep.next_due)
+                fired = await asyncio.to_thread(self.reminders.run)
+                upcoming = await asyncio.to_thread(self.reminders.next_due)
             except Exception as error:
                 log.error("reminder sweep failed error=%s", type(error).__name__)
                 return
