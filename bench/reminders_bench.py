@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert, text, update
 from sqlmodel import Session, col, select
 
-from bot.bootstrap import build
+from bot.bootstrap import Schema, build
 from bot.settings import Settings
 from core.clock import SystemClock
 from core.delivery.firing import ReminderSweep
@@ -32,7 +32,9 @@ from core.models import Person, Reminder, ReminderStatus
 
 def seed(url: str, pending: int, due_during: int, seconds: float) -> None:
     """People and reminders: `due_during` spread over the run, the rest over the next 30 days."""
-    runtime = build(Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR"))
+    # As a deployment does: `gotong db upgrade` first, then the instances start.
+    settings = Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR")
+    runtime = build(settings, schema=Schema.UPGRADE)
     now = datetime.now(UTC)
     start = now + timedelta(seconds=15)  # leave time to start the sweeper
     with Session(runtime.engine) as session:

@@ -1,4 +1,8 @@
-"""Schema migrations, run by `gotong db upgrade` and at the start of `run` and `chat`."""
+"""Schema migrations: `gotong db upgrade` applies them; everything else only checks the schema.
+
+Several PostgreSQL instances starting together must not run one schema change side by side,
+so only the operator's explicit `gotong db upgrade` migrates a shared database.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,6 +31,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is at the newest migration (an empty database is not)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    return applied == heads
 
 
 def make_revision(engine: Engine, message: str) -> None:

@@ -7,10 +7,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import Engine
 from sqlmodel import col, delete
 
-from bot.bootstrap import Runtime
 from bot.leader import Leadership
+from core.clock import Clock
 from core.db import unit_of_work
 from core.delivery.firing import ReminderSweep
 from core.eventlog import event
@@ -23,17 +24,25 @@ PROCESSED_EVENT_RETENTION = timedelta(days=14)
 
 
 class CoreJobs:
-    """Firing due reminders (every instance) and housekeeping (the leader only)."""
+    """Firing due reminders (every instance) and housekeeping (the leader only).
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.sweep = ReminderSweep(
-            runtime.engine,
-            runtime.clock,
-            runtime.gotong.catalog,
-            too_late=timedelta(hours=runtime.settings.reminder_too_late_hours),
-        )
-        self.leadership = Leadership(runtime.engine)
+    The composition root builds the sweep and the leadership; the jobs only schedule and run.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        clock: Clock,
+        reminders: ReminderSweep,
+        leadership: Leadership,
+        sweep_seconds: float,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.reminders = reminders
+        self.leadership = leadership
+        self.sweep_seconds = sweep_seconds
         self._lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -43,7 +52,7 @@ class CoreJobs:
         scheduler.add_job(
             self.fire_reminders,
             "interval",
-            seconds=self.runtime.settings.outbox_sweep_seconds,
+            seconds=self.sweep_seconds,
             id="reminders",
             max_instances=1,
             coalesce=True,
@@ -63,8 +72,8 @@ class CoreJobs:
         """Turn due reminders into outbox messages, then wake up again for the next one."""
         async with self._lock:
             try:
-                fired = await asyncio.to_thread(self.sweep.run)
-                upcoming = await asyncio.to_thread(self.sweep.next_due)
+                fired = await asyncio.to_thread(self.reminders.run)
+                upcoming = await asyncio.to_thread(self.reminders.next_due)
             except Exception as error:
                 event(
                     log,
@@ -84,8 +93,8 @@ class CoreJobs:
         """Sweep again at `moment` when it comes before the next regular sweep."""
         if moment is None or self._scheduler is None:
             return
-        now = self.runtime.clock.now()
-        if moment - now >= timedelta(seconds=self.runtime.settings.outbox_sweep_seconds):
+        now = self.clock.now()
+        if moment - now >= timedelta(seconds=self.sweep_seconds):
             return  # the regular sweep gets there first
         self._scheduler.add_job(
             self.fire_reminders,
@@ -102,7 +111,7 @@ class CoreJobs:
             try:
                 if not await asyncio.to_thread(self.leadership.check):
                     return
-                cutoff = self.runtime.clock.now() - PROCESSED_EVENT_RETENTION
+                cutoff = self.clock.now() - PROCESSED_EVENT_RETENTION
                 await asyncio.to_thread(self._prune, cutoff)
             except Exception as error:
                 event(
@@ -114,7 +123,7 @@ class CoreJobs:
                 )
 
     def _prune(self, cutoff: datetime) -> None:
-        with unit_of_work(self.runtime.engine) as session:
+        with unit_of_work(self.engine) as session:
             # Unhandled events (handled_at NULL) never compare below the cutoff: they stay.
             session.exec(delete(InboxEvent).where(col(InboxEvent.handled_at) < cutoff))
 
@@ -124,4 +133,5 @@ class CoreJobs:
             pass
 
     def close(self) -> None:
+        """Give up leadership, so another instance takes over the periodic jobs at once."""
         self.leadership.release()

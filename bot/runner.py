@@ -1,4 +1,8 @@
-"""`gotong run`: one asyncio process with the adapters and the scheduler side by side."""
+"""`gotong run`: one asyncio process with the adapters and the scheduler side by side.
+
+This module only runs what the composition root (bot/bootstrap.py) built: signals, the
+scheduler, the outbox sweeps and the order of shutdown.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,14 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from pydantic import SecretStr
 
 from adapters.console import ConsoleSession
-from adapters.slack import PLATFORM as SLACK
-from adapters.slack import SlackAdapter, SlackConfig
-from adapters.telegram import PLATFORM as TELEGRAM
-from adapters.telegram import TelegramAdapter, TelegramConfig, fetch_bot_username
-from bot.bootstrap import Runtime
 from bot.jobs import CoreJobs
-from bot.settings import Settings
-from core.delivery.claims import OutboxDelivery
 from core.eventlog import event
 
 log = logging.getLogger("gotong.runner")
@@ -38,23 +34,16 @@ class Platform(Protocol):
     async def deliver_once(self, limit: int = 50) -> int: ...
 
 
-async def run_console(runtime: Runtime, who: str) -> None:
+async def run_console(
+    console: ConsoleSession, jobs: CoreJobs, *, who: str, sweep_seconds: float
+) -> None:
     """Serve one person on the terminal until end of input, delivering queued messages."""
-    console = ConsoleSession(
-        runtime.gotong.handle,
-        engine=runtime.engine,
-        clock=runtime.clock,
-        who=who,
-        out=sys.stdout,
-        styled=sys.stdout.isatty(),
-    )
     scheduler = AsyncIOScheduler(timezone=UTC)
-    jobs = CoreJobs(runtime)
     jobs.schedule(scheduler)
     scheduler.add_job(
         console.deliver,
         "interval",
-        seconds=runtime.settings.outbox_sweep_seconds,
+        seconds=sweep_seconds,
         id="outbox-sweep",
         max_instances=1,
         coalesce=True,
@@ -78,75 +67,6 @@ async def run_console(runtime: Runtime, who: str) -> None:
         await jobs.finished()
         scheduler.shutdown(wait=False)
         jobs.close()
-
-
-def outbox_delivery(runtime: Runtime) -> OutboxDelivery:
-    """The outbox as the runtime's platform workers see it."""
-    lease = timedelta(seconds=runtime.settings.outbox_lease_seconds)
-    return OutboxDelivery(runtime.engine, runtime.clock, lease=lease)
-
-
-def telegram_config(settings: Settings) -> TelegramConfig:
-    """The Telegram adapter's configuration (the settings must hold a bot token)."""
-    assert settings.telegram_bot_token is not None
-    secret = settings.telegram_webhook_secret
-    return TelegramConfig(
-        token=settings.telegram_bot_token.get_secret_value(),
-        api_base_url=settings.telegram_api_base_url,
-        file_base_url=settings.telegram_file_base_url,
-        webhook_url=settings.telegram_webhook_url or None,
-        webhook_listen=settings.telegram_webhook_listen,
-        webhook_secret=secret.get_secret_value() if secret else None,
-        private_per_second=settings.telegram_private_per_second,
-        group_per_minute=settings.telegram_group_per_minute,
-        overall_per_second=settings.telegram_per_second,
-    )
-
-
-def telegram_adapter(runtime: Runtime) -> TelegramAdapter:
-    """The Telegram adapter wired to the runtime's core and outbox."""
-    return TelegramAdapter(
-        telegram_config(runtime.settings),
-        gotong=runtime.gotong,
-        outbox=outbox_delivery(runtime),
-    )
-
-
-async def telegram_bot_username(settings: Settings) -> str | None:
-    """The bot's @username for t.me deep links, or None without a token or a connection."""
-    if settings.telegram_bot_token is None:
-        return None
-    return await fetch_bot_username(telegram_config(settings))
-
-
-def slack_adapter(runtime: Runtime) -> SlackAdapter:
-    """The Slack adapter wired to the runtime's core and outbox (the settings hold a token)."""
-    settings = runtime.settings
-    assert settings.slack_bot_token is not None
-
-    def secret(value: SecretStr | None) -> str | None:
-        return value.get_secret_value() if value else None
-
-    config = SlackConfig(
-        bot_token=settings.slack_bot_token.get_secret_value(),
-        app_token=secret(settings.slack_app_token),
-        signing_secret=secret(settings.slack_signing_secret),
-        api_base_url=settings.slack_api_base_url,
-        http_listen=settings.slack_http_listen,
-        http_path=settings.slack_http_path,
-        channel_per_second=settings.slack_channel_per_second,
-    )
-    return SlackAdapter(config, gotong=runtime.gotong, outbox=outbox_delivery(runtime))
-
-
-def configured_platforms(runtime: Runtime) -> dict[str, Platform]:
-    """Every platform the settings give credentials for, by name."""
-    platforms: dict[str, Platform] = {}
-    if runtime.settings.telegram_bot_token is not None:
-        platforms[TELEGRAM] = telegram_adapter(runtime)
-    if runtime.settings.slack_bot_token is not None:
-        platforms[SLACK] = slack_adapter(runtime)
-    return platforms
 
 
 class OutboxSweep:
@@ -179,13 +99,13 @@ class OutboxSweep:
 
 
 async def run_platforms(
-    runtime: Runtime,
+    platforms: Mapping[str, Platform],
+    jobs: CoreJobs,
     *,
-    platforms: dict[str, Platform] | None = None,
+    sweep_seconds: float,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Serve the configured platforms and sweep their outboxes until SIGINT/SIGTERM (or `stop`)."""
-    platforms = configured_platforms(runtime) if platforms is None else platforms
+    """Serve the platforms and sweep their outboxes until SIGINT/SIGTERM (or `stop`)."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -193,7 +113,6 @@ async def run_platforms(
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
     scheduler = AsyncIOScheduler(timezone=UTC)
-    jobs = CoreJobs(runtime)
     jobs.schedule(scheduler)
     sweeps: list[OutboxSweep] = []
     started: list[Platform] = []
@@ -206,7 +125,7 @@ async def run_platforms(
             scheduler.add_job(
                 sweep.run,  # a bound coroutine function: APScheduler awaits it in the loop
                 "interval",
-                seconds=runtime.settings.outbox_sweep_seconds,
+                seconds=sweep_seconds,
                 id=f"outbox-{name}",
                 max_instances=1,
                 coalesce=True,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from core.language.i18n import Catalog
 
-CORE = Path(__file__).parent.parent / "core"
+ROOT = Path(__file__).parent.parent
+CORE = ROOT / "core"
 FORBIDDEN = {"telegram", "slack_bolt", "slack_sdk", "apscheduler", "bot", "adapters", "aiohttp"}
 
 
@@ -87,3 +90,68 @@ def test_both_languages_define_the_same_messages() -> None:
     """Every message key exists in Indonesian and in English."""
     catalog = Catalog()
     assert catalog.keys("id") == catalog.keys("en")
+
+
+BOT = ROOT / "bot"
+# What only the composition root (bot/bootstrap.py) builds.
+COLLABORATORS = {
+    "Gotong",
+    "Catalog",
+    "make_engine",
+    "OutboxDelivery",
+    "ReminderSweep",
+    "Leadership",
+    "CoreJobs",
+    "ConsoleSession",
+    "TelegramAdapter",
+    "TelegramConfig",
+    "SlackAdapter",
+    "SlackConfig",
+}
+
+
+def constructed(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in sorted(BOT.rglob("*.py"))
+        if "migrations" not in p.parts and p.name != "bootstrap.py"
+    ],
+    ids=lambda p: str(p.relative_to(BOT)),
+)
+def test_only_the_composition_root_builds_collaborators(path: Path) -> None:
+    """bot/bootstrap.py builds engines, the core, delivery, adapters and jobs; nothing else does."""
+    assert not constructed(path) & COLLABORATORS
+
+
+def test_the_command_line_imports_no_platform_package() -> None:
+    """`gotong --help` and the console pay for Telegram and Slack only when they are configured."""
+    probe = (
+        "import sys; from typer.testing import CliRunner; from bot.cli import app; "
+        "CliRunner().invoke(app, ['--help']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'telegram', 'slack_bolt', "
+        "'slack_sdk'}) + sorted(m for m in sys.modules if m.startswith(('adapters.telegram', "
+        "'adapters.slack'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert found.stdout.strip() == "[]"
+
+
+def test_the_root_names_platforms_as_the_adapters_do() -> None:
+    """bootstrap spells the platform names so that naming one imports nothing."""
+    from adapters.slack import PLATFORM as SLACK
+    from adapters.telegram import PLATFORM as TELEGRAM
+    from bot import bootstrap
+
+    assert (bootstrap.TELEGRAM, bootstrap.SLACK) == (TELEGRAM, SLACK)

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.bootstrap import Runtime
+from bot import bootstrap
+from bot.bootstrap import Schema
 from bot.jobs import CoreJobs
 from bot.settings import Settings
-from core.app import Gotong
 from core.clock import FakeClock
 from tests.chat import Chat
 
@@ -28,11 +28,10 @@ class RecordingScheduler:
         return [options["run_date"] for trigger, options in self.jobs if trigger == "date"]
 
 
-def jobs_for(
-    engine: Engine, clock: FakeClock, gotong: Gotong
-) -> tuple[CoreJobs, RecordingScheduler]:
+def jobs_for(engine: Engine, clock: FakeClock) -> tuple[CoreJobs, RecordingScheduler]:
     settings = Settings(GOTONG_OUTBOX_SWEEP_SECONDS=5)
-    jobs = CoreJobs(Runtime(settings=settings, engine=engine, clock=clock, gotong=gotong))
+    runtime = bootstrap.build(settings, schema=Schema.CHECK, engine=engine, clock=clock)
+    jobs = bootstrap.build_jobs(runtime)
     scheduler = RecordingScheduler()
     jobs.schedule(scheduler)  # type: ignore[arg-type]
     return jobs, scheduler
@@ -42,7 +41,7 @@ async def test_wakes_up_for_a_reminder_due_before_the_next_sweep(
     chat: Chat, engine: Engine
 ) -> None:
     """A reminder due in 2 seconds gets its own wake-up; the 5-second sweep would be late."""
-    jobs, scheduler = jobs_for(engine, chat.clock, chat.gotong)
+    jobs, scheduler = jobs_for(engine, chat.clock)
     chat.send("budi", "/ingatkan 1 jam lagi telepon kepala desa")
     chat.clock.advance(timedelta(minutes=59, seconds=58))
     await jobs.fire_reminders()
@@ -56,7 +55,7 @@ async def test_no_extra_wake_up_when_the_regular_sweep_comes_first(
     chat: Chat, engine: Engine
 ) -> None:
     """Nothing due soon: the interval sweep is enough."""
-    jobs, scheduler = jobs_for(engine, chat.clock, chat.gotong)
+    jobs, scheduler = jobs_for(engine, chat.clock)
     chat.send("budi", "/ingatkan 1 jam lagi telepon kepala desa")
     await jobs.fire_reminders()
     assert scheduler.dates() == []

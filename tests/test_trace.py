@@ -135,13 +135,13 @@ class TestJobFailures:
         self, chat: Chat, engine: Engine, debug_logs: DebugLogs, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The sweep's exception is logged where it was raised, on the job's own line."""
+        jobs, _ = jobs_for(engine, chat.clock)  # builds through the root, which sets up logs
         debug_logs.configure(Settings())
-        jobs, _ = jobs_for(engine, chat.clock, chat.gotong)
 
         def broken() -> None:
             raise RuntimeError("Rahasia in an exception message")
 
-        monkeypatch.setattr(jobs.sweep, "run", broken)
+        monkeypatch.setattr(jobs.reminders, "run", broken)
         await jobs.fire_reminders()
 
         (line,) = events(debug_logs.text(), "reminders.failed")

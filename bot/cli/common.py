@@ -1,0 +1,85 @@
+"""What every `gotong` command shares: settings, the runtime, refusals on stderr, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy import Engine
+
+from bot.bootstrap import OutdatedSchema, Runtime, Schema, build
+from bot.settings import Settings, explain
+from core.errors import UserError
+from core.language.i18n import language_or_default
+
+err = Console(stderr=True)
+_opened: list[Engine] = []
+
+
+def load_settings() -> Settings:
+    """The settings, or a clear message and exit status 2 (pydantic's would echo the values)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        err.print(f"Gotong's settings are not usable:\n{explain(error)}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def open_runtime(schema: Schema) -> Runtime:
+    """Gotong built through the composition root; an outdated schema is one line and status 1."""
+    settings = load_settings()
+    try:
+        built = build(settings, schema=schema)
+    except OutdatedSchema as error:
+        err.print(f"[red]{escape(str(error))}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    _opened.append(built.engine)
+    return built
+
+
+def close_opened() -> None:
+    """Close the connections of the runtimes this command opened (tests run many in a process)."""
+    while _opened:
+        _opened.pop().dispose()
+
+
+def refuse(runtime: Runtime, error: UserError, status: int = 1) -> typer.Exit:
+    """Print a refusal in GOTONG_LANGUAGE on stderr; the caller raises the returned exit.
+
+    The terminal's own wording (cli.j2, with `gotong ...` examples) wins over the chat's, whose
+    examples are slash commands nobody can type here. Help text stays English, like the code.
+    """
+    key = error.key if error.key.startswith("cli.") else error.key.replace(".", "_")
+    lang = language_or_default(runtime.settings.language)
+    catalog = runtime.gotong.catalog
+    if not key.startswith("cli."):
+        key = f"cli.{key}" if f"cli.{key}" in catalog.keys(lang) else f"error.{key}"
+    text = catalog.render(
+        key, lang=lang, tz=runtime.settings.timezone, now=runtime.clock.now(), **error.params
+    )
+    err.print(f"[red]{escape(text)}[/red]", highlight=False)
+    return typer.Exit(status)
+
+
+@contextmanager
+def explained(runtime: Runtime) -> Iterator[None]:
+    """Turn a UserError into its message on stderr and exit status 1."""
+    try:
+        yield
+    except UserError as error:
+        raise refuse(runtime, error) from None
+
+
+def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """Rows as a table on stdout."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)

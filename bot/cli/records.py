@@ -1,0 +1,84 @@
+"""`gotong invite`, `gotong demo` and `gotong export`: codes in, a demo in, records out."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import sys
+from datetime import timedelta
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from bot.bootstrap import Schema, telegram_bot_username
+from bot.cli.common import explained, open_runtime, refuse
+from core import demo
+from core.db import unit_of_work
+from core.errors import UserError
+from core.people import invites
+from core.reports.export import KINDS, export
+
+
+def invite(
+    role: Annotated[str, typer.Option(help="admin, manager, field or partner.")] = "field",
+    partner: Annotated[
+        str | None, typer.Option(help="Partner organisation (for partner contacts).")
+    ] = None,
+    program: Annotated[str | None, typer.Option(help="Program the new person joins.")] = None,
+    days: Annotated[int, typer.Option(min=1, max=90, help="How long the code stays valid.")] = 7,
+) -> None:
+    """Print a one-time invitation code (and a Telegram deep link when a bot is configured)."""
+    runtime = open_runtime(Schema.START)
+    with explained(runtime), unit_of_work(runtime.engine) as session:
+        code = invites.create_invite(
+            session,
+            now=runtime.clock.now(),
+            actor=None,
+            role=role,
+            partner=partner,
+            program=program,
+            lifetime=timedelta(days=days),
+        )
+    typer.echo(f"Invitation code: {code.code}  (role {code.role}, valid {days} days, one use)")
+    username = asyncio.run(telegram_bot_username(runtime.settings))
+    if username:
+        typer.echo(f"Telegram: https://t.me/{username}?start={code.code}")
+    typer.echo(f"Or send to the bot: /mulai {code.code}  (English: /start {code.code})")
+
+
+def load_demo() -> None:
+    """Load the demo workspace (safe to run twice)."""
+    runtime = open_runtime(Schema.START)
+    with unit_of_work(runtime.engine) as session:
+        created = demo.load(session, now=runtime.clock.now())
+    typer.echo("Demo workspace loaded." if created else "Demo workspace is already there.")
+    typer.echo(
+        "Try: gotong chat --as ani   (manager)   or   gotong chat --as budi   (field worker)"
+    )
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def export_rows(
+    kind: Annotated[str, typer.Argument(help=", ".join(KINDS))],
+    fmt: Annotated[Format, typer.Option("--format", help="json or csv")] = Format.json,
+) -> None:
+    """Print every row of one kind as JSON or CSV."""
+    runtime = open_runtime(Schema.CHECK)
+    if kind not in KINDS:
+        raise refuse(runtime, UserError("cli.unknown_kind", kind=kind, kinds=list(KINDS)), 2)
+    with unit_of_work(runtime.engine) as session:
+        rows = export(session, kind, tz=runtime.settings.timezone)
+    if fmt == Format.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    if rows:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
