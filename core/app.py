@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from dataclasses import replace
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,7 +17,13 @@ from core.context import ButtonSpec, Context
 from core.db import unit_of_work
 from core.delivery.queue import keep_replies
 from core.errors import UserError
-from core.language.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
+from core.language.grammar import (
+    MAX_MESSAGE,
+    PROGRAM,
+    clean_incoming,
+    parse_command,
+    with_handles,
+)
 from core.language.i18n import Catalog, language_or_default
 from core.language.suggest import closest_command, corrected
 from core.messages import Incoming, Reply
@@ -43,6 +50,14 @@ def retry_buttons(incoming: Incoming, error: UserError) -> tuple[ButtonSpec, ...
         return ()
     command = corrected(incoming.text, error.corrections)
     return ((("button.retry", command),),) if command else ()
+
+
+def _with_handles(session: Session, incoming: Incoming) -> Incoming:
+    """The message with the platform accounts it mentions written as Gotong @handles."""
+    if not incoming.mentions:
+        return incoming
+    handles = handles_of_identities(session, incoming.platform, [i for i, _ in incoming.mentions])
+    return replace(incoming, text=with_handles(incoming.text, incoming.mentions, handles))
 
 
 def unknown_command(typed: str, language: str) -> UserError:
@@ -138,11 +153,6 @@ class Gotong:
         with unit_of_work(self.engine) as session:
             return inbox.pending(session, platform, limit)
 
-    def handles_for(self, platform: str, external_ids: list[str]) -> dict[str, str]:
-        """Gotong handles of platform accounts (for turning platform mentions into @handles)."""
-        with unit_of_work(self.engine) as session:
-            return handles_of_identities(session, platform, external_ids)
-
     def _handled(
         self,
         session: Session,
@@ -176,6 +186,7 @@ class Gotong:
 
     def _respond(self, session: Session, incoming: Incoming) -> tuple[Person | None, list[Reply]]:
         """Who sent the message, and what Gotong answers."""
+        incoming = _with_handles(session, incoming)
         identity = identity_for(session, incoming.platform, incoming.external_user_id)
         if identity is None:
             return None, self._stranger(session, incoming)
