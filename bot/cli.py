@@ -25,7 +25,13 @@ from adapters.slack import SlackStartError
 from adapters.telegram import TelegramStartError
 from bot.bootstrap import Runtime, build
 from bot.database import upgrade
-from bot.runner import configured_platforms, run_console, run_platforms, telegram_bot_username
+from bot.runner import (
+    configured_platforms,
+    outbox_delivery,
+    run_console,
+    run_platforms,
+    telegram_bot_username,
+)
 from bot.settings import Settings, explain
 from core import demo
 from core.db import make_engine, unit_of_work
@@ -164,9 +170,8 @@ def chat(who: Annotated[str, typer.Option("--as", help="The person's handle.")])
     runtime = _runtime()
     handle = _console_identity(runtime, who)
     console = ConsoleSession(
-        runtime.gotong.handle,
-        engine=runtime.engine,
-        clock=runtime.clock,
+        runtime.gotong,
+        outbox=outbox_delivery(runtime),
         who=handle,
         out=sys.stdout,
         styled=sys.stdout.isatty(),

@@ -40,9 +40,8 @@ class Platform(Protocol):
 async def run_console(runtime: Runtime, who: str) -> None:
     """Serve one person on the terminal until end of input, delivering queued messages."""
     console = ConsoleSession(
-        runtime.gotong.handle,
-        engine=runtime.engine,
-        clock=runtime.clock,
+        runtime.gotong,
+        outbox=outbox_delivery(runtime),
         who=who,
         out=sys.stdout,
         styled=sys.stdout.isatty(),

@@ -29,18 +29,36 @@ class TestButtons:
 
         from adapters.console import ConsoleSession
         from core.clock import FakeClock
+        from core.delivery.claims import OutboxDelivery
+        from core.language.i18n import Catalog
         from core.messages import Incoming
 
         seen: list[Incoming] = []
 
-        def handle(incoming: Incoming) -> list[Reply]:
-            seen.append(incoming)
-            return [Reply("ok", ((Button("✅ Selesai", "done 5"),),))]
+        class AlwaysOffersDone:
+            """A front door that records what it is handed and offers one button."""
+
+            catalog = Catalog()
+
+            def handle(self, incoming: Incoming) -> list[Reply]:
+                seen.append(incoming)
+                return [Reply("ok", ((Button("✅ Selesai", "done 5"),),))]
+
+            def receive(self, incoming: Incoming) -> bool:
+                raise AssertionError("the console hands messages to handle()")
+
+            def process(self, platform: str, event_id: str, *, answering: bool = True) -> list:
+                raise AssertionError("the console hands messages to handle()")
+
+            def pending(self, platform: str, limit: int = 100) -> list[str]:
+                return []
 
         console = ConsoleSession(
-            handle,
-            engine=None,
-            clock=FakeClock(datetime(2026, 11, 27, tzinfo=UTC)),  # type: ignore[arg-type]
+            AlwaysOffersDone(),
+            outbox=OutboxDelivery(
+                None,  # type: ignore[arg-type]  # never reached: nothing is delivered here
+                FakeClock(datetime(2026, 11, 27, tzinfo=UTC)),
+            ),
             who="budi",
             out=io.StringIO(),
         )
