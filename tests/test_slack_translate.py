@@ -63,6 +63,13 @@ class TestText:
         assert plain_text(slack, BOT) == "tugas Cek @U0BUDI @U0GHOST @U0BUDI"
         assert mentions_in(slack, BOT) == (("U0BUDI", "@U0BUDI"), ("U0GHOST", "@U0GHOST"))
 
+    def test_the_core_names_only_whole_mentions(self) -> None:
+        """`@U1` is not the start of `@U12`, and a handle put in is never read as a mention."""
+        mentions = (("U1", "@U1"), ("U12", "@U12"), ("U2", "@U2"), ("U3", "@U3"))
+        handles = {"U1": "U2", "U12": "dua_belas", "U2": "siti"}
+
+        assert with_handles("@U1 @U12 @U2 @U3", mentions, handles) == "@U2 @dua_belas @siti @U3"
+
     def test_mentioned_users_in_order_once(self) -> None:
         """Each mentioned account once, in the order written."""
         assert mentioned_users("<@U1> <@U2|dua> <@U1>") == ["U1", "U2"]
