@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import TextIO
 
-from sqlalchemy import Engine
-
-from core.clock import Clock
-from core.db import unit_of_work
-from core.delivery.queue import buttons_of, take_due_for
+from adapters.front_door import FrontDoor
+from core.delivery.claims import OutboxDelivery
 from core.messages import Incoming, Reply, bold_runs
-from core.people.directory import person_by_handle
 
 PLATFORM = "console"
 
@@ -34,17 +29,15 @@ class ConsoleSession:
 
     def __init__(
         self,
-        handle: Callable[[Incoming], list[Reply]],
+        gotong: FrontDoor,
         *,
-        engine: Engine,
-        clock: Clock,
+        outbox: OutboxDelivery,
         who: str,
         out: TextIO,
         styled: bool = False,
     ) -> None:
-        self.handle = handle
-        self.engine = engine
-        self.clock = clock
+        self.gotong = gotong
+        self.outbox = outbox
         self.who = who
         self.out = out
         self.styled = styled
@@ -61,30 +54,24 @@ class ConsoleSession:
             event_id=uuid.uuid4().hex,
             button=text.strip().lower() in self.offered,
         )
-        replies = self.handle(incoming)
+        replies = self.gotong.handle(incoming)
         for reply in replies:
             self._print(reply)
         return replies
 
     def deliver(self) -> int:
-        """Print the messages others queued for this person; returns how many."""
-        with unit_of_work(self.engine) as session:
-            person = person_by_handle(session, self.who)
-            if person is None or person.id is None:
-                return 0
-            rows = take_due_for(
-                session, person_id=person.id, platform=PLATFORM, now=self.clock.now()
-            )
-            replies = [
-                Reply(
-                    row.text,
-                    buttons_of(row),
-                )
-                for row in rows
-            ]
-        for reply in replies:
-            self._print(reply, prefix="📨 ")
-        return len(replies)
+        """Print the messages others queued for this person; returns how many.
+
+        Claimed with a lease like the platforms' outbox, so a console that dies between
+        claiming and printing leaves them to be shown again rather than lost.
+        """
+        shown = 0
+        while deliveries := self.outbox.claim_for_reader(PLATFORM, handle=self.who):
+            for delivery in deliveries:
+                self._print(Reply(delivery.text, delivery.buttons), prefix="📨 ")
+                self.outbox.sent(delivery.id, "")
+            shown += len(deliveries)
+        return shown
 
     def _print(self, reply: Reply, prefix: str = "") -> None:
         self.offered |= {b.command.lower() for row in reply.buttons for b in row}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Protocol
 
+from adapters.front_door import FrontDoor
 from core.delivery.claims import OutboxDelivery
 from core.eventlog import event
 from core.messages import Reply
@@ -18,15 +18,7 @@ from core.messages import Reply
 log = logging.getLogger("gotong.inbox")
 
 
-class Inbox(Protocol):
-    """What the adapters need of the core (core.app.Gotong) for stored messages."""
-
-    def process(self, platform: str, event_id: str, *, answering: bool = True) -> list[Reply]: ...
-
-    def pending(self, platform: str, limit: int = 100) -> list[str]: ...
-
-
-async def recover(core: Inbox, platform: str) -> int:
+async def recover(core: FrontDoor, platform: str) -> int:
     """Handle what was stored but not handled before the last stop; the outbox answers it."""
     handled = 0
     tried: set[str] = set()

@@ -1,7 +1,8 @@
 """Sending no faster than a platform allows, and backing off after failures.
 
 Shared by the platform adapters: the limits themselves (Telegram's 1 message a second per
-private chat, Slack's 1 a second per channel) are each adapter's to set.
+private chat, Slack's 1 a second per channel) are each adapter's to set; how long to wait
+after a failure and how often a reply waits out a rate limit are the same everywhere.
 """
 
 from __future__ import annotations
@@ -9,6 +10,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import timedelta
+
+# An outbox message the network or the platform failed waits this long, doubling each try.
+NETWORK_BACKOFF = timedelta(seconds=5)
+MAX_BACKOFF = timedelta(minutes=10)
+# Rate-limit refusals a reply to the sender waits out before the outbox takes it over; the
+# outbox itself never waits inside a sweep (a refusal puts the message back).
+REPLY_RATE_LIMIT_RETRIES = 2
 
 
 class ChatPacer:
@@ -42,8 +50,8 @@ class ChatPacer:
 def backoff(
     attempts: int,
     *,
-    base: timedelta = timedelta(seconds=5),
-    cap: timedelta = timedelta(minutes=10),
+    base: timedelta = NETWORK_BACKOFF,
+    cap: timedelta = MAX_BACKOFF,
     jitter: float = 0.2,
 ) -> timedelta:
     """Exponential backoff after `attempts` failures, spread by ±`jitter` so retries scatter."""

@@ -139,9 +139,8 @@ def build_jobs(runtime: Runtime) -> CoreJobs:
 def build_console(runtime: Runtime, who: str, out: TextIO, *, styled: bool) -> ConsoleSession:
     """A terminal conversation as the person with handle `who`."""
     return ConsoleSession(
-        runtime.gotong.handle,
-        engine=runtime.engine,
-        clock=runtime.clock,
+        runtime.gotong,
+        outbox=outbox_delivery(runtime),
         who=who,
         out=out,
         styled=styled,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,7 +17,13 @@ from core.db import unit_of_work
 from core.delivery.queue import keep_replies
 from core.errors import UserError
 from core.eventlog import event as log_event
-from core.language.grammar import MAX_MESSAGE, PROGRAM, clean_incoming, parse_command
+from core.language.grammar import (
+    MAX_MESSAGE,
+    PROGRAM,
+    clean_incoming,
+    parse_command,
+    with_handles,
+)
 from core.language.i18n import Catalog, language_or_default
 from core.language.suggest import closest_command, corrected
 from core.messages import Incoming, Reply, origin_of
@@ -43,6 +50,14 @@ def retry_buttons(incoming: Incoming, error: UserError) -> tuple[ButtonSpec, ...
         return ()
     command = corrected(incoming.text, error.corrections)
     return ((("button.retry", command),),) if command else ()
+
+
+def _with_handles(session: Session, incoming: Incoming) -> Incoming:
+    """The message with the platform accounts it mentions written as Gotong @handles."""
+    if not incoming.mentions:
+        return incoming
+    handles = handles_of_identities(session, incoming.platform, [i for i, _ in incoming.mentions])
+    return replace(incoming, text=with_handles(incoming.text, incoming.mentions, handles))
 
 
 def unknown_command(typed: str, language: str) -> UserError:
@@ -145,11 +160,6 @@ class Gotong:
         with unit_of_work(self.engine) as session:
             return inbox.pending(session, platform, limit)
 
-    def handles_for(self, platform: str, external_ids: list[str]) -> dict[str, str]:
-        """Gotong handles of platform accounts (for turning platform mentions into @handles)."""
-        with unit_of_work(self.engine) as session:
-            return handles_of_identities(session, platform, external_ids)
-
     def _handled(
         self,
         session: Session,
@@ -187,6 +197,7 @@ class Gotong:
         self, session: Session, incoming: Incoming
     ) -> tuple[Person | None, list[Reply], int]:
         """Who sent the message, what Gotong answers, and how many others it told."""
+        incoming = _with_handles(session, incoming)
         identity = identity_for(session, incoming.platform, incoming.external_user_id)
         if identity is None:
             return None, self._stranger(session, incoming), 0

@@ -29,7 +29,11 @@ def payload_of(incoming: Incoming) -> dict[str, Any]:
 def incoming_of(event: InboxEvent) -> Incoming:
     """The message an inbox row holds."""
     assert event.payload is not None
-    return Incoming(**event.payload)
+    fields = dict(event.payload)
+    # JSON keeps the mention pairs as lists; rows stored before mentions existed have none.
+    mentions = fields.get("mentions", ())
+    fields["mentions"] = tuple((str(id_), str(written)) for id_, written in mentions)
+    return Incoming(**fields)
 
 
 def store(session: Session, incoming: Incoming, *, now: datetime, handled: bool) -> bool:

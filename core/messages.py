@@ -23,6 +23,10 @@ class Incoming:
     photo_file_id: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    # Platform accounts mentioned in `text`: (their platform user id, the mention as written
+    # in `text`). The core writes each as a Gotong @handle in the transaction that handles
+    # the message, so adapters need not ask the core who is who beforehand.
+    mentions: tuple[tuple[str, str], ...] = ()
 
     @property
     def origin(self) -> str:

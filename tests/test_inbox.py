@@ -83,6 +83,37 @@ class TestInbox:
         assert (notice.chat_id, notice.to_person) == ("budi", True)
         assert "Kirim data" in reply.text and "Kirim data" in notice.text
 
+    def test_mentioned_accounts_survive_the_inbox_and_are_named_by_the_core(
+        self, chat: Chat, engine: Engine, clock: FakeClock
+    ) -> None:
+        """A platform mention stored with the message is written as the person's @handle when
+        the message is handled, after a restart too; one the core does not know stays."""
+        incoming = message(
+            "ani",
+            "/tugas Kirim data @X1 besok 17:00 #pkh",
+            mentions=(("budi", "@X1"),),
+        )
+        Gotong(engine, clock).receive(incoming)
+
+        restarted = Gotong(engine, clock)
+        (event_id,) = restarted.pending("test")
+        restarted.process("test", event_id, answering=False)
+
+        notice, reply = OutboxDelivery(engine, clock).claim("test")
+        assert notice.chat_id == "budi" and "Kirim data" in notice.text
+        assert "Kirim data" in reply.text
+
+    def test_an_unknown_mention_stays_as_written(self, chat: Chat, gotong: Gotong) -> None:
+        """An account no one linked is left as the platform wrote it, so the answer names it."""
+        incoming = message(
+            "ani", "/tugas Kirim data @X9 besok 17:00 #pkh", mentions=(("ghost", "@X9"),)
+        )
+        gotong.receive(incoming)
+
+        (answer,) = gotong.process("test", incoming.event_id)
+
+        assert "@x9" in answer.text.lower()
+
     def test_a_message_that_fails_is_answered_and_not_taken_up_again(
         self, chat: Chat, gotong: Gotong, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -14,9 +14,11 @@ from adapters.slack.translate import (
     from_task_form,
     incoming,
     mentioned_users,
+    mentions_in,
     plain_text,
     wants_task_form,
 )
+from core.language.grammar import with_handles
 from tests.fakes.slack_inbound import (
     app_mention_event,
     block_actions_payload,
@@ -51,7 +53,22 @@ class TestText:
     )
     def test_slack_markup_reads_as_typed(self, slack: str, typed: str) -> None:
         """Mentions become @handles (unknown ones stay visible), links and entities unwrap."""
-        assert plain_text(slack, {"U0BUDI": "budi"}, BOT) == typed
+        text, mentions = plain_text(slack, BOT), mentions_in(slack, BOT)
+        assert with_handles(text, mentions, {"U0BUDI": "budi"}) == typed
+
+    def test_mentions_are_listed_for_the_core_to_name(self) -> None:
+        """Each mentioned account (not the bot) with its mention as the text writes it."""
+        slack = f"<@{BOT}> tugas Cek <@U0BUDI|budi.s> <@U0GHOST> <@U0BUDI>"
+
+        assert plain_text(slack, BOT) == "tugas Cek @U0BUDI @U0GHOST @U0BUDI"
+        assert mentions_in(slack, BOT) == (("U0BUDI", "@U0BUDI"), ("U0GHOST", "@U0GHOST"))
+
+    def test_the_core_names_only_whole_mentions(self) -> None:
+        """`@U1` is not the start of `@U12`, and a handle put in is never read as a mention."""
+        mentions = (("U1", "@U1"), ("U12", "@U12"), ("U2", "@U2"), ("U3", "@U3"))
+        handles = {"U1": "U2", "U12": "dua_belas", "U2": "siti"}
+
+        assert with_handles("@U1 @U12 @U2 @U3", mentions, handles) == "@U2 @dua_belas @siti @U3"
 
     def test_mentioned_users_in_order_once(self) -> None:
         """Each mentioned account once, in the order written."""
@@ -224,10 +241,7 @@ class TestIncoming:
         assert inbound is not None
 
         message = incoming(
-            inbound,
-            handles={"U0ANI": "ani"},
-            profile=Profile("Budi Santoso", "Budi", "en-US"),
-            bot_user_id=BOT,
+            inbound, profile=Profile("Budi Santoso", "Budi", "en-US"), bot_user_id=BOT
         )
 
         assert (message.platform, message.external_user_id, message.chat_id) == (
@@ -235,7 +249,10 @@ class TestIncoming:
             "U0BUDI",
             "U0BUDI",
         )
-        assert message.text == "tugas Cek @ani besok"
+        assert message.mentions == (("U0ANI", "@U0ANI"),)
+        assert with_handles(message.text, message.mentions, {"U0ANI": "ani"}) == (
+            "tugas Cek @ani besok"
+        )
         assert (message.display_name, message.username, message.language_hint) == (
             "Budi Santoso",
             "Budi",
@@ -256,7 +273,7 @@ class TestIncoming:
         inbound = from_click(payload)
         assert inbound is not None
 
-        message = incoming(inbound, handles={}, profile=Profile())
+        message = incoming(inbound, profile=Profile())
 
         assert (message.text, message.button, message.private, message.chat_id) == (
             "rsvp 7 yes",

@@ -28,6 +28,7 @@ from core import demo
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
+from core.delivery.claims import OutboxDelivery
 from core.people.accounts import link_identity
 from core.people.directory import person_by_handle
 
@@ -58,7 +59,7 @@ def replay(script: str, gotong: Gotong, engine: Engine, clock: FakeClock) -> str
         if said := INPUT.match(line):
             who, text = said.groups()
             console = consoles.setdefault(
-                who, ConsoleSession(gotong.handle, engine=engine, clock=clock, who=who, out=out)
+                who, ConsoleSession(gotong, outbox=OutboxDelivery(engine, clock), who=who, out=out)
             )
             out.write(line + "\n")
             console.deliver()

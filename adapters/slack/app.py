@@ -1,11 +1,11 @@
 """The Slack adapter: slack-bolt's AsyncApp inside Gotong's own event loop.
 
 Slack reaches Gotong by Socket Mode (an app-level token; no public URL) or by HTTP (a signing
-secret; events, the slash command and interactivity POSTed to one path that Gotong serves).
-Every listener acknowledges first and then works in a background task, so Slack gets its
-answer within 3 seconds however slow the database is; one person's messages are still
-handled in the order they arrived. The outbox is sent by `deliver_once`, which the runner
-calls every few seconds.
+secret; events, the slash command and interactivity POSTed to one path that Gotong serves,
+see `receiving`). Every listener acknowledges first and then works in a background task, so
+Slack gets its answer within 3 seconds however slow the database is; one person's messages
+are still handled in the order they arrived. Replies go back by `replies`; the outbox is sent
+by `deliver_once`, which the runner calls every few seconds.
 """
 
 from __future__ import annotations
@@ -14,76 +14,41 @@ import asyncio
 import logging
 import re
 import time
-import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
-from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.error import BoltUnhandledRequestError
-from slack_bolt.request.async_internals import build_async_context
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.inbox import recover, report
+from adapters.failures import frames
+from adapters.front_door import FrontDoor
+from adapters.inbox import recover
+from adapters.ordering import ChatOrder
 from adapters.slack import translate
+from adapters.slack.client_logs import BOLT_LOG, _bolt_logger
+from adapters.slack.config import SlackConfig, SlackStartError
 from adapters.slack.outbox import SlackOutbox, error_code, error_name
-from adapters.slack.render import ACTION_PREFIX, TASK_FORM, SlackMessage, render, task_form
+from adapters.slack.profiles import Profiles
+from adapters.slack.receiving import SlackHttpServer
+from adapters.slack.render import ACTION_PREFIX, TASK_FORM, task_form
+from adapters.slack.replies import SlackReplies
 from adapters.slack.translate import PLATFORM, Inbound, Profile
-from core.app import Gotong
 from core.delivery.claims import OutboxDelivery
 from core.language.grammar import parse_command
 from core.language.i18n import language_or_default
 from core.language.menu import task_form_labels
-from core.messages import Reply
 
 log = logging.getLogger("gotong.slack")
-BOLT_LOG = "gotong.slack.bolt"
 
-PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted
-PROFILE_CACHE = 5000
 # Seconds users.info may take before a message is stored without the profile: Slack wants
 # its acknowledgement within 3 seconds, and the message is stored before that.
 PROFILE_WAIT = 1.5
 STOP_GRACE = 10.0  # seconds stop() lets work in hand finish
-TIMESTAMP = re.compile(r"[0-9]{1,12}")  # X-Slack-Request-Timestamp: Unix seconds
-
-
-class SlackStartError(RuntimeError):
-    """Slack could not be reached, refused the token, or the settings name no way to listen."""
-
-
-@dataclass(frozen=True)
-class SlackConfig:
-    """What the adapter needs to know; the runner fills it from Settings."""
-
-    bot_token: str = field(repr=False)
-    app_token: str | None = field(default=None, repr=False)
-    signing_secret: str | None = field(default=None, repr=False)
-    api_base_url: str = "https://slack.com/api/"
-    http_listen: str = "0.0.0.0:3000"
-    http_path: str = "/slack/events"
-    command: str = "/gotong"
-    # 429s a reply waits out (Retry-After, in real time) before it is given up.
-    reply_rate_limit_retries: int = 2
-    # Slack's pace for posting to one channel.
-    channel_per_second: float = 1.0
-
-    @property
-    def socket_mode(self) -> bool:
-        """Socket Mode whenever an app-level token is given; HTTP otherwise."""
-        return bool(self.app_token)
 
 
 class SlackAdapter:
@@ -93,7 +58,7 @@ class SlackAdapter:
         self,
         config: SlackConfig,
         *,
-        gotong: Gotong,
+        gotong: FrontDoor,
         outbox: OutboxDelivery,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -120,16 +85,17 @@ class SlackAdapter:
             name="gotong",
         )
         self._register_listeners()
-        self._outbox = outbox
         self._delivery = SlackOutbox(
             self._outbox_client, outbox, monotonic, per_second=config.channel_per_second
         )
+        self._replies = SlackReplies(
+            self.client, outbox, rate_limit_retries=config.reply_rate_limit_retries
+        )
+        self._profiles = Profiles(self.client)
         self._socket: AsyncSocketModeHandler | None = None
-        self._http: web.AppRunner | None = None
+        self._http = SlackHttpServer(self.app, config)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
-        self._profiles: dict[str, tuple[float, Profile]] = {}
+        self._order = ChatOrder()
         self.bot_user_id: str | None = None
         self.errors: deque[BaseException] = deque(maxlen=100)  # unexpected ones, for tests
 
@@ -170,7 +136,7 @@ class SlackAdapter:
                 ) from None
             log.info("slack socket mode connected bot=%s", self.bot_user_id)
             return
-        await self._start_http()
+        await self._http.start()
         log.info("slack http mode listening on %s", self.http_url)
 
     async def stop(self) -> None:
@@ -178,9 +144,7 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
-        if self._http is not None:
-            await self._http.cleanup()
-            self._http = None
+        await self._http.stop()
         try:
             await asyncio.wait_for(self.idle(), STOP_GRACE)
         except TimeoutError:
@@ -196,42 +160,7 @@ class SlackAdapter:
     @property
     def http_url(self) -> str | None:
         """Where Slack should POST in HTTP mode (the bound port when the setting says 0)."""
-        if self._http is None or not self._http.addresses:
-            return None
-        host, port = self._http.addresses[0][:2]
-        return f"http://{host}:{port}{self.config.http_path}"
-
-    # -- HTTP mode -------------------------------------------------------------------------
-
-    async def _start_http(self) -> None:
-        host, _, port = self.config.http_listen.rpartition(":")
-        server = web.Application(client_max_size=1024 * 1024)
-        server.router.add_post(self.config.http_path, self._receive)
-        self._http = web.AppRunner(server, access_log=None)
-        await self._http.setup()
-        try:
-            await web.TCPSite(self._http, host or "0.0.0.0", int(port)).start()
-        except OSError as error:
-            await self._http.cleanup()
-            self._http = None
-            raise SlackStartError(
-                f"cannot listen on {self.config.http_listen}: {type(error).__name__}"
-            ) from None
-
-    async def _receive(self, request: web.Request) -> web.Response:
-        """One request from Slack: bolt checks the signature (401 if bad) and dispatches it."""
-        # slack_sdk's verifier raises on a timestamp that is not a number (a 500 and a traceback).
-        if not TIMESTAMP.fullmatch(request.headers.get("X-Slack-Request-Timestamp", "")):
-            log.warning("slack request without a readable timestamp refused")
-            return web.Response(status=401)
-        try:
-            bolt_request = await to_bolt_request(request)
-        except ValueError:  # not JSON although it says so: not from Slack
-            log.warning("slack request that cannot be read refused")
-            return web.Response(status=400)
-        _repair_form_body(bolt_request)
-        response = await self.app.async_dispatch(bolt_request)
-        return await to_aiohttp_response(response)
+        return self._http.url
 
     # -- listeners: acknowledge, then work in the background -------------------------------
 
@@ -286,7 +215,7 @@ class SlackAdapter:
             "slack request failed type=%s error=%s\n%s",
             body.get("type"),
             type(error).__name__,
-            "".join(traceback.format_tb(error.__traceback__)),
+            frames(error),
         )
 
     def _spawn(self, inbound: Inbound, work: Callable[[Inbound], Awaitable[None]]) -> None:
@@ -295,13 +224,9 @@ class SlackAdapter:
         task.add_done_callback(self._tasks.discard)
 
     async def _in_order(self, inbound: Inbound, work: Callable[[Inbound], Awaitable[None]]) -> None:
-        """Run `work` after the same person's earlier messages (asyncio locks are fair)."""
-        key = inbound.user_id
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        """Run `work` after the same person's earlier messages."""
         try:
-            async with lock:
-                await work(inbound)
+            await self._order.run(inbound.user_id, lambda: work(inbound))
         except Exception as error:
             self.errors.append(error)
             log.error(
@@ -310,31 +235,19 @@ class SlackAdapter:
                 inbound.event_id,
                 inbound.user_id,
                 type(error).__name__,
-                "".join(traceback.format_tb(error.__traceback__)),
+                frames(error),
             )
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
 
     # -- the core --------------------------------------------------------------------------
 
     async def _keep(self, inbound: Inbound) -> None:
-        """Translate a message (mentions as @handles, the sender's profile) into the inbox."""
+        """Translate a message (with the sender's profile) into the inbox."""
         try:
-            profile = await asyncio.wait_for(self._profile(inbound.user_id), PROFILE_WAIT)
+            profile = await asyncio.wait_for(self._profiles.of(inbound.user_id), PROFILE_WAIT)
         except TimeoutError:  # an enrichment never holds a message up
             log.info("users.info too slow user=%s", inbound.user_id)
             profile = Profile()
-        mentioned = translate.mentioned_users(inbound.text)
-        handles = (
-            await asyncio.to_thread(self._gotong.handles_for, PLATFORM, mentioned)
-            if mentioned
-            else {}
-        )
-        incoming = translate.incoming(
-            inbound, handles=handles, profile=profile, bot_user_id=self.bot_user_id
-        )
+        incoming = translate.incoming(inbound, profile=profile, bot_user_id=self.bot_user_id)
         await asyncio.to_thread(self._gotong.receive, incoming)
 
     async def _handle(self, inbound: Inbound) -> None:
@@ -342,11 +255,11 @@ class SlackAdapter:
         replies = await asyncio.to_thread(
             self._gotong.process, PLATFORM, translate.event_id(inbound)
         )
-        await self._answer(inbound, replies)
+        await self._replies.answer(inbound, replies)
 
     async def _open_task_form(self, inbound: Inbound) -> None:
         """`/gotong tugas` alone: the task form; if Slack will not open it, the core answers."""
-        profile = await self._profile(inbound.user_id)
+        profile = await self._profiles.of(inbound.user_id)
         command = parse_command(inbound.text)
         word = command.word if command else "tugas"
         try:
@@ -362,162 +275,6 @@ class SlackAdapter:
             await self._keep(inbound)
             await self._handle(inbound)
 
-    async def _profile(self, user_id: str) -> Profile:
-        """Name, username and locale from users.info (cached; empty if Slack will not say)."""
-        cached = self._profiles.get(user_id)
-        now = time.monotonic()
-        if cached is not None and now - cached[0] < PROFILE_TTL:
-            return cached[1]
-        try:
-            response = await self.client.users_info(user=user_id, include_locale=True)
-        except SlackApiError as error:  # e.g. missing_scope: asking again will not help
-            log.info("users.info refused user=%s error=%s", user_id, error_name(error))
-            self._remember(user_id, now, Profile())
-            return Profile()
-        except Exception as error:
-            log.info("users.info failed user=%s error=%s", user_id, error_name(error))
-            return Profile()
-        profile = translate.profile_of(response.get("user"))
-        self._remember(user_id, now, profile)
-        return profile
-
-    def _remember(self, user_id: str, at: float, profile: Profile) -> None:
-        self._profiles.pop(user_id, None)
-        if len(self._profiles) >= PROFILE_CACHE:
-            self._profiles.pop(next(iter(self._profiles)))  # the oldest
-        self._profiles[user_id] = (at, profile)
-
-    # -- answering -------------------------------------------------------------------------
-
-    async def _answer(self, inbound: Inbound, replies: list[Reply]) -> None:
-        """Send the core's replies where they belong; a click's first reply replaces the message."""
-        if inbound.via == "click" and replies:
-            first = replies[0]
-            messages = render(first)
-            if (
-                not _to_sender_only(inbound, first)
-                and messages
-                and await self._replace_clicked(inbound, messages[0])
-            ):
-                sent = 1 + await self._send(inbound, first, messages[1:])
-                await report(self._outbox, first, sent, len(messages))
-                replies = replies[1:]
-        for reply in replies:
-            messages = render(reply)
-            sent = await self._send(inbound, reply, messages)
-            await report(self._outbox, reply, sent, len(messages))
-
-    async def _send(self, inbound: Inbound, reply: Reply, messages: list[SlackMessage]) -> int:
-        """Send the messages of a reply in order; how many went before one did not."""
-        for number, message in enumerate(messages):
-            if not await self._send_one(inbound, reply, message):
-                return number
-        return len(messages)
-
-    async def _send_one(self, inbound: Inbound, reply: Reply, message: SlackMessage) -> bool:
-        """Send one message of a reply; whether it was delivered somewhere."""
-        private = reply.private or inbound.private
-        use_response_url = inbound.response_url and (
-            inbound.via == "command" or (inbound.via == "click" and inbound.ephemeral)
-        )
-        if use_response_url:
-            # A slash command may come from any conversation, even one the app is not in.
-            if await self._respond(
-                inbound, message, response_type="ephemeral" if private else "in_channel"
-            ):
-                return True
-            return await self._post(inbound, inbound.user_id, message)
-        if inbound.via == "form":
-            return await self._post(inbound, inbound.user_id, message)
-        if _to_sender_only(inbound, reply):
-            if await self._post_ephemeral(inbound, message):
-                return True
-            return await self._post(inbound, inbound.user_id, message)
-        return await self._post(inbound, inbound.channel, message, thread_ts=inbound.thread_ts)
-
-    async def _post(
-        self,
-        inbound: Inbound,
-        channel: str,
-        message: SlackMessage,
-        *,
-        thread_ts: str | None = None,
-    ) -> bool:
-        try:
-            await self.client.chat_postMessage(
-                channel=channel, text=message.text, blocks=message.blocks, thread_ts=thread_ts
-            )
-        except Exception as error:
-            log.warning(
-                "reply not sent event=%s channel=%s error=%s",
-                inbound.event_id,
-                channel,
-                error_name(error),
-            )
-            return False
-        return True
-
-    async def _post_ephemeral(self, inbound: Inbound, message: SlackMessage) -> bool:
-        try:
-            await self.client.chat_postEphemeral(
-                channel=inbound.channel,
-                user=inbound.user_id,
-                text=message.text,
-                blocks=message.blocks,
-                thread_ts=inbound.thread_ts,
-            )
-        except Exception as error:
-            log.info(
-                "ephemeral reply not shown event=%s error=%s", inbound.event_id, error_name(error)
-            )
-            return False
-        return True
-
-    async def _respond(self, inbound: Inbound, message: SlackMessage, **options: Any) -> bool:
-        """Post to the response URL Slack gave with a command or a click; whether it took it."""
-        assert inbound.response_url is not None
-        webhook = AsyncWebhookClient(
-            inbound.response_url,
-            logger=logging.getLogger(BOLT_LOG),
-            retry_handlers=[
-                AsyncConnectionErrorRetryHandler(),
-                AsyncRateLimitErrorRetryHandler(
-                    max_retry_count=self.config.reply_rate_limit_retries
-                ),
-            ],
-        )
-        try:
-            response = await webhook.send_dict(
-                {"text": message.text, "blocks": message.blocks, **options}
-            )
-        except Exception as error:
-            log.info("response url failed event=%s error=%s", inbound.event_id, error_name(error))
-            return False
-        if response.status_code != 200:
-            log.info(
-                "response url refused event=%s status=%s", inbound.event_id, response.status_code
-            )
-            return False
-        return True
-
-    async def _replace_clicked(self, inbound: Inbound, message: SlackMessage) -> bool:
-        """Show the outcome in place of the message whose button was clicked."""
-        if inbound.response_url and await self._respond(inbound, message, replace_original=True):
-            return True
-        if inbound.ephemeral or not inbound.message_ts:
-            return False
-        try:
-            await self.client.chat_update(
-                channel=inbound.channel,
-                ts=inbound.message_ts,
-                text=message.text,
-                blocks=message.blocks,
-            )
-        except Exception as error:
-            log.info("update refused event=%s error=%s", inbound.event_id, error_name(error))
-            return False
-        return True
-
     # -- the outbox ------------------------------------------------------------------------
 
     async def deliver_once(self, limit: int = 50) -> int:
@@ -525,44 +282,8 @@ class SlackAdapter:
         return await self._delivery.deliver_once(limit)
 
 
-def _to_sender_only(inbound: Inbound, reply: Reply) -> bool:
-    """A reply that concerns only the sender, to something said in a channel."""
-    return reply.private and not inbound.private
-
-
-def _repair_form_body(request: AsyncBoltRequest) -> None:
-    """Parse a slash command bolt dropped because its text contains the word "payload".
-
-    bolt reads any form body containing "payload" as an interaction (`payload=<json>`) and
-    finds nothing; the signature is checked on the raw body, which stays as it came.
-    """
-    raw = request.raw_body
-    if request.body or not raw or raw.startswith("{"):
-        return
-    if (request.content_type or "").startswith("application/json"):
-        return
-    fields = dict(parse_qsl(raw, keep_blank_values=True))
-    if "payload" in fields:
-        return
-    request.body = fields
-    request.context = build_async_context(AsyncBoltContext({}), fields)
-
-
-class _WithoutTokenNotice(logging.Filter):
-    """bolt warns at every start that SLACK_BOT_TOKEN (read from the environment) is unused."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
-def _bolt_logger() -> logging.Logger:
-    logger = logging.getLogger(BOLT_LOG)
-    if not any(isinstance(f, _WithoutTokenNotice) for f in logger.filters):
-        logger.addFilter(_WithoutTokenNotice())
-    return logger
-
-
 __all__ = [
+    "BOLT_LOG",
     "SlackAdapter",
     "SlackConfig",
     "SlackStartError",

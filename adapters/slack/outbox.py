@@ -45,8 +45,6 @@ CREDENTIALS = frozenset(
 # Network trouble, as aiohttp (under slack_sdk's AsyncWebClient) raises it.
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, ConnectionError)
 EMPTY = "empty message"
-NETWORK_BACKOFF = timedelta(seconds=5)
-MAX_BACKOFF = timedelta(minutes=10)
 BAD_REQUEST_DELAY = timedelta(minutes=30)
 
 
@@ -91,7 +89,7 @@ class SlackOutbox(PlatformOutbox):
             await self._refused(delivery, error, sweep)
             return False
         except NETWORK_ERRORS as error:  # anything else is a bug: the sweep gives it up
-            await self.put_back(delivery, _backoff(delivery), error_name(error))
+            await self.put_back(delivery, backoff(delivery.attempts), error_name(error))
             return False
         await self.sent(delivery, posted)
         return True
@@ -105,7 +103,7 @@ class SlackOutbox(PlatformOutbox):
         elif code in UNREACHABLE:
             await self.unreachable(delivery, sweep, code)
         elif status >= 500:
-            await self.put_back(delivery, _backoff(delivery), f"http {status}")
+            await self.put_back(delivery, backoff(delivery.attempts), f"http {status}")
         elif code in CREDENTIALS:
             log.error("slack refused gotong's token error=%s", code)
             await self.put_back(delivery, BAD_REQUEST_DELAY, code)
@@ -152,7 +150,3 @@ def _retry_after(headers: Mapping[str, Any]) -> int:
             except (TypeError, ValueError):
                 break
     return 1
-
-
-def _backoff(delivery: Delivery) -> timedelta:
-    return backoff(delivery.attempts, base=NETWORK_BACKOFF, cap=MAX_BACKOFF)

@@ -2,8 +2,9 @@
 
 A Slack payload first becomes an `Inbound`: who wrote, the raw Slack text, and where the
 answer goes (a channel, a thread, a response URL, the clicked message). The text still
-holds Slack's markup; `incoming()` turns it into what a person would have typed, with user
-mentions replaced by Gotong @handles the adapter looked up.
+holds Slack's markup; `incoming()` turns it into what a person would have typed. A user
+mention is written `@U123` and listed in `Incoming.mentions`; the core, which knows who is
+who, writes it as that person's Gotong @handle.
 """
 
 from __future__ import annotations
@@ -199,15 +200,16 @@ def mentioned_users(text: str) -> list[str]:
     return list(dict.fromkeys(USER_MENTION.findall(text)))
 
 
-def incoming(
-    inbound: Inbound,
-    *,
-    handles: Mapping[str, str],
-    profile: Profile,
-    bot_user_id: str | None = None,
-) -> Incoming:
-    """The core message for `inbound`, its mentions written as Gotong @handles."""
-    text = inbound.text if inbound.button else plain_text(inbound.text, handles, bot_user_id)
+def incoming(inbound: Inbound, *, profile: Profile, bot_user_id: str | None = None) -> Incoming:
+    """The core message for `inbound`, with the accounts it mentions for the core to name."""
+    mentions: tuple[tuple[str, str], ...] = ()
+    if inbound.button:  # a button's value is already a command: no markup to translate
+        text = inbound.text
+    else:
+        text, mentions = (
+            plain_text(inbound.text, bot_user_id),
+            mentions_in(inbound.text, bot_user_id),
+        )
     return Incoming(
         platform=PLATFORM,
         external_user_id=inbound.user_id,
@@ -219,10 +221,16 @@ def incoming(
         display_name=profile.display_name,
         username=profile.username,
         language_hint=profile.locale,
+        mentions=mentions,
     )
 
 
-def plain_text(text: str, handles: Mapping[str, str], bot_user_id: str | None = None) -> str:
+def mentions_in(text: str, bot_user_id: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The accounts `text` mentions (not the bot), each as `plain_text` writes its mention."""
+    return tuple((user, "@" + user) for user in mentioned_users(text) if user != bot_user_id)
+
+
+def plain_text(text: str, bot_user_id: str | None = None) -> str:
     """Slack message text as the person typed it: mentions, channels and links unwrapped."""
 
     def unwrap(match: re.Match[str]) -> str:
@@ -232,8 +240,8 @@ def plain_text(text: str, handles: Mapping[str, str], bot_user_id: str | None = 
             user = target[1:]
             if user == bot_user_id:
                 return ""
-            # An unknown account stays visible, so the core can say it does not know it.
-            return "@" + handles.get(user, user)
+            # The core names the account (see `mentions_in`); an unknown one stays visible.
+            return "@" + user
         if target.startswith("#"):
             return "#" + (label or target[1:])
         if target.startswith("!"):
@@ -252,7 +260,8 @@ def plain_text(text: str, handles: Mapping[str, str], bot_user_id: str | None = 
 
 
 def _as_command(text: str) -> str:
-    """What follows `/gotong` as an explicit command (so it is never read as a field update)."""
+    """What follows `/gotong`, spelled as Gotong's own slash command: `/gotong selesai 1` is
+    `/selesai 1`; `/gotong` alone asks for help; `/gotong #kode` picks a program."""
     if not text:
         return "/help"
     if text.startswith(("/", "#")):

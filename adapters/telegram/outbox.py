@@ -24,6 +24,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from adapters.failures import error_kind
 from adapters.pacing import ChatPacer, backoff
 from adapters.sweep import PlatformOutbox, Sweep
 from adapters.telegram.render import render
@@ -33,8 +34,6 @@ from core.messages import Reply
 
 log = logging.getLogger("gotong.telegram")
 
-NETWORK_BACKOFF = timedelta(seconds=5)
-MAX_BACKOFF = timedelta(minutes=10)
 BAD_REQUEST_DELAY = timedelta(minutes=30)
 
 
@@ -90,15 +89,15 @@ class TelegramOutbox(PlatformOutbox):
             await self.put_back(delivery, BAD_REQUEST_DELAY, f"bad request: {error.message}")
             return False
         except NetworkError as error:  # TimedOut included
-            delay = backoff(delivery.attempts, base=NETWORK_BACKOFF, cap=MAX_BACKOFF)
-            await self.put_back(delivery, delay, _name(error))
+            delay = backoff(delivery.attempts)
+            await self.put_back(delivery, delay, error_kind(error))
             return False
         except InvalidToken:  # the admin must act: keep the message, try much later
             log.error("telegram refused gotong's token")
             await self.put_back(delivery, BAD_REQUEST_DELAY, "invalid token")
             return False
         except TelegramError as error:  # another refusal from Telegram: not a bug of ours
-            await self.put_back(delivery, BAD_REQUEST_DELAY, _name(error))
+            await self.put_back(delivery, BAD_REQUEST_DELAY, error_kind(error))
             return False
         await self.sent(delivery, str(message_id or ""))
         return True
@@ -113,7 +112,3 @@ def _chat(chat_id: str) -> int | str:
 
 def _as_timedelta(value: int | timedelta) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
-
-
-def _name(error: BaseException) -> str:
-    return type(error).__name__

@@ -154,6 +154,59 @@ class OutboxDelivery:
                 )
             return deliveries
 
+    def claim_for_reader(self, platform: str, *, handle: str, limit: int = 50) -> list[Delivery]:
+        """Take the due messages of the person with `handle` that `platform` may show them,
+        marking them sending: those bound for `platform` and those bound for none (nobody
+        linked them anywhere else). For an adapter that delivers while someone reads."""
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            person = session.exec(select(Person).where(Person.handle == handle.lower())).first()
+            if person is None or person.id is None:
+                return []
+            due = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.person_id == person.id,
+                    # Messages bound for Telegram or Slack are theirs to deliver.
+                    or_(
+                        col(OutboxMessage.platform).is_(None),
+                        col(OutboxMessage.platform) == platform,
+                    ),
+                    col(OutboxMessage.due_at) <= now,
+                    or_(
+                        col(OutboxMessage.status) == OutboxStatus.PENDING,
+                        and_(
+                            col(OutboxMessage.status) == OutboxStatus.SENDING,
+                            col(OutboxMessage.claimed_at) < now - self.lease,
+                        ),
+                    ),
+                )
+                .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+                .limit(limit)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            deliveries = []
+            for message in session.exec(due).all():
+                message.status = OutboxStatus.SENDING
+                message.platform = platform
+                message.claimed_at = now
+                message.attempts += 1
+                session.add(message)
+                deliveries.append(
+                    Delivery(
+                        id=message.id or 0,
+                        person_id=person.id,
+                        chat_id=message.chat_id or handle,
+                        text=message.text,
+                        buttons=buttons_of(message),
+                        attempts=message.attempts,
+                        pieces_sent=message.pieces_sent,
+                        to_person=message.chat_id is None,
+                    )
+                )
+            return deliveries
+
     def sent(self, delivery_id: int, platform_message_id: str) -> None:
         """Record that the platform accepted the message."""
         with unit_of_work(self.engine) as session:

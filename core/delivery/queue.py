@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from core.messages import Button, Incoming, Reply
 from core.models import OutboxMessage, OutboxStatus
@@ -93,29 +93,3 @@ def _stored(buttons: Rows) -> list[list[dict[str, str]]]:
 def buttons_of(message: OutboxMessage) -> Rows:
     """An outbox message's buttons, as they were queued."""
     return tuple(tuple(Button(b["label"], b["command"]) for b in row) for row in message.buttons)
-
-
-def take_due_for(
-    session: Session, *, person_id: int, platform: str, now: datetime
-) -> list[OutboxMessage]:
-    """Claim a person's due messages for delivery on `platform`, oldest first, marking them sent."""
-    rows = list(
-        session.exec(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.person_id == person_id,
-                OutboxMessage.status == OutboxStatus.PENDING,
-                # Messages bound for Telegram or Slack are theirs to deliver.
-                or_(col(OutboxMessage.platform).is_(None), OutboxMessage.platform == platform),
-                col(OutboxMessage.due_at) <= now,
-            )
-            .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
-        )
-    )
-    for row in rows:
-        row.status = OutboxStatus.SENT
-        row.platform = platform
-        row.sent_at = now
-        row.attempts += 1
-        session.add(row)
-    return rows

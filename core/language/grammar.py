@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from core.messages import Incoming
@@ -191,3 +192,17 @@ def clean_incoming(incoming: Incoming) -> Incoming:
         display_name=clean_text(incoming.display_name),
         username=clean_text(incoming.username),
     )
+
+
+def with_handles(text: str, mentions: Iterable[tuple[str, str]], handles: Mapping[str, str]) -> str:
+    """`text` with each platform mention written as the @handle of the account it names.
+
+    A mention of an account Gotong does not know stays as written, so the answer can say so.
+    One pass over the text, so a handle put in is never taken for another mention.
+    """
+    known = {written: "@" + handles[id_] for id_, written in mentions if handles.get(id_)}
+    if not known:
+        return text
+    # Longest first, and not inside a longer word: "@U1" must not eat the start of "@U12".
+    pattern = "|".join(re.escape(written) for written in sorted(known, key=len, reverse=True))
+    return re.sub(f"(?:{pattern})(?![A-Za-z0-9_])", lambda match: known[match.group(0)], text)

@@ -1,0 +1,137 @@
+"""Updates from Telegram, by long polling (the default) or by webhook, stored before confirmed.
+
+Telegram keeps an update until it is confirmed (a later getUpdates offset, or the webhook's
+200), so each is put in the inbox first; one that cannot be stored is fetched again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from adapters.failures import error_kind
+from adapters.telegram.config import ALLOWED_UPDATES, SECRET_HEADER, TelegramConfig
+
+log = logging.getLogger("gotong.telegram")
+
+# Stores an update in the inbox; raises if the database cannot take it.
+Keep = Callable[[Update], Awaitable[None]]
+
+
+class TelegramReceiver:
+    """Long polling or a webhook server, whichever the settings name, feeding one Application."""
+
+    def __init__(self, application: Application, config: TelegramConfig, keep: Keep) -> None:
+        self._application = application
+        self._config = config
+        self._keep = keep
+        self._polling: asyncio.Task[None] | None = None
+        self._webhook_secret = config.webhook_secret or secrets.token_urlsafe(32)
+        self._webhook: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        """Start receiving by webhook when a URL is set, by long polling otherwise."""
+        if self._config.webhook_url:
+            await self._start_webhook(self._config.webhook_url)
+        else:
+            await self._start_polling()
+
+    async def stop(self) -> None:
+        """Stop receiving; updates stored but not confirmed come again at the next start."""
+        if self._polling is not None:
+            # The inbox knows them, so nothing is handled twice.
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        if self._webhook is not None:
+            await self._webhook.cleanup()
+            self._webhook = None
+
+    # -- long polling ----------------------------------------------------------------------
+
+    async def _start_polling(self) -> None:
+        # A webhook left by an earlier run makes getUpdates refuse (409 Conflict).
+        await self._application.bot.delete_webhook()
+        self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
+
+    async def _poll(self) -> None:
+        """Long-poll getUpdates; the offset confirms only updates already in the inbox.
+
+        Telegram drops an update once a later getUpdates names an offset past it, so each
+        update is stored before the next request; one that cannot be stored stops the batch
+        and is fetched again.
+        """
+        offset: int | None = None
+        delay = self._config.poll_retry_delay
+        while True:
+            try:
+                updates = await self._application.bot.get_updates(
+                    offset=offset,
+                    timeout=timedelta(seconds=self._config.poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+                for update in updates:
+                    await self._keep(update)
+                    offset = update.update_id + 1
+                    await self._application.update_queue.put(update)
+                delay = self._config.poll_retry_delay
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # Telegram, the network or the database: try again
+                log.warning("telegram polling failed error=%s", error_kind(error))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
+    # -- webhook ---------------------------------------------------------------------------
+
+    async def _start_webhook(self, url: str) -> None:
+        host, _, port = self._config.webhook_listen.rpartition(":")
+        host = host.strip("[]")  # "[::]:8443" listens on every IPv6 address
+        server = web.Application(client_max_size=1024 * 1024)
+        server.router.add_post(urlsplit(url).path or "/", self._receive)
+        self._webhook = web.AppRunner(server, access_log=None)
+        await self._webhook.setup()
+        await web.TCPSite(self._webhook, host or "0.0.0.0", int(port)).start()
+        # Every instance behind one URL must share the secret: set it in the settings then.
+        await self._application.bot.set_webhook(
+            url, secret_token=self._webhook_secret, allowed_updates=ALLOWED_UPDATES
+        )
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        """One update POSTed by Telegram: stored, then handled, then answered 200.
+
+        Until the 200 Telegram keeps the update; if the process dies meanwhile it is delivered
+        again, and the inbox makes that harmless. One that cannot be stored gets 500.
+        """
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self._webhook_secret.encode()):
+            log.warning("webhook request without the right secret refused")
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), self._application.bot)
+        except Exception:
+            log.warning("webhook request that is not an update refused")
+            return web.Response(status=400)
+        try:
+            await self._keep(update)
+        except Exception as error:
+            log.error(
+                "webhook update not stored update=%s error=%s", update.update_id, error_kind(error)
+            )
+            return web.Response(status=500)
+        application = self._application
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
+        return web.Response()

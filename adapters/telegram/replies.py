@@ -1,0 +1,123 @@
+"""The core's replies sent back to Telegram: to the chat asked in, or privately, or in place
+of the message whose button was pressed. Where a reply goes is `adapters.answering`'s rule."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import CallbackQuery, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from adapters import answering
+from adapters.failures import error_kind
+from adapters.pacing import REPLY_RATE_LIMIT_RETRIES
+from adapters.telegram.render import TelegramMessage, render
+from core.delivery.claims import OutboxDelivery
+from core.messages import Incoming, Reply
+
+log = logging.getLogger("gotong.telegram")
+
+
+class TelegramReplies:
+    """Sends one update's replies and reports each to the outbox."""
+
+    def __init__(
+        self, bot: ExtBot[int], outbox: OutboxDelivery, retry_delays: tuple[float, ...]
+    ) -> None:
+        self._bot = bot
+        self._outbox = outbox
+        # Real seconds between tries of a reply the network lost.
+        self._retry_delays = retry_delays
+
+    async def answer(
+        self, incoming: Incoming, replies: list[Reply], query: CallbackQuery | None
+    ) -> None:
+        """Send the replies; after a press, the first one shows in the pressed message."""
+        if query is not None:
+            await self.stop_spinner(query)
+        message = query.message if query is not None else None
+        editable = isinstance(message, Message) and message.text is not None
+
+        async def replace_clicked(piece: TelegramMessage) -> bool:
+            assert query is not None
+            return await self._edit(query, piece)
+
+        async def send(reply: Reply, pieces: list[TelegramMessage]) -> int:
+            chat_id = answering.destination(incoming, reply)
+            ways = [lambda: self._send_pieces(chat_id, pieces)]
+            if chat_id != incoming.chat_id:
+                # They never opened a private chat with the bot: answer where they asked.
+                ways.append(lambda: self._send_pieces(incoming.chat_id, pieces))
+            return await answering.first_way_that_sends(*ways)
+
+        await answering.answer(
+            replies,
+            asked_in_private=incoming.private,
+            render=render,
+            send=send,
+            outbox=self._outbox,
+            replace_clicked=replace_clicked if query is not None and editable else None,
+        )
+
+    async def stop_spinner(self, query: CallbackQuery) -> None:
+        """Answer the callback query, so the pressed button stops spinning."""
+        try:
+            await query.answer()
+        except TelegramError as error:  # too old, or answered by an earlier delivery
+            log.info("callback query not answered query=%s error=%s", query.id, error_kind(error))
+
+    async def _edit(self, query: CallbackQuery, piece: TelegramMessage) -> bool:
+        """Whether the pressed message now shows `piece` (its keyboard replaced or removed)."""
+        try:
+            await query.edit_message_text(
+                piece.html, parse_mode=ParseMode.HTML, reply_markup=piece.keyboard
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return True
+            log.info("edit refused query=%s error=%s", query.id, error.message)
+            return False
+        except TelegramError as error:
+            log.info("edit failed query=%s error=%s", query.id, error_kind(error))
+            return False
+        return True
+
+    async def _send_pieces(self, chat_id: str, pieces: list[TelegramMessage]) -> int:
+        """Send the pieces of a reply in order; how many went before one did not."""
+        return await answering.send_in_order(pieces, lambda piece: self._send_reply(chat_id, piece))
+
+    async def _send_reply(self, chat_id: str, piece: TelegramMessage) -> bool:
+        """Send one reply message, trying again when the network drops it; whether it went."""
+        delays = self._retry_delays
+        for attempt in range(len(delays) + 1):
+            try:
+                await self._bot.send_message(
+                    _chat(chat_id),
+                    piece.html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=piece.keyboard,
+                    # Flood refusals a reply waits out (the rate limiter sleeps retry_after).
+                    rate_limit_args=REPLY_RATE_LIMIT_RETRIES,
+                )
+                return True
+            except (BadRequest, Forbidden, RetryAfter) as error:
+                # Refused for good: a group member who never opened a private chat with the
+                # bot, or flood control still refusing after the rate limiter waited.
+                log.warning("reply not sent chat=%s error=%s", chat_id, error_kind(error))
+                return False
+            except NetworkError as error:
+                if attempt == len(delays):
+                    log.warning("reply lost chat=%s error=%s", chat_id, error_kind(error))
+                    return False
+                await asyncio.sleep(delays[attempt])
+        return False
+
+
+def _chat(chat_id: str) -> int | str:
+    try:
+        return int(chat_id)
+    except ValueError:  # a channel's @username
+        return chat_id
