@@ -24,7 +24,7 @@ def report(ctx: Context, args: str) -> None:
 
 
 def _log(ctx: Context, program: Program, text: str) -> None:
-    update, figures = updates.log(
+    update, figures, doubts = updates.log(
         ctx.session, now=ctx.now, actor=ctx.person, program=program, text=text
     )
     incoming = ctx.incoming
@@ -35,6 +35,7 @@ def _log(ctx: Context, program: Program, text: str) -> None:
         update=update,
         program=program,
         figures=figures,
+        doubts=doubts,
         photo=incoming.photo_file_id is not None,
         located=incoming.latitude is not None,
     )
