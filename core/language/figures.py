@@ -25,7 +25,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\s*([^\W\d_][\w'-]*)")
-_LABEL_BEFORE = re.compile(r"(?<![\w#@])([^\W\d_][\w'-]*)\s*[:=]?\s*$")
+_LABEL_BEFORE = re.compile(r"(?<![\w#@])([^\W\d_][\w'-]*)\.?\s*[:=]?\s*$")
 _CLOCK_OR_DATE = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|\d{1,2}/\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4}")
 # Phone numbers and codes with a leading zero: "0812 3456 7890", "+62 812-3456".
 _PHONE = re.compile(r"(?<![\w.,])(?:\+62[\s-]?|0)\d{2,}(?:[\s-]\d{3,})*")
@@ -60,6 +60,12 @@ _STOP_WORDS = frozenset(
     | {"not", "no", "never", "didn't", "weren't", "wasn't", "aren't", "isn't", "still"}
     # Words that describe what was counted rather than name it: "12 KK baru", "30 new families".
     | {"baru", "lama", "lainnya", "lebih", "kurang", "saja", "new", "more", "other", "today"}
+)
+# Verbs of state without a prefix end a unit after a noun ("1,5 ton beras tiba"), but alone
+# they are the best label there is ("25 hadir").
+_STATE_VERBS = frozenset(
+    {"tiba", "datang", "hadir", "pulang", "masuk", "keluar", "habis", "hilang", "sakit", "pindah"}
+    | {"lahir", "ada", "siap", "lancar", "aman", "arrived", "arrive", "came", "left", "got"}
 )
 # Words a label may not be: "dan 12" or "untuk 12" say nothing about what 12 counts.
 _NOT_LABELS = (_STOP_WORDS - {"total", "kurang", "lebih", "lagi"}) | {"sebesar", "senilai"}
@@ -209,6 +215,8 @@ def _unit_after(text: str, pos: int, skip: list[tuple[int, int]]) -> tuple[str, 
         if m is None or _ends_unit(m.group(1)) or _overlaps(m.start(1), m.end(1), skip):
             break
         word = m.group(1)
+        if words and word.lower() in _STATE_VERBS:
+            break
         if not words and word.lower() in COUNTED:
             return word, m.end()
         if not words and word.lower() in MEASURES:
