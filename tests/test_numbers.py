@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.language.figures import Figure, Reading, read_figures
 from core.language.numbers import NumberError, format_amount, format_number, parse_amount
@@ -205,3 +207,19 @@ def test_rupiah_sign_means_indonesian_forms_for_english_readers() -> None:
     """An English reader's "Rp 1,5 M" is still 1.5 miliar: the Rp says how it was written."""
     assert parse_amount("Rp 1,5 M", lang="en") == Decimal(1_500_000_000)
     assert parse_amount("Rp 2.500.000", lang="en") == Decimal(2_500_000)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet="0123456789.,:/-%+ RpjtrbMkKsiaKPMdn", max_size=40) | st.text(max_size=40))
+def test_any_text_gives_ordered_figures_inside_it(text: str) -> None:
+    """Whatever is typed, figures lie inside the text in order, or the number is refused."""
+    try:
+        reading = read_figures(text)
+    except NumberError as error:
+        assert error.key == "number.too_large"
+        return
+    end = 0
+    for figure in reading.figures:
+        assert end <= figure.start < figure.end <= len(text)
+        end = figure.end
+    assert {d.figure for d in reading.doubts} <= set(reading.figures)

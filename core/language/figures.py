@@ -127,10 +127,12 @@ def read_figures(
     for m in _NUMBER.finditer(text):
         if _overlaps(m.start(), m.end(), skip) or _not_a_count(text, m):
             continue
+        if figures and m.start() < figures[-1].end:
+            continue  # "5 RT05": already part of the unit before
         value = read_number(m["num"], lang)
         if value is None:
             continue
-        label = _label_before(text, m.start())
+        label = _label_before(text, m.start(), figures[-1].end if figures else 0)
         if label is not None and label[0].lower() in NAME_WORDS:
             continue  # "RT 03", "tahap 2": a name, not a figure
         if label is not None and label[0].lower() in _NOT_LABELS:
@@ -199,9 +201,9 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
 
-def _label_before(text: str, pos: int) -> tuple[str, int] | None:
-    """The word just before a number ("sisa 12", "jumlah: 40") and where it starts."""
-    m = _LABEL_BEFORE.search(text, max(0, pos - 40), pos)
+def _label_before(text: str, pos: int, taken: int) -> tuple[str, int] | None:
+    """The word just before a number ("sisa 12", "jumlah: 40") not already in a figure."""
+    m = _LABEL_BEFORE.search(text, max(taken, pos - 40), pos)
     return None if m is None else (m.group(1), m.start(1))
 
 
