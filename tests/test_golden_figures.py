@@ -2,8 +2,9 @@
 
 Each row is `language | update text | figures`, figures separated by ";". A figure is
 `value unit` ("45 paket sembako"), `Rp value` for money, `value _` for a bare number and
-`-` for none; "?money" or "?unit" after a figure says the reader must name it as a guess
-(a bare amount read as money, a number with nothing counted). Every example of issue 11 is here.
+`-` for none. "?money", "?unit" or "?decimal" after a figure says the reader must name it as a
+guess (a bare amount read as money, a number with nothing counted, "2.500" read as 2,5 in
+English). Every example of issue 11 is here.
 """
 
 from __future__ import annotations
@@ -111,7 +112,10 @@ en | 10k for snacks | Rp 10000
 en | 1.5 billion from the district | Rp 1500000000
 en | 2,500,000 | Rp 2500000 ?money
 en | 2,500 parcels delivered | 2500 parcels
-en | 2.500 parcels delivered | 2.5 parcels
+en | 2.500 parcels delivered | 2.5 parcels ?decimal
+en | 1.500 | 1.5 _ ?decimal ?unit
+id | 2,500 paket diterima | 2.5 paket ?decimal
+id | 1,5 kg gula | 1.5 kg gula
 en | 30 children weighed today | 30 children
 en | 12 households registered | 12 households
 en | 25 people attended the meeting | 25 people
@@ -132,7 +136,7 @@ en | Rp 300rb per household for 45 households | Rp 300000; 45 households
 en | 12 families still waiting | 12 families
 """
 
-_DOUBTS = {"?money": "money_guess", "?unit": "no_unit"}
+_DOUBTS = {"?money": "money_guess", "?unit": "no_unit", "?decimal": "decimal"}
 
 
 def _expected(cell: str) -> tuple[list[tuple[Decimal, str]], list[str]]:
@@ -141,8 +145,8 @@ def _expected(cell: str) -> tuple[list[tuple[Decimal, str]], list[str]]:
     doubts: list[str] = []
     for item in [] if cell == "-" else cell.split(";"):
         words = item.split()
-        if words[-1] in _DOUBTS:
-            doubts.append(_DOUBTS[words.pop()])
+        doubts += [_DOUBTS[w] for w in words if w in _DOUBTS]
+        words = [w for w in words if w not in _DOUBTS]
         if words[0] == "Rp":
             figures.append((Decimal(words[1]), MONEY))
         else:

@@ -151,3 +151,10 @@ class TestRepliesNameTheReading:
         said = chat.send("kevin", "/report #gizi 45")
         assert "• 45" in said
         assert '"45" has no unit' in said
+
+    def test_decimal_reading_is_named(self, chat: Chat) -> None:
+        """ "2.500 parcels" in English is 2.5 parcels, and the reply says how to write 2,500."""
+        said = chat.send("kevin", "/report #gizi 2.500 parcels delivered")
+        assert "• 2.5 parcels" in said
+        assert 'I read "2.500" as 2.5' in said
+        assert 'for example "2,500"' in said

@@ -29,6 +29,7 @@ _LABEL_BEFORE = re.compile(r"(?<![\w#@])([^\W\d_][\w'-]*)\.?\s*[:=]?\s*$")
 _CLOCK_OR_DATE = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|\d{1,2}/\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4}")
 # Phone numbers and codes with a leading zero: "0812 3456 7890", "+62 812-3456".
 _PHONE = re.compile(r"(?<![\w.,])(?:\+62[\s-]?|0)\d{2,}(?:[\s-]\d{3,})*")
+_DECIMAL_OR_GROUP = re.compile(r"\d{1,3}[.,]\d{3}")
 _THOUSANDS = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})*")
 
 # Multipliers that make an amount money when nothing counted follows ("500rb konsumsi").
@@ -102,7 +103,11 @@ class Figure:
 
 @dataclass(frozen=True)
 class Doubt:
-    """A reading the reply must name so it can be corrected: "money_guess" or "no_unit"."""
+    """A reading the reply must name so it can be corrected.
+
+    "money_guess": a bare amount read as rupiah; "no_unit": a number with nothing counted;
+    "decimal": "2.500" or "2,500" read with a decimal mark by the rules of the reader's language.
+    """
 
     kind: str
     written: str  # the number as the person wrote it
@@ -129,7 +134,9 @@ def read_figures(
             continue
         if figures and m.start() < figures[-1].end:
             continue  # "5 RT05": already part of the unit before
-        value = read_number(m["num"], lang)
+        # "Rp 2.500" is written the Indonesian way whoever reads it.
+        written_in = "id" if (m["cur"] or "").lower() == "rp" else lang
+        value = read_number(m["num"], written_in)
         if value is None:
             continue
         label = _label_before(text, m.start(), figures[-1].end if figures else 0)
@@ -137,8 +144,10 @@ def read_figures(
             continue  # "RT 03", "tahap 2": a name, not a figure
         if label is not None and label[0].lower() in _NOT_LABELS:
             label = None
-        figure, doubt = _figure(text, m, value, label, lang, skip)
+        figure, doubt = _figure(text, m, value, label, written_in, skip)
         figures.append(figure)
+        if _read_as_decimal(m, written_in):
+            doubts.append(Doubt("decimal", m["num"], figure))  # "2.500" is 2,5 in English
         if doubt is not None:
             doubts.append(Doubt(doubt, m.group().strip(), figure))
     return Reading(tuple(figures), tuple(doubts))
@@ -154,18 +163,17 @@ def _figure(
 ) -> tuple[Figure, str | None]:
     """The figure one number makes, and the kind of doubt it leaves (None when sure)."""
     start, end = m.start(), m.end()
-    written = m["glued"] or m["mult"]
+    times = m["glued"] or m["mult"]
     if m["percent"]:
         return _made(value, "%", start, end), None
-    if written and m["mult"] and written in {"m", "t"} and not m["cur"]:
-        written, end = None, m.end("num")  # "100 m jalan": a spaced small letter is a unit
-    if written:
-        # "Rp 1,5 M" is written the Indonesian way whoever reads it.
-        value *= multiplier(written, "id" if (m["cur"] or "").lower() == "rp" else lang)
+    if times and m["mult"] and times in {"m", "t"} and not m["cur"]:
+        times, end = None, m.end("num")  # "100 m jalan": a spaced small letter is a unit
+    if times:
+        value *= multiplier(times, lang)
     if m["cur"] or m["suffix"]:
         return _made(value, MONEY, start, end), None
     unit, unit_end = _unit_after(text, end, skip)
-    if written and written.lower() in _MONEY_MULTIPLIERS:
+    if times and times.lower() in _MONEY_MULTIPLIERS:
         if unit.split(" ")[0].lower() not in COUNTED | MEASURES:
             return _made(value, MONEY, start, end), None  # "500rb konsumsi": konsumsi is the use
         return _made(value, unit, start, unit_end), None  # "5 ribu orang"
@@ -176,6 +184,13 @@ def _figure(
     if label is not None:
         return _made(value, label[0], label[1], end), None
     return _made(value, "", start, end), "no_unit"
+
+
+def _read_as_decimal(m: re.Match[str], lang: str) -> bool:
+    """Whether "2.500" or "2,500" was read with a decimal mark, which the writer may not mean."""
+    if m["glued"] or m["mult"] or not _DECIMAL_OR_GROUP.fullmatch(m["num"]):
+        return False
+    return ("," in m["num"]) == (lang == "id")
 
 
 def _made(value: Decimal, unit: str, start: int, end: int) -> Figure:
