@@ -25,6 +25,7 @@ id | 45 paket sembako disalurkan, 3 KPM tidak di rumah | 45 paket sembako; 3 KPM
 id | Rp2.500.000 untuk transport relawan | Rp 2500000
 id | Rp 2.500.000,- untuk konsumsi | Rp 2500000
 id | Rp. 750.000 biaya sewa tenda | Rp 750000
+id | ongkos kirim 50.000,- dibayar | Rp 50000
 id | biaya transport 350rb | Rp 350000
 id | konsumsi 750rbu | Rp 750000
 id | sewa mobil 1,2 jt | Rp 1200000

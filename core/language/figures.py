@@ -21,7 +21,7 @@ MONEY = "IDR"
 _NUMBER = re.compile(
     rf"(?<![\w.,/:-])(?:(?P<cur>rp|idr)\.?\s*)?(?P<num>\d+(?:[.,]\d+)*)"
     rf"(?:(?P<glued>{MULTIPLIER_WORDS})(?![^\W\d_])|\s+(?P<mult>{MULTIPLIER_WORDS})(?![^\W\d_]))?"
-    r"(?!\d)(?:\s+(?P<suffix>rupiah))?(?P<percent>\s*%)?",
+    r"(?!\d)(?:\s+(?P<suffix>rupiah)|(?P<dash>,-))?(?P<percent>\s*%)?",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\s*([^\W\d_][\w'-]*)")
@@ -170,8 +170,8 @@ def _figure(
         times, end = None, m.end("num")  # "100 m jalan": a spaced small letter is a unit
     if times:
         value *= multiplier(times, lang)
-    if m["cur"] or m["suffix"]:
-        return _made(value, MONEY, start, end), None
+    if m["cur"] or m["suffix"] or m["dash"]:
+        return _made(value, MONEY, start, end), None  # "Rp 2,5 jt", "2,5 juta rupiah", "50.000,-"
     unit, unit_end = _unit_after(text, end, skip)
     if times and times.lower() in _MONEY_MULTIPLIERS:
         if unit.split(" ")[0].lower() not in COUNTED | MEASURES:
