@@ -69,6 +69,8 @@ id | 75% data sudah diverifikasi | 75 %
 id | 0,5 kg garam per KK | 0.5 kg garam
 id | 1,5 ton beras tiba di gudang | 1.5 ton beras
 id | 100 m jalan rusak | 100 m jalan rusak
+id | 500m saluran air diperbaiki | 500 m saluran air
+id | sumbangan 2M dari perusahaan | Rp 2000000000
 id | 20 relawan berangkat pagi ini | 20 relawan
 id | 7 ibu hamil diperiksa | 7 ibu hamil
 id | 9 posko dibuka | 9 posko

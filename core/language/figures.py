@@ -166,8 +166,10 @@ def _figure(
     times = m["glued"] or m["mult"]
     if m["percent"]:
         return _made(value, "%", start, end), None
-    if times and m["mult"] and times in {"m", "t"} and not m["cur"]:
-        times, end = None, m.end("num")  # "100 m jalan": a spaced small letter is a unit
+    spaced_letter = m["mult"] and times in {"m", "t"}
+    if times and not m["cur"] and (spaced_letter or (times == "m" and lang == "id")):
+        # "100 m jalan", and "500m" in Indonesian (which writes millions "jt"): metres, a unit.
+        times, end = None, m.end("num")
     if times:
         value *= multiplier(times, lang)
     if m["cur"] or m["suffix"] or m["dash"]:
