@@ -158,3 +158,23 @@ class TestRepliesNameTheReading:
         assert "• 2.5 parcels" in said
         assert 'I read "2.500" as 2.5' in said
         assert 'for example "2,500"' in said
+
+
+class TestMediaWithAWaitingUpdate:
+    """Only the text can wait; the person is told to send the photo again."""
+
+    def test_photo_with_caption_on_two_programs_says_the_photo_is_not_kept(
+        self, chat: Chat
+    ) -> None:
+        """The caption waits for its program; the reply says to send the photo again."""
+        said = chat.send("yohana", "30 balita ditimbang", photo_file_id="AgAD-photo-9")
+        assert "Fotonya belum tersimpan" in said
+        chat.send("yohana", "#gizi", button=True)
+        said = chat.send("yohana", "", photo_file_id="AgAD-photo-9")
+        assert "Foto ditambahkan ke laporan terakhir Anda untuk #gizi" in said
+
+    def test_photo_with_the_program_name_files_both(self, chat: Chat) -> None:
+        """Answering "gizi" with a photo files the waiting update with that photo."""
+        _ask_which(chat)
+        said = chat.send("yohana", "gizi", photo_file_id="AgAD-photo-9")
+        assert "Laporan dicatat untuk #gizi (Gizi balita NTT) dengan foto." in said

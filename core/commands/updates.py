@@ -101,13 +101,13 @@ def plain_text(ctx: Context, text: str) -> None:
         _log(ctx, program, " ".join(PROGRAM.sub(" ", text).split()))
     elif draft is not None:
         updates.add_to_draft(ctx.session, draft, text)
-        ctx.say("update.added_to_waiting", programs=mine, buttons=_choices(mine))
+        ctx.say("update.added_to_waiting", programs=mine, media=_media(ctx), buttons=_choices(mine))
         return
     elif len(mine) == 1:
         _log(ctx, mine[0], text)
     else:
         updates.save_draft(ctx.session, now=ctx.now, actor=ctx.person, text=text)
-        ctx.say("update.which_program", programs=mine, buttons=_choices(mine))
+        ctx.say("update.which_program", programs=mine, media=_media(ctx), buttons=_choices(mine))
     if draft is not None:
         ctx.say("update.still_waiting", programs=mine, buttons=_choices(mine))
     if stale is not None:
@@ -124,6 +124,13 @@ def _program_named(mine: list[Program], text: str) -> Program | None:
         if said in (program.code.casefold(), " ".join(program.name.casefold().split())):
             return program
     return None
+
+
+def _media(ctx: Context) -> str | None:
+    """What a waiting update cannot keep (only its text waits): "photo", "location" or None."""
+    if ctx.incoming.photo_file_id:
+        return "photo"
+    return "location" if ctx.incoming.latitude is not None else None
 
 
 def _choices(mine: list[Program]) -> tuple[ButtonSpec, ...]:
