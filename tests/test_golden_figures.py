@@ -19,6 +19,7 @@ TABLE = """
 # The issue's examples
 id | sudah salurkan 45 paket sembako di Desa Sukamaju, sisa 12 | 45 paket sembako; 12 sisa
 id | 2.500.000 | Rp 2500000 ?money
+id | /lapor #sembako 2.500.000 | Rp 2500000 ?money
 id | Rp 2,5 jt untuk transport dan 500rb konsumsi | Rp 2500000; Rp 500000
 id | 45 paket sembako disalurkan, 3 KPM tidak di rumah | 45 paket sembako; 3 KPM
 # Money in every Indonesian form
