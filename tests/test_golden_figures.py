@@ -75,6 +75,8 @@ id | sumbangan 2M dari perusahaan | Rp 2000000000
 id | 20 relawan berangkat pagi ini | 20 relawan
 id | 7 ibu hamil diperiksa | 7 ibu hamil
 id | 9 posko dibuka | 9 posko
+id | udah 20 pkt sembako, 3 org blm ketemu | 20 pkt sembako; 3 org
+id | 4 krg beras + 10 ltr minyak | 4 krg beras; 10 ltr minyak
 # A label before a bare number
 id | sisa 12 | 12 sisa
 id | tersisa 8 | 8 tersisa
@@ -138,6 +140,17 @@ en | 8 boxes of soap | 8 boxes
 en | 25 present, 3 absent | 25 present; 3 absent
 en | Rp 300rb per household for 45 households | Rp 300000; 45 households
 en | 12 families still waiting | 12 families
+en | 150 hygiene kits handed over to the village office | 150 hygiene kits
+en | 40 households did not receive aid | 40 households
+en | 2 trucks arrived with 300 sacks of rice | 2 trucks; 300 sacks
+en | spent Rp 750.000 on fuel and 250rb on food | Rp 750000; Rp 250000
+en | budget left 12,000,000 | Rp 12000000 ?money
+en | 5 boats and 20 volunteers deployed | 5 boats; 20 volunteers
+en | absent 4 | 4 absent
+en | 1,200 people registered in 3 villages | 1200 people; 3 villages
+en | 45 food parcels, 3 families not home | 45 food parcels; 3 families
+en | 7 pregnant women checked | 7 pregnant women
+en | RT 04 done, 35 houses visited | 35 houses
 """
 
 _DOUBTS = {"?money": "money_guess", "?unit": "no_unit", "?decimal": "decimal"}

@@ -40,13 +40,15 @@ _MONEY_MULTIPLIERS = frozenset(
 # Units of the field, preferred over any other reading. Who or where is counted stands alone
 # ("3 KPM tidak di rumah"); a measure takes the goods after it ("45 paket sembako").
 COUNTED = frozenset(
-    {"kk", "kpm", "jiwa", "orang", "desa", "people", "persons", "households", "villages", "pax"}
+    {"kk", "kpm", "jiwa", "orang", "org", "desa", "people", "persons", "households", "villages"}
+    | {"pax"}
 )
 MEASURES = frozenset(
     {"paket", "karung", "kg", "liter", "unit", "lembar", "dus", "rumah", "ton", "sak", "botol"}
     | {"bungkus", "kotak", "box", "pcs", "buah", "ekor", "kaleng", "galon", "set", "kit", "l"}
     | {"packages", "parcels", "sacks", "bags", "units", "sheets", "boxes", "houses", "kits"}
     | {"liters", "litres", "bottles", "tons", "tonnes"}
+    | {"pkt", "krg", "ltr", "bks", "lbr"}  # as typed on a phone: paket, karung, liter, ...
 )
 _MEASURE_GOODS = 2  # "45 paket sembako", "40 rumah warga miskin"
 _UNIT_WORDS = 3
