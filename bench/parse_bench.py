@@ -82,5 +82,19 @@ def main() -> None:
     _report(f"find_moment, {len(COMMANDS)} whole commands", whole)
 
 
+def bench_figures() -> None:
+    """Time read_figures over the golden update texts (issue 11: under 2 ms p99 per message)."""
+    from core.language.figures import read_figures
+    from tests.test_golden_figures import ROWS
+
+    samples = [
+        _measure(lambda t=text, lang=lang: read_figures(t, lang=lang))
+        for _ in range(ROUNDS)
+        for lang, text, _ in ROWS
+    ]
+    _report(f"read_figures, {len(ROWS)} golden updates", samples)
+
+
 if __name__ == "__main__":
     main()
+    bench_figures()

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from core import inbox
 from core.clock import Clock
 from core.commands import HANDLERS, PERSONAL
-from core.commands.updates import attach_media, plain_text, program_choice
+from core.commands.updates import attach_media, plain_text, program_choice, remind_waiting
 from core.context import ButtonSpec, Context
 from core.db import unit_of_work
 from core.delivery.queue import keep_replies
@@ -297,6 +297,7 @@ class Gotong:
         ):
             ctx.personal = command.name in PERSONAL and not incoming.private
             HANDLERS[command.name](ctx, command.args)
+            remind_waiting(ctx)
             return
         if typed_command and not PROGRAM.fullmatch(text):
             raise unknown_command(text.split()[0], ctx.person.language)

@@ -5,15 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.language.numbers import (
-    NumberError,
-    Quantity,
-    find_quantities,
-    format_amount,
-    format_number,
-    parse_amount,
-)
+from core.language.figures import Figure, Reading, read_figures
+from core.language.numbers import NumberError, format_amount, format_number, parse_amount
 
 
 class TestParseAmount:
@@ -44,6 +40,7 @@ class TestParseAmount:
             ("2,500", "2.5"),
             ("2,5", "2.5"),
             ("2.500.000,50", "2500000.5"),
+            ("750rbu", "750000"),
             ("45", "45"),
         ],
     )
@@ -87,70 +84,98 @@ class TestParseAmount:
         assert caught.value.params == {"text": text}
 
 
-class TestFindQuantities:
+def _read(text: str, lang: str = "id") -> list[tuple[Decimal, str]]:
+    return [(f.value, f.unit) for f in read_figures(text, lang=lang).figures]
+
+
+class TestReadFigures:
     """The numbers in a field update are found with what they count."""
 
     def test_unit_stops_at_passive_verb(self) -> None:
         """ "disalurkan" ends the unit."""
         text = "45 paket sembako disalurkan di Desa Sukamaju"
-        assert find_quantities(text) == [Quantity(Decimal(45), "paket sembako", 0, 16)]
+        assert read_figures(text).figures == (Figure(Decimal(45), "paket sembako", 0, 16),)
 
     def test_money_is_idr(self) -> None:
-        """Rupiah amounts are quantities with unit "IDR"."""
-        text = "Rp 2,5 juta untuk transport"
-        assert find_quantities(text) == [Quantity(Decimal(2500000), "IDR", 0, 11)]
+        """Rupiah amounts are figures with unit "IDR"."""
+        figure = read_figures("Rp 2,5 juta untuk transport").figures[0]
+        assert figure == Figure(Decimal(2500000), "IDR", 0, 11)
+        assert figure.money
 
-    def test_two_quantities_split_at_conjunction(self) -> None:
+    def test_two_figures_split_at_conjunction(self) -> None:
         """ "dan" ends the first unit and "terdata" the second."""
-        text = "120 KK dan 35 lansia terdata"
-        assert find_quantities(text) == [
-            Quantity(Decimal(120), "KK", 0, 6),
-            Quantity(Decimal(35), "lansia", 11, 20),
-        ]
+        assert read_figures("120 KK dan 35 lansia terdata").figures == (
+            Figure(Decimal(120), "KK", 0, 6),
+            Figure(Decimal(35), "lansia", 11, 20),
+        )
 
     def test_english_update(self) -> None:
         """English stop words and "-ed" verbs end units too."""
-        text = "200 food parcels delivered to 3 villages"
-        assert [(q.value, q.unit) for q in find_quantities(text, lang="en")] == [
+        assert _read("200 food parcels delivered to 3 villages", "en") == [
             (Decimal(200), "food parcels"),
             (Decimal(3), "villages"),
         ]
 
     def test_unit_is_at_most_three_words_and_stops_at_punctuation(self) -> None:
         """Units take at most three words and never cross a comma."""
-        text = "40 rumah warga miskin ekstrem, 12 rusak"
-        assert [(q.value, q.unit) for q in find_quantities(text)] == [
+        assert _read("40 rumah warga miskin ekstrem, 12 rusak") == [
             (Decimal(40), "rumah warga miskin"),
             (Decimal(12), "rusak"),
         ]
 
     def test_thousands_follow_the_language(self) -> None:
         """ "2.500 paket" is 2500 in Indonesian."""
-        assert find_quantities("2.500 paket") == [Quantity(Decimal(2500), "paket", 0, 11)]
+        assert read_figures("2.500 paket").figures == (Figure(Decimal(2500), "paket", 0, 11),)
 
-    def test_dates_and_times_are_not_quantities(self) -> None:
+    def test_dates_and_times_are_not_figures(self) -> None:
         """Clock times, numeric dates and days or years next to a month are skipped."""
         text = "Rapat 17:00, 30 Des 2026: 10kg beras, 5/12 dan 75% selesai"
-        assert [(q.value, q.unit) for q in find_quantities(text)] == [
-            (Decimal(10), "kg beras"),
-            (Decimal(75), "%"),
-        ]
+        assert _read(text) == [(Decimal(10), "kg beras"), (Decimal(75), "%")]
 
     def test_skip_spans_are_left_out(self) -> None:
-        """Spans given in `skip` (the moment phrase) hold no quantities."""
+        """Spans given in `skip` (the moment phrase) hold no figures."""
         text = "45 paket besok jam 9"
-        assert find_quantities(text, skip=[(9, 20)]) == [Quantity(Decimal(45), "paket", 0, 8)]
+        assert read_figures(text, skip=[(9, 20)]).figures == (Figure(Decimal(45), "paket", 0, 8),)
 
-    def test_glued_multiplier_and_spaced_letter(self) -> None:
-        """ "500rb" multiplies, but "100 m jalan" is 100 of something, not 100 million."""
-        assert [(q.value, q.unit) for q in find_quantities("500rb untuk 100 m jalan")] == [
-            (Decimal(500000), ""),
+    def test_glued_multiplier_is_money_and_spaced_letter_a_unit(self) -> None:
+        """ "500rb" is Rp500.000 (it used to be a unit-less 500000), "100 m jalan" 100 metres."""
+        assert _read("500rb untuk 100 m jalan") == [
+            (Decimal(500000), "IDR"),
             (Decimal(100), "m jalan"),
         ]
 
-    def test_numbers_inside_words_are_not_quantities(self) -> None:
+    def test_numbers_inside_words_are_not_figures(self) -> None:
         """ "RT05" is a name, not five of something."""
-        assert find_quantities("RT05 selesai") == []
+        assert read_figures("RT05 selesai").figures == ()
+
+    def test_names_and_codes_are_not_figures(self) -> None:
+        """A number after RT, tahap or jam, with a leading zero or after a dash names a thing."""
+        text = "Rapat RT 03 tahap 2, hubungi 0812 3456, posyandu ke-2"
+        assert read_figures(text) == Reading((), ())
+
+
+class TestWhatTheReaderIsUnsureOf:
+    """Every guess is named, so the reply can say it."""
+
+    def test_bare_thousands_group_is_money_with_a_doubt(self) -> None:
+        """ "2.500.000" alone is read as Rp2.500.000 and the reading is flagged."""
+        reading = read_figures("2.500.000")
+        assert reading.figures == (Figure(Decimal(2500000), "IDR", 0, 9),)
+        assert [(d.kind, d.written) for d in reading.doubts] == [("money_guess", "2.500.000")]
+
+    def test_bare_small_number_has_no_unit_and_says_so(self) -> None:
+        """A lone "45" is kept as a bare number, flagged so the person can add the unit."""
+        reading = read_figures("45")
+        assert reading.figures == (Figure(Decimal(45), "", 0, 2),)
+        assert [d.kind for d in reading.doubts] == ["no_unit"]
+
+    def test_money_forms_and_labelled_counts_are_sure(self) -> None:
+        """Rp, rb, jt and a label before a number leave nothing to doubt."""
+        assert read_figures("Rp 2,5 jt dan 500rb, sisa 12").doubts == ()
+
+    def test_label_span_starts_at_the_label(self) -> None:
+        """ "sisa 12" spans the label and the number."""
+        assert read_figures("sisa 12").figures == (Figure(Decimal(12), "sisa", 0, 7),)
 
 
 class TestFormatting:
@@ -182,3 +207,19 @@ def test_rupiah_sign_means_indonesian_forms_for_english_readers() -> None:
     """An English reader's "Rp 1,5 M" is still 1.5 miliar: the Rp says how it was written."""
     assert parse_amount("Rp 1,5 M", lang="en") == Decimal(1_500_000_000)
     assert parse_amount("Rp 2.500.000", lang="en") == Decimal(2_500_000)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet="0123456789.,:/-%+ RpjtrbMkKsiaKPMdn", max_size=40) | st.text(max_size=40))
+def test_any_text_gives_ordered_figures_inside_it(text: str) -> None:
+    """Whatever is typed, figures lie inside the text in order, or the number is refused."""
+    try:
+        reading = read_figures(text)
+    except NumberError as error:
+        assert error.key == "number.too_large"
+        return
+    end = 0
+    for figure in reading.figures:
+        assert end <= figure.start < figure.end <= len(text)
+        end = figure.end
+    assert {d.figure for d in reading.doubts} <= set(reading.figures)

@@ -1,14 +1,24 @@
-"""/lapor and plain-text updates from field workers."""
+"""/lapor and plain-text updates from field workers.
+
+A field worker on several programs who sends plain text is asked which program it is for. That
+update waits (a day at most) and is never lost without a word: a program's code or name, with
+or without "#", files it; more plain text is added to it; any other command is answered and
+followed by a reminder that it still waits; one left past its day is reported when dropped.
+"""
 
 from __future__ import annotations
 
 from core.commands.common import one_program
-from core.context import Context
+from core.context import ButtonSpec, Context
 from core.errors import UserError
 from core.language.grammar import PROGRAM, extract_mentions, has_words
-from core.models import FieldUpdate, Program
+from core.models import FieldUpdate, Program, Role
 from core.people.directory import program_by_code, programs_of
 from core.work import updates
+
+# Words around a program's name in an answer to "which program?": "untuk pkh", "the PKH one".
+_FILLER = frozenset({"untuk", "yang", "program", "ke", "buat", "itu", "for", "the", "one", "to"})
+_PROGRAM_BUTTONS = 8
 
 
 def report(ctx: Context, args: str) -> None:
@@ -24,7 +34,7 @@ def report(ctx: Context, args: str) -> None:
 
 
 def _log(ctx: Context, program: Program, text: str) -> None:
-    update, figures = updates.log(
+    update, figures, doubts = updates.log(
         ctx.session, now=ctx.now, actor=ctx.person, program=program, text=text
     )
     incoming = ctx.incoming
@@ -35,6 +45,7 @@ def _log(ctx: Context, program: Program, text: str) -> None:
         update=update,
         program=program,
         figures=figures,
+        doubts=doubts,
         photo=incoming.photo_file_id is not None,
         located=incoming.latitude is not None,
     )
@@ -73,15 +84,57 @@ def plain_text(ctx: Context, text: str) -> None:
     mine = programs_of(ctx.session, ctx.person)
     if not mine:
         raise UserError("update.no_program")
-    if len(mine) == 1:
-        _log(ctx, mine[0], text)
+    stale = updates.drop_stale_draft(ctx.session, now=ctx.now, actor=ctx.person)
+    draft = updates.waiting_draft(ctx.session, now=ctx.now, actor=ctx.person)
+    named = _program_named(mine, text)
+    if named is not None:
+        if draft is None:
+            ctx.say("update.waiting_expired" if stale else "update.nothing_waiting", text=stale)
+            return
+        _log(ctx, named, updates.take_draft(ctx.session, now=ctx.now, actor=ctx.person) or "")
         return
-    updates.save_draft(ctx.session, now=ctx.now, actor=ctx.person, text=text)
-    ctx.say(
-        "update.which_program",
-        programs=mine,
-        buttons=tuple((("button.program", f"#{p.code}"),) for p in mine[:8]),
-    )
+    mentions = extract_mentions(text)
+    if mentions.programs:
+        # "#gizi 30 balita ditimbang": the program is written, so nothing needs to wait.
+        program = one_program(ctx, mentions, required=True)
+        assert program is not None
+        _log(ctx, program, " ".join(PROGRAM.sub(" ", text).split()))
+    elif draft is not None:
+        updates.add_to_draft(ctx.session, draft, text)
+        ctx.say("update.added_to_waiting", programs=mine, media=_media(ctx), buttons=_choices(mine))
+        return
+    elif len(mine) == 1:
+        _log(ctx, mine[0], text)
+    else:
+        updates.save_draft(ctx.session, now=ctx.now, actor=ctx.person, text=text)
+        ctx.say("update.which_program", programs=mine, media=_media(ctx), buttons=_choices(mine))
+    if draft is not None:
+        ctx.say("update.still_waiting", programs=mine, buttons=_choices(mine))
+    if stale is not None:
+        ctx.say("update.waiting_expired", text=stale)
+
+
+def _program_named(mine: list[Program], text: str) -> Program | None:
+    """The sender's program that `text` names and nothing else: "#pkh", "pkh", "untuk PKH"."""
+    words = [w for w in text.casefold().replace("#", " ").split() if w not in _FILLER]
+    said = " ".join(w.strip(".,!?:;\"'()") for w in words)
+    if not said:
+        return None
+    for program in mine:
+        if said in (program.code.casefold(), " ".join(program.name.casefold().split())):
+            return program
+    return None
+
+
+def _media(ctx: Context) -> str | None:
+    """What a waiting update cannot keep (only its text waits): "photo", "location" or None."""
+    if ctx.incoming.photo_file_id:
+        return "photo"
+    return "location" if ctx.incoming.latitude is not None else None
+
+
+def _choices(mine: list[Program]) -> tuple[ButtonSpec, ...]:
+    return tuple((("button.program", f"#{p.code}"),) for p in mine[:_PROGRAM_BUTTONS])
 
 
 def program_choice(ctx: Context, code: str) -> bool:
@@ -91,3 +144,13 @@ def program_choice(ctx: Context, code: str) -> bool:
         return False
     _log(ctx, program_by_code(ctx.session, code, ctx.person), text)
     return True
+
+
+def remind_waiting(ctx: Context) -> None:
+    """After any other command, a field worker whose update still waits is told so again."""
+    if ctx.person.role != Role.FIELD or not ctx.incoming.private:
+        return
+    if updates.waiting_draft(ctx.session, now=ctx.now, actor=ctx.person) is None:
+        return
+    mine = programs_of(ctx.session, ctx.person)
+    ctx.say("update.still_waiting", programs=mine, buttons=_choices(mine))

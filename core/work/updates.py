@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from core import audit
 from core.errors import UserError
-from core.language.numbers import find_quantities
+from core.language.figures import Doubt, read_figures
 from core.models import FieldUpdate, Person, Program, UpdateDraft, UpdateFigure
 from core.people.permissions import require_program_access
 
@@ -21,8 +21,8 @@ MEDIA_WINDOW = timedelta(minutes=15)
 
 def log(
     session: Session, *, now: datetime, actor: Person, program: Program, text: str
-) -> tuple[FieldUpdate, list[UpdateFigure]]:
-    """Log an update to a program the actor works on, extracting its numbers."""
+) -> tuple[FieldUpdate, list[UpdateFigure], tuple[Doubt, ...]]:
+    """Log an update to a program the actor works on, with its figures and the guesses made."""
     text = text.strip()
     if not text:
         raise UserError("update.empty")
@@ -33,14 +33,13 @@ def log(
     update = FieldUpdate(program_id=program.id, author_id=actor.id, text=text, created_at=now)
     audit.record(session, at=now, actor=actor, action="update.log", entity=update)
     assert update.id is not None
+    reading = read_figures(text, lang=actor.language)
     figures = []
-    for quantity in find_quantities(text, lang=actor.language):
-        if not quantity.unit:
-            continue  # "RT 02", "tahap 2": a number with nothing counted is a name, not a figure
-        figure = UpdateFigure(update_id=update.id, quantity=quantity.value, unit=quantity.unit[:80])
+    for found in reading.figures:
+        figure = UpdateFigure(update_id=update.id, quantity=found.value, unit=found.unit)
         session.add(figure)
         figures.append(figure)
-    return update, figures
+    return update, figures, reading.doubts
 
 
 def attach(
@@ -79,13 +78,37 @@ def save_draft(session: Session, *, now: datetime, actor: Person, text: str) -> 
     session.add(draft)
 
 
+def waiting_draft(session: Session, *, now: datetime, actor: Person) -> UpdateDraft | None:
+    """The actor's update still waiting for its program, if one is fresh."""
+    draft = session.get(UpdateDraft, actor.id)
+    return draft if draft is not None and now - draft.created_at <= DRAFT_LIFETIME else None
+
+
+def drop_stale_draft(session: Session, *, now: datetime, actor: Person) -> str | None:
+    """Remove a waiting update older than a day and return its text, so its author can be told."""
+    draft = session.get(UpdateDraft, actor.id)
+    if draft is None or now - draft.created_at <= DRAFT_LIFETIME:
+        return None
+    session.delete(draft)
+    return draft.text
+
+
+def add_to_draft(session: Session, draft: UpdateDraft, text: str) -> None:
+    """A further plain message while an update waits belongs to that update: nothing is lost."""
+    combined = f"{draft.text}\n{text}"
+    if len(combined) > MAX_TEXT:
+        raise UserError("update.waiting_too_long", limit=MAX_TEXT)
+    draft.text = combined
+    session.add(draft)
+
+
 def take_draft(session: Session, *, now: datetime, actor: Person) -> str | None:
     """The actor's waiting update text (removing it), if one is still fresh."""
-    draft = session.get(UpdateDraft, actor.id)
+    draft = waiting_draft(session, now=now, actor=actor)
     if draft is None:
         return None
     session.delete(draft)
-    return draft.text if now - draft.created_at <= DRAFT_LIFETIME else None
+    return draft.text
 
 
 def totals(session: Session, program: Program, since: datetime) -> list[tuple[str, Decimal]]:
