@@ -11,11 +11,9 @@ expressions dateparser does not know are the table rules of `core.language.time_
 2. the time of day: "jam 3 sore", "15.00", "5pm", "nanti malam", "jam setengah 3 sore",
    "jam 3 kurang seperempat", "half past 3". It is read here and never handed to dateparser,
    so a written time is either read or reported, never lost;
-3. the day: a day word ("besok", "lusa", "today"), a weekday ("senin depan", "next friday"),
-   a week or month rule ("jumat minggu depan", "awal bulan depan", "akhir bulan", "end of
-   month"), or a calendar date ("tgl 5 Des", "5/12",
-   "December 30") which dateparser reads, checked against our own reading so that
-   "31 Februari" is refused instead of rolling over into March.
+3. the day: a day word ("besok", "today"), a weekday ("senin depan"), a week or month rule
+   ("jumat minggu depan", "awal bulan depan", "end of month"), or a calendar date ("tgl 5
+   Des", "5/12") read by `core.language.calendar_dates`.
 
 How days that are not fully written are chosen:
 
@@ -26,17 +24,14 @@ How days that are not fully written are chosen:
   with "depan"/"next" it is always after today; with "ini"/"this" it is today on that day;
 - a time alone ("jam 8 malam", "17:00") is the next time the clock shows it: today if still
   ahead, else tomorrow; "nanti malam" and "tonight" are today;
-- "minggu depan" / "next week" with no day named is the Monday of next week; "jumat minggu
-  depan" is the Friday of next week (a week runs Monday to Sunday);
-- "awal bulan depan" is the first working day (Monday to Friday) of next month, "tengah
-  bulan" the 15th, "akhir bulan" the last day of the month;
+- weeks and months follow the table in `core.language.time_rules` ("minggu depan" with no
+  day named is the Monday of next week, "awal bulan depan" its first working day);
 - an hour from 1 to 6 with no subuh/pagi/am is in the afternoon ("jam 3" is 15:00): working
   people mean that; the reading carries a Guess so the reply names it. Other hours with no
   part of the day are on the 24-hour clock, and "03.00" written with its zero is 03:00;
   "jam 12 malam", "jam 1 malam" and "midnight" belong to the end of the named day;
 - "3pm-ish" and "jam 3an" are stored as exactly 15:00, also named as a Guess;
-- a weekday with a date that falls on another weekday ("Jumat 5 Des" when 5 December is a
-  Saturday) is not chosen between: AmbiguousMoment offers both readings;
+- "Jumat 5 Des" when 5 December is a Saturday raises AmbiguousMoment with both readings;
 - a part of the day alone gives its usual hour: subuh 05:00, pagi/morning 08:00, siang/noon
   12:00, sore/afternoon 15:00, malam/evening/tonight 19:00.
 """
