@@ -91,7 +91,7 @@ _STRONG_WORDS = frozenset(
     {w for w in DAY_WORDS if " " not in w}
     | {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "ahad", "monday", "tuesday"}
     | {"wednesday", "thursday", "friday", "saturday", "sunday"}
-    | {"tonight", "noon", "midnight", "weekend"}
+    | {"tonight", "noon", "midnight", "weekend", "midweek"}
 )
 _LINK_WORDS = frozenset(
     {"jam", "pukul", "pkl", "tgl", "tanggal", "nanti", "lagi", "kemudian", "depan", "next"}
@@ -124,7 +124,7 @@ _OFFSET_TRAILS = frozenset({"lagi", "kemudian", "from"})
 # Words a moment phrase may start with ("at 5pm", "on Friday") but never ends with.
 _NOT_LAST = frozenset(
     {"at", "on", "the", "of", "pada", "in", "dalam", "a", "an", "from", "dari", "@", "to"}
-    | {"kurang", "lewat", "lebih", "past", "setengah"}
+    | {"kurang", "lewat", "lebih", "past", "setengah", "jam", "pukul", "pkl", "tgl", "tanggal"}
 )
 # "awal bulan depan", "end of the month": a part of a week or month, fillers allowed between.
 _PART_OF = frozenset({"awal", "tengah", "akhir", "end", "start", "early", "mid"})
@@ -199,13 +199,18 @@ def _mark_patterns(tokens: list[_Token], kinds: list[str]) -> None:
         nxt = words[i + 1] if i + 1 < n else ""
         after = words[i + 2] if i + 2 < n else ""
         before = words[i - 1] if i > 0 else ""
+        before_other = _kind(kinds, i - 1) == "other"
         if _names_a_month(words, kinds, i):
             kinds[i] = "other"  # "Laporan bulan November 5 Des": November is the title's
+        elif words[i] in PERIODS and kinds[i] != "strong" and before_other and nxt != "ini":
+            kinds[i] = "other"  # "Posyandu pagi rabu jam 8": pagi is the title's
         elif words[i] in _PART_OF and _part_of_week_or_month(words, i):
             kinds[i] = "strong"
         elif (words[i], nxt) in _STRONG_PAIRS:
             kinds[i] = kinds[i + 1] = "strong"
-        elif _anchors_number(words[i], kinds, i):
+        elif _anchors_number(words[i], kinds, i) or (
+            words[i] in MONTHS and before == "of" and _kind(kinds, i - 2) == "number"
+        ):  # "5th of December"
             kinds[i] = "strong"
         elif kinds[i] == "number" and nxt in OFFSET_UNITS:
             if after in _OFFSET_TRAILS or before in _OFFSET_LEADS:
@@ -286,16 +291,7 @@ def _best_span(
                     break
         if found:
             first, moment = next((f for f in found if f[1].has_time), found[0])
-            last = first + length - 1
-            # "Posyandu pagi rabu jam 8 pagi": a part of the day that adds nothing is the title's.
-            while tokens[first].word in PERIODS and first < last:
-                shorter = _moment_of(
-                    text, tokens[first + 1].start, tokens[last].end, now=now, tz=tz
-                )
-                if shorter is None or shorter.at != moment.at:
-                    break
-                first, moment = first + 1, shorter
-            return tokens[first].start, tokens[last].end, moment
+            return tokens[first].start, tokens[first + length - 1].end, moment
     return None
 
 

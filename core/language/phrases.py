@@ -265,7 +265,9 @@ def _take_time(text: str, phrase: str) -> tuple[_Clock | None, str]:
     if midnight:
         text = f"{text[: midnight.start()]} {text[midnight.end() :]}"
     lone = list(_LONE_PERIOD.finditer(text))
-    if len(lone) > 1 or (explicit and midnight) or _LEFTOVER_TIME.search(text):
+    if len(lone) > 1:
+        raise _fail("moment.not_understood", phrase)  # "Tes malam besok pagi": one is a title's
+    if (explicit and midnight) or _LEFTOVER_TIME.search(text):
         raise _fail("moment.time_unclear", phrase)
     today = False
     lone_period = None
@@ -277,7 +279,8 @@ def _take_time(text: str, phrase: str) -> tuple[_Clock | None, str]:
     if explicit:
         period = PERIODS.get(explicit["per"] or "")
         if period and lone_period and period != lone_period:
-            raise _fail("moment.time_unclear", phrase)
+            # "Posyandu pagi ... jam 8 malam": the other part of the day belongs to the title.
+            raise _fail("moment.not_understood", phrase)
         hour_text = explicit["h"] or explicit["ch"] or explicit["bare"]
         hour, period = _number(hour_text), period or lone_period
         minute = int(explicit["m"] or explicit["cm"] or 0)
