@@ -20,8 +20,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.language.grammar import HANDLE, PROGRAM, extract_mentions, squash  # noqa: E402
-from core.language.moments import AmbiguousMoment, find_moment  # noqa: E402
+from core.language.grammar import HANDLE, PROGRAM, extract_mentions, squash
+from core.language.moments import AmbiguousMoment, find_moment
+from tests.chat import Chat
 
 TZ = "Asia/Jakarta"
 TABLE = Path(__file__).parent / "golden" / "moments.tsv"
@@ -116,3 +117,84 @@ if __name__ == "__main__":
     for text, now in (line.rstrip("\n").split("\t")[:2] for line in sys.stdin if line.strip()):
         expected, title, _ = read_row(text, now)
         print(text, now, expected, title, sep="\t")
+
+
+class TestIssueExamplesInConversation:
+    """The commands of issue 11 as a person sends them, on Sunday 29 November 2026 at 23:54."""
+
+    @pytest.fixture(autouse=True)
+    def sunday_night(self, chat: Chat) -> None:
+        chat.clock.set(NOWS["sun"])
+
+    def test_month_in_title_stays_and_date_is_this_year(self, chat: Chat) -> None:
+        """ "Laporan bulan November 5 Des" is due Saturday 5 December 2026, title intact."""
+        said = chat.send("ani", "/tenggat Laporan bulan November 5 Des #pkh")
+        assert "Tenggat 1 dicatat: Laporan bulan November" in said
+        assert "Batas: Sabtu, 5 Desember 2026 pukul 17.00 WIB" in said
+
+    def test_month_in_title_is_not_refused(self, chat: Chat) -> None:
+        """A task whose title names December and is due 30 December is accepted."""
+        said = chat.send("ani", "/tugas Pendataan bulan Desember @budi 30 Desember pukul 14.00")
+        assert "Tugas 1 dibuat: Pendataan bulan Desember" in said
+        assert "Tenggat: Rabu, 30 Desember 2026 pukul 14.00 WIB" in said
+
+    def test_friday_of_next_week(self, chat: Chat) -> None:
+        """ "jumat minggu depan" is Friday 11 December, and the title keeps only its words."""
+        said = chat.send("ani", "/tugas Rapat RT @budi jumat minggu depan")
+        assert "Tugas 1 dibuat: Rapat RT\n" in said.text + "\n"
+        assert "Tenggat: Jumat, 11 Desember 2026 pukul 17.00 WIB" in said
+
+    def test_start_of_next_month_is_its_first_working_day(self, chat: Chat) -> None:
+        """ "awal bulan depan" is Tuesday 1 December at the 17:00 default."""
+        said = chat.send("ani", "/tugas Pencairan tahap 2 @budi awal bulan depan")
+        assert "Tugas 1 dibuat: Pencairan tahap 2" in said
+        assert "Tenggat: Selasa, 1 Desember 2026 pukul 17.00 WIB" in said
+
+    def test_part_of_day_in_title_stays(self, chat: Chat) -> None:
+        """Only the moment's own words leave the title: "Posyandu pagi" keeps its "pagi"."""
+        said = chat.send("ani", "/tugas Posyandu pagi @budi rabu jam 8 pagi")
+        assert "Tugas 1 dibuat: Posyandu pagi" in said
+        assert "Tenggat: Rabu, 2 Desember 2026 pukul 08.00 WIB" in said
+
+    def test_afternoon_guess_is_named_in_indonesian(self, chat: Chat) -> None:
+        """ "besok jam 3" is 15.00, and the reply says how to ask for the morning."""
+        said = chat.send("ani", "/tugas Kirim data @budi besok jam 3")
+        assert "Tenggat: Senin, 30 November 2026 pukul 15.00 WIB" in said
+        assert "jam 3 saya baca 15.00 — ketik 'jam 3 pagi' kalau maksudnya pagi." in said
+
+    def test_afternoon_guess_is_named_in_english(self, chat: Chat) -> None:
+        """ "friday at 3" is 15:00 for an English reader too, and the reply says so."""
+        said = chat.send("sarah", "/task Call the district office friday at 3")
+        assert "Due: Friday, 4 December 2026 at 15:00 WIB" in said
+        assert 'I read "at 3" as 15:00 — type "at 3 am" if you meant the morning.' in said
+
+    def test_morning_correction_is_read_as_morning(self, chat: Chat) -> None:
+        """The correction the reply suggests gives 03:00 with no guess named."""
+        said = chat.send("ani", "/ingatkan besok jam 3 pagi cek genset")
+        assert "Senin, 30 November 2026 pukul 03.00 WIB" in said
+        assert "saya baca" not in said
+
+    def test_weekday_and_date_that_disagree_are_asked_with_buttons(self, chat: Chat) -> None:
+        """ "Jumat 5 Des" (a Saturday) stores nothing and offers both readings as commands."""
+        said = chat.send("ani", "/tugas Rapat RT @budi Jumat 5 Des")
+        assert 'Hari dan tanggal pada "Jumat 5 Des" tidak cocok' in said
+        assert said.commands == [
+            "/tugas Rapat RT @budi Sabtu 5 Des",
+            "/tugas Rapat RT @budi Jumat 4 Des",
+        ]
+        assert "Tugas Anda" not in chat.send("budi", "/tugasku")
+        pressed = chat.send("ani", said.commands[1], button=True)
+        assert "Tenggat: Jumat, 4 Desember 2026 pukul 17.00 WIB" in pressed
+
+    def test_meeting_link_word_does_not_join_the_title(self, chat: Chat) -> None:
+        """The "di" before a link leaves with the link: the title is "Evaluasi"."""
+        said = chat.send("ani", "/rapat Evaluasi jumat jam 14.00 90m di https://meet.example/abc")
+        assert "Rapat 1 dijadwalkan: Evaluasi\n" in said.text + "\n"
+        assert "Waktu: Jumat, 4 Desember 2026 pukul 14.00 WIB (90 menit)" in said
+        assert "Tautan: https://meet.example/abc" in said
+
+    def test_approximate_time_is_stored_exactly_and_said(self, chat: Chat) -> None:
+        """ "tomorrow 3pm-ish" is stored as 15:00 and the reply says it is exact now."""
+        said = chat.send("sarah", "/remind tomorrow 3pm-ish call the warehouse")
+        assert "Monday, 30 November 2026 at 15:00 WIB" in said
+        assert "is stored as exactly 15:00" in said
