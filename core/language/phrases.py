@@ -357,31 +357,23 @@ def _take_day(text: str, today: date, phrase: str) -> _Day | None:
     return _Day(on=_calendar_date(joined, today, tanggal, phrase))
 
 
-def _weekday_conflict(phrase: str, on: date, weekday: int) -> AmbiguousMoment:
+def _weekday_conflict(phrase: str, on: date, weekday: int) -> MomentError:
     """Both readings of "Jumat 5 Des" when 5 December is a Saturday: the date's, the weekday's."""
     shown = _fail("", phrase).params["phrase"]
-    written = re.search(rf"(?<!\w)(?:{alternation(WEEKDAYS)})(?!\w)", shown, re.IGNORECASE)
+    weekdays = alternation(WEEKDAYS).replace("jumat", "jum'?at")
+    written = re.search(rf"(?<!\w)(?:{weekdays})(?!\w)", shown, re.IGNORECASE)
     day = re.search(rf"(?<![\d/.:-])0?{on.day}(?!\d)", shown)
-    assert written is not None and day is not None
-    names = WEEKDAY_NAMES["en" if _is_english(written[0]) else "id"]
-    name = names[on.weekday()]
+    if written is None or day is None:
+        return _fail("moment.not_understood", phrase)
+    english = written[0][:3].lower() in {name[:3].lower() for name in WEEKDAY_NAMES["en"]}
+    name = WEEKDAY_NAMES["en" if english else "id"][on.weekday()]
     name = name if written[0][0].isupper() else name.lower()
-    by_date = f"{shown[: written.start()]}{name}{shown[written.end() :]}"
-    readings = [by_date]
+    readings = [f"{shown[: written.start()]}{name}{shown[written.end() :]}"]
     # The named weekday nearest the date, when it is in the same month.
-    shift = (weekday - on.weekday() + 3) % 7 - 3
-    other = on + timedelta(days=shift)
+    other = on + timedelta(days=(weekday - on.weekday() + 3) % 7 - 3)
     if other.month == on.month:
         readings.append(f"{shown[: day.start()]}{other.day}{shown[day.end() :]}")
     return AmbiguousMoment(shown, tuple(readings))
-
-
-def _is_english(weekday_word: str) -> bool:
-    return (
-        WEEKDAY_NAMES["en"][WEEKDAYS[weekday_word.lower()]]
-        .lower()
-        .startswith(weekday_word.lower()[:3])
-    )
 
 
 def _resolve_day(day: _Day, clock: _Clock | None, base: datetime) -> date:
