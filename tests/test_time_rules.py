@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.language.calendar_words import FILLERS
-from core.language.moments import AmbiguousMoment, Moment, parse_moment
+from core.language.moments import AmbiguousMoment, Moment, MomentError, parse_moment
 from core.language.time_rules import CLOCK_RULES, DAY_RULES
 
 JAKARTA = "Asia/Jakarta"
@@ -98,6 +98,13 @@ class TestTimeRules:
         """No clock rule goes untested: each one matches some row above."""
         for pattern, _ in CLOCK_RULES:
             assert any(pattern.search(p.lower()) for p, _ in RULE_ROWS), pattern.pattern
+
+    @pytest.mark.parametrize("phrase", ["besok jam 3 lewat 75", "jam 2 kurang 60 sore"])
+    def test_minutes_past_59_are_reported(self, phrase: str) -> None:
+        """A clock rule with more than 59 minutes is an unclear time, never rolled over."""
+        with pytest.raises(MomentError) as caught:
+            parse_moment(phrase, now=SUNDAY_NIGHT, tz=JAKARTA)
+        assert caught.value.key == "moment.time_unclear"
 
 
 class TestGuesses:

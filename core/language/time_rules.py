@@ -42,6 +42,8 @@ def clock_of(match: re.Match[str], minutes: int) -> tuple[int, int]:
     """The (hour, minute) a CLOCK_RULES match names, on the 12-hour dial it was written on."""
     hour = int(match["h"]) if match["h"].isdigit() else NUMBER_WORDS[match["h"]]
     if match.groupdict().get("m") is not None:
+        if int(match["m"]) > 59:
+            return -1, 0  # "jam 3 lewat 75": no such clock, reported as an unclear time
         minutes *= int(match["m"])
     written, (hour, minute) = hour, divmod(hour * 60 + minutes, 60)
     # Half past twelve is written "setengah 1": the hour before 1 is 12, not 0.
