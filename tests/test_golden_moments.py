@@ -198,3 +198,14 @@ class TestIssueExamplesInConversation:
         said = chat.send("sarah", "/remind tomorrow 3pm-ish call the warehouse")
         assert "Monday, 30 November 2026 at 15:00 WIB" in said
         assert "is stored as exactly 15:00" in said
+
+    def test_english_reader_is_asked_which_order_a_slash_date_is(self, chat: Chat) -> None:
+        """ "5/12" from an English reader may be May 12: both readings are offered."""
+        said = chat.send("sarah", "/task Budget review 5/12")
+        assert '"5/12" can be read two ways (day first or month first).' in said
+        assert said.commands == ["/task Budget review 5 Dec", "/task Budget review May 12"]
+
+    def test_indonesian_reader_writes_day_first(self, chat: Chat) -> None:
+        """ "5/12" from an Indonesian reader is 5 December, as Indonesia writes dates."""
+        said = chat.send("ani", "/tugas Rekap 5/12")
+        assert "Tenggat: Sabtu, 5 Desember 2026 pukul 17.00 WIB" in said

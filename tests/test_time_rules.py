@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.language.calendar_dates import month_first_readings
 from core.language.calendar_words import FILLERS
 from core.language.moments import AmbiguousMoment, Moment, MomentError, parse_moment
 from core.language.time_rules import CLOCK_RULES, DAY_RULES
@@ -146,3 +147,24 @@ class TestGuesses:
         with pytest.raises(AmbiguousMoment) as caught:
             parse_moment("friday 5 Dec", now=SUNDAY_NIGHT, tz=JAKARTA)
         assert caught.value.readings == ("saturday 5 Dec", "friday 4 Dec")
+
+
+class TestMonthFirstReadings:
+    """For a reader who may write the month first, "5/12" has two readings."""
+
+    @pytest.mark.parametrize(
+        ("phrase", "readings"),
+        [
+            ("5/12", ("5 Dec", "May 12")),
+            ("tgl 5/12 jam 9", ("tgl 5 Dec jam 9", "tgl May 12 jam 9")),
+            ("12/05/2026", ("12 May 2026", "Dec 5 2026")),
+        ],
+    )
+    def test_both_readings(self, phrase: str, readings: tuple[str, str]) -> None:
+        """Day first and month first, each written out with the month's name."""
+        assert month_first_readings(phrase) == readings
+
+    @pytest.mark.parametrize("phrase", ["5/5", "25/12", "5/13", "Kamis, 3/12", "5 Dec", "besok"])
+    def test_one_reading(self, phrase: str) -> None:
+        """Equal parts, a part above 12, a weekday that settles it or no slash: nothing to ask."""
+        assert month_first_readings(phrase) is None

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from core.context import Context
 from core.errors import UserError
+from core.language.calendar_dates import month_first_readings
 from core.language.grammar import Mentions, cut, parse_number
 from core.language.moments import AmbiguousMoment, Moment, find_moment
 from core.language.suggest import corrected
@@ -31,6 +32,11 @@ def find_moment_in(ctx: Context, text: str) -> tuple[str, Moment | None, str] | 
     if found is None:
         return text.strip(), None, ""
     start, end, moment = found
+    # Read day first, as Indonesia writes; an English reader may mean "5/12" as May 12.
+    readings = month_first_readings(moment.text) if ctx.person.language == "en" else None
+    if readings is not None:
+        ask_which_reading(ctx, AmbiguousMoment(moment.text.strip(), readings, "order"))
+        return None
     return text[:start].strip(), moment, text[end:].strip()
 
 
@@ -40,7 +46,7 @@ def ask_which_reading(ctx: Context, doubt: AmbiguousMoment) -> None:
     if ctx.incoming.button or not all(commands):
         raise doubt  # refused with both readings in words: nothing to press
     buttons = tuple((("button.retry", command),) for command in commands if command)
-    ctx.say("moment.ask", phrase=doubt.phrase, readings=doubt.readings, buttons=buttons)
+    ctx.say("moment.ask", buttons=buttons, **doubt.params)
 
 
 def at_default_time(moment: Moment, tz: str, default: time) -> datetime:

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 
 from dateparser.date import DateDataParser
 
-from core.language.calendar_words import MONTHS, alternation
+from core.language.calendar_words import MONTHS, WEEKDAYS, alternation
 
 
 class CalendarDateError(Exception):
@@ -100,3 +100,27 @@ def _parse_calendar_date(text: str, today: date) -> date | None:
     if data.date_obj is None or data.period != "day":
         return None
     return data.date_obj.date()
+
+
+_SLASH_DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?P<y>/\d{2}|/\d{4})?(?![\d/])")
+_WEEKDAY_WORD = re.compile(rf"(?<!\w)(?:{alternation(WEEKDAYS)})(?!\w)", re.IGNORECASE)
+_SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_first_readings(phrase: str) -> tuple[str, str] | None:
+    """Both readings of "5/12" for a reader who may write the month first: "5 Dec", "May 12".
+
+    Gotong reads day first, as Indonesia writes; someone used to month-first dates may mean
+    the other. None when only one reading exists or a weekday in the phrase settles it.
+    """
+    m = _SLASH_DATE.search(phrase)
+    if m is None or _WEEKDAY_WORD.search(phrase):
+        return None
+    day, month, year = int(m["d"]), int(m["m"]), (m["y"] or "").replace("/", " ")
+    if day == month or not (1 <= day <= 12 and 1 <= month <= 12):
+        return None
+    before, after = phrase[: m.start()], phrase[m.end() :]
+    return (
+        f"{before}{day} {_SHORT_MONTHS[month - 1]}{year}{after}",
+        f"{before}{_SHORT_MONTHS[day - 1]} {month}{year}{after}",
+    )

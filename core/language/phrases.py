@@ -71,10 +71,13 @@ class MomentError(UserError):
 
 
 class AmbiguousMoment(MomentError):
-    """A phrase with two fair readings; `readings` are the phrase rewritten for each of them."""
+    """A phrase with two fair readings; `readings` are the phrase rewritten for each of them.
 
-    def __init__(self, phrase: str, readings: tuple[str, ...]) -> None:
-        super().__init__("moment.ambiguous", phrase=phrase, readings=readings)
+    `reason` says why: "weekday" (its weekday and date disagree) or "order" (day or month first).
+    """
+
+    def __init__(self, phrase: str, readings: tuple[str, ...], reason: str = "weekday") -> None:
+        super().__init__("moment.ambiguous", phrase=phrase, readings=readings, reason=reason)
         self.phrase = phrase
         self.readings = readings
 
