@@ -2,8 +2,9 @@
 
 Field workers write "jam setengah 3 sore", "jumat minggu depan" and "awal bulan depan";
 dateparser reads none of them the way they are meant. Each rule below is one line of a table
-(with a row in tests/golden/moments.tsv), so a new way of writing a moment is one new line, and
-`core.language.phrases` stays the one reader that applies them.
+with a test row in tests/test_time_rules.py (a test fails when a rule has none), so a new way
+of writing a moment is one new line, and `core.language.phrases` stays the one reader that
+applies them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from core.language.calendar_words import FILLERS, NUMBER_WORDS, WEEKDAYS, altern
 _HOUR = rf"(?P<h>\d{{1,2}}|{alternation(w for w in NUMBER_WORDS if w not in ('a', 'an'))})"
 _MINUTES = r"(?P<m>\d{1,2})(?:\s+(?:menit|minutes?|mins?))?"
 
-# Clock times written around an hour: (pattern, minutes from the named hour). A pattern's own
-# minutes (group m) count with the sign given; "setengah 3" is half an hour before 3.
+# Clock times written around an hour: (pattern, minutes from the named hour). When a pattern
+# has its own minutes (group m), the number given is only their sign. "setengah 3" is half an
+# hour before 3, as Indonesian counts.
 CLOCK_RULES: tuple[tuple[re.Pattern[str], int], ...] = tuple(
     (re.compile(rf"(?<!\S){pattern}(?!\S)"), minutes)
     for pattern, minutes in (
