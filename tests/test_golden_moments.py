@@ -209,3 +209,10 @@ class TestIssueExamplesInConversation:
         """ "5/12" from an Indonesian reader is 5 December, as Indonesia writes dates."""
         said = chat.send("ani", "/tugas Rekap 5/12")
         assert "Tenggat: Sabtu, 5 Desember 2026 pukul 17.00 WIB" in said
+
+    def test_moving_a_task_names_the_guess_too(self, chat: Chat) -> None:
+        """/ubah with "jam 3" moves to 15.00 and says so, as creating does."""
+        chat.send("ani", "/tugas Rekap data @budi besok jam 9")
+        said = chat.send("ani", "/ubah 1 selasa jam 3")
+        assert "sekarang Selasa, 1 Desember 2026 pukul 15.00 WIB" in said
+        assert "jam 3 saya baca 15.00" in said
