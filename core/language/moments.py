@@ -274,23 +274,24 @@ def _runs(tokens: list[_Token], kinds: list[str]) -> list[range]:
 def _best_span(
     text: str, tokens: list[_Token], kinds: list[str], run: range, *, now: datetime, tz: str
 ) -> tuple[int, int, Moment] | None:
-    """The longest span of `run` that reads as a moment; on ties one with a time, then leftmost.
+    """The longest span of `run` that reads as a moment; on ties the most exact, then the last.
 
-    "Rekap minggu depan senin depan 10:00": "senin depan 10:00" beats "minggu depan senin".
+    "Rekap minggu depan senin depan 10:00": "senin depan 10:00" (a time) beats "minggu depan
+    senin"; "Laporan akhir bulan 30 Des": "30 Des" (a written date) beats "akhir bulan"; and
+    "Laporan akhir bulan besok" is due tomorrow: a title comes first, its moment after it.
     """
     for length in range(len(run), 0, -1):
-        found: list[tuple[int, Moment]] = []
+        found: list[tuple[tuple[bool, bool], int, Moment]] = []
         for first in range(run.start, run.stop - length + 1):
             last = first + length - 1
             if "strong" not in kinds[first : last + 1] or tokens[last].word in _NOT_LAST:
                 continue
             moment = _moment_of(text, tokens[first].start, tokens[last].end, now=now, tz=tz)
             if moment is not None:
-                found.append((first, moment))
-                if moment.has_time:
-                    break
+                exact = (moment.has_time, any(c.isdigit() for c in moment.text))
+                found.append((exact, first, moment))
         if found:
-            first, moment = next((f for f in found if f[1].has_time), found[0])
+            _, first, moment = max(found, key=lambda f: (f[0], f[1]))
             return tokens[first].start, tokens[first + length - 1].end, moment
     return None
 
