@@ -274,26 +274,33 @@ def _runs(tokens: list[_Token], kinds: list[str]) -> list[range]:
 def _best_span(
     text: str, tokens: list[_Token], kinds: list[str], run: range, *, now: datetime, tz: str
 ) -> tuple[int, int, Moment] | None:
-    """The longest span of `run` that reads as a moment; on ties the most exact, then the last.
+    """The span of `run` that reads as a moment: a written date or time first, then the longest.
 
-    "Rekap minggu depan senin depan 10:00": "senin depan 10:00" (a time) beats "minggu depan
-    senin"; "Laporan akhir bulan 30 Des": "30 Des" (a written date) beats "akhir bulan"; and
-    "Laporan akhir bulan besok" is due tomorrow: a title comes first, its moment after it.
+    On equal length a time wins, then the later span (a title comes first, its moment after
+    it). "Rekap minggu depan senin depan 10:00" is due "senin depan 10:00", and "Laporan akhir
+    bulan depan 5 Jan" on 5 January.
     """
+    best: tuple[tuple[bool, int, bool, int], Moment] | None = None
     for length in range(len(run), 0, -1):
-        found: list[tuple[tuple[bool, bool], int, Moment]] = []
         for first in range(run.start, run.stop - length + 1):
             last = first + length - 1
             if "strong" not in kinds[first : last + 1] or tokens[last].word in _NOT_LAST:
                 continue
             moment = _moment_of(text, tokens[first].start, tokens[last].end, now=now, tz=tz)
             if moment is not None:
-                exact = (moment.has_time, any(c.isdigit() for c in moment.text))
-                found.append((exact, first, moment))
-        if found:
-            _, first, moment = max(found, key=lambda f: (f[0], f[1]))
-            return tokens[first].start, tokens[first + length - 1].end, moment
-    return None
+                rank = (_has_digit(moment.text), length, moment.has_time, first)
+                best = max(best, (rank, moment), key=lambda b: b[0]) if best else (rank, moment)
+        # Only a written date or time further in could beat the longest span found.
+        if best and (best[0][0] or not any(_has_digit(tokens[i].word) for i in run)):
+            break
+    if best is None:
+        return None
+    (_, length, _, first), moment = best
+    return tokens[first].start, tokens[first + length - 1].end, moment
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 def _moment_of(text: str, start: int, end: int, *, now: datetime, tz: str) -> Moment | None:
