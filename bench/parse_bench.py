@@ -1,5 +1,7 @@
 """Cost of reading moments: per golden phrase (parse_moment) and per whole command (find_moment).
 
+The whole commands are a sample of real ones and every row of tests/golden/moments.tsv.
+
 Run from the project root as `python bench/parse_bench.py`. Prints mean and p99 in ms.
 """
 
@@ -16,7 +18,9 @@ from zoneinfo import ZoneInfo
 # A script's own folder comes first on sys.path; the project root is needed for core and tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.language.moments import find_moment, parse_moment
+from core.language.grammar import extract_mentions
+from core.language.moments import AmbiguousMoment, find_moment, parse_moment
+from tests.test_golden_moments import NOWS, ROWS
 from tests.test_moments import ENGLISH, INDONESIAN
 
 TZ = "Asia/Jakarta"
@@ -80,6 +84,21 @@ def main() -> None:
         for text in COMMANDS
     ]
     _report(f"find_moment, {len(COMMANDS)} whole commands", whole)
+
+    rows = [(extract_mentions(text).rest, NOWS[now]) for text, now, _, _ in ROWS]
+    golden = [
+        _measure(lambda t=text, n=now: _find(t, n))
+        for _ in range(ROUNDS // 4)
+        for text, now in rows
+    ]
+    _report(f"find_moment, {len(ROWS)} golden moments rows", golden)
+
+
+def _find(text: str, now: datetime) -> object:
+    try:
+        return find_moment(text, now=now, tz=TZ)
+    except AmbiguousMoment as doubt:  # "Jumat 5 Des": asked, which costs the same to find
+        return doubt
 
 
 def bench_figures() -> None:

@@ -42,7 +42,7 @@ INDONESIAN = [
     ("rabu depan jam 13.00", "2026-12-02 13:00", True),
     ("Selasa jam 9 pagi", "2026-12-01 09:00", True),
     ("Sabtu sore", "2026-11-28 15:00", True),
-    ("minggu depan", "2026-12-04 00:00", False),
+    ("minggu depan", "2026-11-30 00:00", False),  # Monday of next week (issue 11)
     ("hari Minggu", "2026-11-29 00:00", False),
     ("3 hari lagi", "2026-11-30 00:00", False),
     ("dua hari lagi", "2026-11-29 00:00", False),
@@ -102,7 +102,7 @@ ENGLISH = [
     ("in an hour", "2026-11-27 11:00", True),
     ("in a week", "2026-12-04 00:00", False),
     ("2 days from now", "2026-11-29 00:00", False),
-    ("next week", "2026-12-04 00:00", False),
+    ("next week", "2026-11-30 00:00", False),  # Monday of next week (issue 11)
     ("next month", "2026-12-27 00:00", False),
     ("end of month", "2026-11-30 00:00", False),
     ("Dec 5 14:00", "2026-12-05 14:00", True),

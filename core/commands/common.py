@@ -9,19 +9,44 @@ from sqlmodel import Session, select
 
 from core.context import Context
 from core.errors import UserError
+from core.language.calendar_dates import month_first_readings
 from core.language.grammar import Mentions, cut, parse_number
-from core.language.moments import Moment, find_moment
+from core.language.moments import AmbiguousMoment, Moment, find_moment
+from core.language.suggest import corrected
 from core.models import Person, Program
 from core.people.directory import names, program_by_code, programs_of
 
 
-def find_moment_in(ctx: Context, text: str) -> tuple[str, Moment | None, str]:
-    """Split `text` around its moment phrase: (before, moment, after)."""
-    found = find_moment(text, now=ctx.now, tz=ctx.person.timezone)
+def find_moment_in(ctx: Context, text: str) -> tuple[str, Moment | None, str] | None:
+    """Split `text` around its moment phrase: (before, moment, after).
+
+    Only the words the moment reader consumed leave the text. None means the phrase had two
+    fair readings and the person was asked which one, with a button for each: nothing else
+    may happen for this message.
+    """
+    try:
+        found = find_moment(text, now=ctx.now, tz=ctx.person.timezone)
+    except AmbiguousMoment as doubt:
+        ask_which_reading(ctx, doubt)
+        return None
     if found is None:
         return text.strip(), None, ""
     start, end, moment = found
+    # Read day first, as Indonesia writes; an English reader may mean "5/12" as May 12.
+    readings = month_first_readings(moment.text) if ctx.person.language == "en" else None
+    if readings is not None:
+        ask_which_reading(ctx, AmbiguousMoment(moment.text.strip(), readings, "order"))
+        return None
     return text[:start].strip(), moment, text[end:].strip()
+
+
+def ask_which_reading(ctx: Context, doubt: AmbiguousMoment) -> None:
+    """Ask which reading was meant: each button sends the whole message again with one reading."""
+    commands = [corrected(ctx.incoming.text, ((doubt.phrase, r),)) for r in doubt.readings]
+    if ctx.incoming.button or not all(commands):
+        raise doubt  # refused with both readings in words: nothing to press
+    buttons = tuple((("button.retry", command),) for command in commands if command)
+    ctx.say("moment.ask", buttons=buttons, **doubt.params)
 
 
 def at_default_time(moment: Moment, tz: str, default: time) -> datetime:

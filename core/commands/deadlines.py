@@ -32,7 +32,10 @@ def deadline(ctx: Context, args: str) -> None:
     program = one_program(ctx, mentions, required=False)
     if program is None:
         raise UserError("deadline.needs_program")
-    before, moment, after = find_moment_in(ctx, mentions.rest)
+    split = find_moment_in(ctx, mentions.rest)
+    if split is None:
+        return  # asked which of two readings was meant
+    before, moment, after = split
     if moment is None:
         raise UserError("deadline.needs_moment")
     created = deadlines.create(
@@ -58,6 +61,7 @@ def deadline(ctx: Context, args: str) -> None:
         program=program,
         owner=people[0] if people else ctx.person,
         reach=reach,
+        notes=moment.guesses,
     )
 
 

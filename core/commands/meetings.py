@@ -17,6 +17,8 @@ from core.work import meetings
 
 DEFAULT_DURATION = timedelta(hours=1)
 PLACE = re.compile(r"^(?:di|at|in|@|tempat:?|lokasi:?|place:?)\s+(.+)$", re.IGNORECASE)
+# The word that introduced the link ("di https://..."), left alone once the link is taken out.
+LINK_WORD = re.compile(r"\s*\b(?:di|at|in|via|lewat|link:?|tautan:?)$", re.IGNORECASE)
 
 
 def meeting(ctx: Context, args: str) -> None:
@@ -33,7 +35,10 @@ def meeting(ctx: Context, args: str) -> None:
     mentions = extract_mentions(text)
     people, orgs = resolve_handles(ctx.session, mentions.handles)
     program = one_program(ctx, mentions, required=False)
-    title, moment, after = find_moment_in(ctx, mentions.rest)
+    split = find_moment_in(ctx, mentions.rest)
+    if split is None:
+        return  # asked which of two readings was meant
+    title, moment, after = split
     if moment is None:
         raise UserError("meeting.needs_moment")
     if not moment.has_time:
@@ -43,6 +48,8 @@ def meeting(ctx: Context, args: str) -> None:
     if found is not None:
         start, end, duration = found
         after = squash(after[:start] + " " + after[end:])
+    if link:
+        title, after = LINK_WORD.sub("", title), LINK_WORD.sub("", after)
     place_match = PLACE.match(after)
     place = place_match.group(1) if place_match else after
     if after and not place_match:
@@ -77,7 +84,7 @@ def meeting(ctx: Context, args: str) -> None:
             program=program,
             buttons=_answer_buttons(created.id),
         )
-    ctx.say("meeting.created", meeting=created, program=program, reach=reach)
+    ctx.say("meeting.created", meeting=created, program=program, reach=reach, notes=moment.guesses)
 
 
 def _answer_buttons(number: int | None) -> tuple[ButtonSpec, ...]:
@@ -202,7 +209,7 @@ def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
         meetings.forget_declines(
             ctx.session, now=ctx.now, meeting=found, person_ids=[i for i in untold if i]
         )
-    ctx.say("meeting.moved", meeting=found, reach=reach)
+    ctx.say("meeting.moved", meeting=found, reach=reach, notes=moment.guesses)
 
 
 def _not_declined(ctx: Context, meeting: Meeting) -> list[Person]:

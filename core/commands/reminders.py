@@ -17,7 +17,10 @@ def remind(ctx: Context, args: str) -> None:
     """Store a personal reminder: /ingatkan besok jam 9 telepon kepala desa."""
     if not args:
         raise UserError("reminder.usage")
-    before, moment, after = find_moment_in(ctx, args)
+    split = find_moment_in(ctx, args)
+    if split is None:
+        return  # asked which of two readings was meant
+    before, moment, after = split
     if moment is None:
         raise UserError("reminder.needs_moment")
     text = f"{before} {after}".strip()
@@ -34,6 +37,7 @@ def remind(ctx: Context, args: str) -> None:
     ctx.say(
         "reminder.created",
         reminder=created,
+        notes=moment.guesses,
         buttons=((("button.cancel", f"cancel reminder {created.id}"),),),
     )
 

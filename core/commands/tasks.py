@@ -38,7 +38,10 @@ def task(ctx: Context, args: str) -> None:
     if orgs:
         raise UserError("task.people_only", handle=orgs[0].handle)
     program = one_program(ctx, mentions, required=False)
-    before, moment, after = find_moment_in(ctx, mentions.rest)
+    split = find_moment_in(ctx, mentions.rest)
+    if split is None:
+        return  # asked which of two readings was meant
+    before, moment, after = split
     title = f"{before} {after}".strip()
     due_at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY) if moment else None
     created = tasks.create(
@@ -68,6 +71,7 @@ def task(ctx: Context, args: str) -> None:
         assignees=assignees,
         program=program,
         reach=reach,
+        notes=moment.guesses if moment else (),
         buttons=(
             (("button.done", f"done {number}"),)
             if mine
@@ -184,7 +188,10 @@ def move(ctx: Context, args: str) -> None:
     number = parse_number(words[0]) if words else None
     if number is None or len(words) < 2:
         raise UserError("task.move_usage")
-    _, moment, rest = find_moment_in(ctx, " ".join(words[1:]))
+    split = find_moment_in(ctx, " ".join(words[1:]))
+    if split is None:
+        return  # asked which of two readings was meant
+    _, moment, rest = split
     if moment is None or rest:
         raise UserError("task.move_usage")
     if is_meeting:
@@ -201,4 +208,4 @@ def move(ctx: Context, args: str) -> None:
         by=ctx.person,
         task=found.task,
     )
-    ctx.say("task.moved", task=found.task, reach=reach)
+    ctx.say("task.moved", task=found.task, reach=reach, notes=moment.guesses)

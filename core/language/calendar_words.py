@@ -43,12 +43,13 @@ DAY_WORDS: dict[str, int] = {
 # Parts of the day: the hour used when no hour is written ("besok pagi"), and how a written
 # hour is read ("jam 3 sore" is 15:00).
 PERIODS: dict[str, str] = {
+    "subuh": "subuh", "dini hari": "subuh",
     "pagi": "pagi", "morning": "pagi",
     "siang": "siang", "afternoon": "sore", "noon": "siang", "midday": "siang",
     "sore": "sore",
     "malam": "malam", "evening": "malam", "night": "malam", "tonight": "malam",
 }  # fmt: skip
-PERIOD_DEFAULT_HOUR = {"pagi": 8, "siang": 12, "sore": 15, "malam": 19}
+PERIOD_DEFAULT_HOUR = {"subuh": 5, "pagi": 8, "siang": 12, "sore": 15, "malam": 19}
 
 # Units of a relative offset ("3 hari lagi", "in 2 hours"), in minutes; months are special.
 OFFSET_UNITS: dict[str, str] = {
@@ -67,6 +68,12 @@ NUMBER_WORDS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
+
+# Weekday names to write a day back in the language it was written in ("Sabtu 5 Des").
+WEEKDAY_NAMES = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
 
 # Words that carry no meaning of their own in a moment phrase but may sit inside one.
 FILLERS = frozenset({"pada", "on", "at", "the", "of", "hari", "tanggal", "tgl", "pukul"})

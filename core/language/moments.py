@@ -20,10 +20,13 @@ from core.language.calendar_words import (
     PERIODS,
     WEEKDAYS,
 )
-from core.language.phrases import MomentError, read_moment
+from core.language.phrases import AmbiguousMoment, Guess, MomentError, read_moment
+from core.language.time_rules import APPROXIMATE
 from core.language.zones import ZONE_ALIASES
 
 __all__ = [
+    "AmbiguousMoment",
+    "Guess",
     "Moment",
     "MomentError",
     "find_duration",
@@ -48,6 +51,7 @@ class Moment:
     at: datetime  # aware, UTC; 00:00 local of the day when has_time is False
     has_time: bool
     text: str  # the phrase as matched in the input
+    guesses: tuple[Guess, ...] = ()  # what the reader chose for the person, to say in the reply
 
 
 _ZONE_NAME = re.compile(rf"(?<!\S)({'|'.join(ZONE_ALIASES)})(?!\S)", re.IGNORECASE)
@@ -63,13 +67,13 @@ def parse_moment(phrase: str, *, now: datetime, tz: str) -> Moment:
         written = f"{phrase[: named_zone.start()]} {phrase[named_zone.end() :]}"
     zone = ZoneInfo(tz)
     try:
-        local, has_time = read_moment(written, now.astimezone(zone).replace(tzinfo=None))
-        at = local.replace(tzinfo=zone).astimezone(UTC)
+        reading = read_moment(written, now.astimezone(zone).replace(tzinfo=None))
+        at = reading.at.replace(tzinfo=zone).astimezone(UTC)
     except (OverflowError, ValueError) as error:  # "0001-01-01", "999999999 hari lagi"
         raise MomentError("moment.out_of_range", phrase=phrase.strip()) from error
     if not EARLIEST <= at <= now + FURTHEST:
         raise MomentError("moment.out_of_range", phrase=phrase.strip())
-    return Moment(at=at, has_time=has_time, text=phrase)
+    return Moment(at=at, has_time=reading.has_time, text=phrase, guesses=reading.guesses)
 
 
 # --- finding the moment inside a command ---------------------------------------------------
@@ -87,14 +91,15 @@ _STRONG_WORDS = frozenset(
     {w for w in DAY_WORDS if " " not in w}
     | {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "ahad", "monday", "tuesday"}
     | {"wednesday", "thursday", "friday", "saturday", "sunday"}
-    | {"tonight", "noon", "midnight", "weekend"}
+    | {"tonight", "noon", "midnight", "weekend", "midweek"}
 )
 _LINK_WORDS = frozenset(
     {"jam", "pukul", "pkl", "tgl", "tanggal", "nanti", "lagi", "kemudian", "depan", "next"}
     | {"this", "ini", "in", "at", "on", "am", "pm", "a.m", "p.m", "dalam", "hari", "akhir"}
     | {"end", "of", "the", "pada", "from", "now", "dari", "sekarang", "@", "tengah"}
     | {"setengah", "half", "sejam", "sehari", "seminggu", "sebulan", "yang", "akan", "datang"}
-    | {"coming", "day", "after"}
+    | {"coming", "day", "after", "awal", "start", "early", "mid", "midweek", "dini", "week"}
+    | {"kurang", "lewat", "lebih", "seperempat", "quarter", "past", "to"}
     | {name.lower() for name in ZONE_ALIASES}
     | set(WEEKDAYS)
     | set(MONTHS)
@@ -118,8 +123,12 @@ _OFFSET_LEADS = frozenset({"in", "dalam"})
 _OFFSET_TRAILS = frozenset({"lagi", "kemudian", "from"})
 # Words a moment phrase may start with ("at 5pm", "on Friday") but never ends with.
 _NOT_LAST = frozenset(
-    {"at", "on", "the", "of", "pada", "in", "dalam", "a", "an", "from", "dari", "@"}
+    {"at", "on", "the", "of", "pada", "in", "dalam", "a", "an", "from", "dari", "@", "to"}
+    | {"kurang", "lewat", "lebih", "past", "setengah", "jam", "pukul", "pkl", "tgl", "tanggal"}
 )
+# "awal bulan depan", "end of the month": a part of a week or month, fillers allowed between.
+_PART_OF = frozenset({"awal", "tengah", "akhir", "end", "start", "early", "mid"})
+_WEEK_OR_MONTH = frozenset({"minggu", "pekan", "bulan", "week", "month"})
 _MAX_RUN = 8  # words; every sub-span of a run may be tried, so long runs are cut
 
 
@@ -151,6 +160,8 @@ def _tokenise(text: str) -> list[_Token]:
             continue
         start = m.start() + raw.index(word)
         lower = word.lower().replace("jum'at", "jumat")
+        if lower[:1].isdigit():
+            lower = APPROXIMATE.sub("", lower)  # "3pm-ish" is read as "3pm" (and said so)
         ends_sentence = raw[-1] in ";!?" or (raw.endswith(".") and lower not in _LINK_WORDS)
         if tokens and "\n" in text[tokens[-1].end : start]:
             tokens[-1] = replace(tokens[-1], breaks_after=True)
@@ -188,9 +199,18 @@ def _mark_patterns(tokens: list[_Token], kinds: list[str]) -> None:
         nxt = words[i + 1] if i + 1 < n else ""
         after = words[i + 2] if i + 2 < n else ""
         before = words[i - 1] if i > 0 else ""
-        if (words[i], nxt) in _STRONG_PAIRS:
+        before_other = _kind(kinds, i - 1) == "other"
+        if _names_a_month(words, kinds, i):
+            kinds[i] = "other"  # "Laporan bulan November 5 Des": November is the title's
+        elif words[i] in PERIODS and kinds[i] != "strong" and before_other and nxt != "ini":
+            kinds[i] = "other"  # "Posyandu pagi rabu jam 8": pagi is the title's
+        elif words[i] in _PART_OF and _part_of_week_or_month(words, i):
+            kinds[i] = "strong"
+        elif (words[i], nxt) in _STRONG_PAIRS:
             kinds[i] = kinds[i + 1] = "strong"
-        elif _anchors_number(words[i], kinds, i):
+        elif _anchors_number(words[i], kinds, i) or (
+            words[i] in MONTHS and before == "of" and _kind(kinds, i - 2) == "number"
+        ):  # "5th of December"
             kinds[i] = "strong"
         elif kinds[i] == "number" and nxt in OFFSET_UNITS:
             if after in _OFFSET_TRAILS or before in _OFFSET_LEADS:
@@ -205,7 +225,27 @@ def _anchors_number(word: str, kinds: list[str], i: int) -> bool:
     """A month next to a number ("5 Des", "Dec 5") or a marker before one ("jam 9", "tgl 5")."""
     if word in MONTHS:
         return "number" in (_kind(kinds, i - 1), _kind(kinds, i + 1))
-    return word in _MARKS and kinds[i] != "other" and _kind(kinds, i + 1) == "number"
+    half = _kind(kinds, i + 1) == "link" and _kind(kinds, i + 2) == "number"  # jam setengah 3
+    return word in _MARKS and kinds[i] != "other" and (_kind(kinds, i + 1) == "number" or half)
+
+
+def _names_a_month(words: list[str], kinds: list[str], i: int) -> bool:
+    """A month named as a month, not a date: "bulan Desember", or "November" in "November 5 Des"."""
+    if words[i] not in MONTHS or kinds[i] == "other":
+        return False
+    if i > 0 and words[i - 1] == "bulan":
+        return True
+    return i + 2 < len(words) and kinds[i + 1] == "number" and words[i + 2] in MONTHS
+
+
+def _part_of_week_or_month(words: list[str], i: int) -> bool:
+    """Whether words[i] ("awal", "end") begins "awal bulan", "end of the month" and the like."""
+    for word in words[i + 1 : i + 4]:
+        if word in _WEEK_OR_MONTH:
+            return True
+        if word not in ("of", "the", "this", "next"):
+            return False
+    return False
 
 
 def _clock_follows(words: list[str], i: int) -> bool:
@@ -234,21 +274,43 @@ def _runs(tokens: list[_Token], kinds: list[str]) -> list[range]:
 def _best_span(
     text: str, tokens: list[_Token], kinds: list[str], run: range, *, now: datetime, tz: str
 ) -> tuple[int, int, Moment] | None:
-    """The longest span of `run` that reads as a moment (leftmost on ties)."""
+    """The span of `run` that reads as a moment: a written date or time first, then the longest.
+
+    On equal length a time wins, then the later span (a title comes first, its moment after
+    it). "Rekap minggu depan senin depan 10:00" is due "senin depan 10:00", and "Laporan akhir
+    bulan depan 5 Jan" on 5 January.
+    """
+    best: tuple[tuple[bool, int, bool, int], Moment] | None = None
     for length in range(len(run), 0, -1):
         for first in range(run.start, run.stop - length + 1):
             last = first + length - 1
             if "strong" not in kinds[first : last + 1] or tokens[last].word in _NOT_LAST:
                 continue
-            start, end = tokens[first].start, tokens[last].end
-            try:
-                moment = parse_moment(text[start:end], now=now, tz=tz)
-            except MomentError as error:
-                if error.key != "moment.not_understood":
-                    raise
-                continue
-            return start, end, moment
-    return None
+            moment = _moment_of(text, tokens[first].start, tokens[last].end, now=now, tz=tz)
+            if moment is not None:
+                rank = (_has_digit(moment.text), length, moment.has_time, first)
+                best = max(best, (rank, moment), key=lambda b: b[0]) if best else (rank, moment)
+        # Only a written date or time further in could beat the longest span found.
+        if best and (best[0][0] or not any(_has_digit(tokens[i].word) for i in run)):
+            break
+    if best is None:
+        return None
+    (_, length, _, first), moment = best
+    return tokens[first].start, tokens[first + length - 1].end, moment
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _moment_of(text: str, start: int, end: int, *, now: datetime, tz: str) -> Moment | None:
+    """The moment text[start:end] names, None when it names none; other MomentErrors raise."""
+    try:
+        return parse_moment(text[start:end], now=now, tz=tz)
+    except MomentError as error:
+        if error.key != "moment.not_understood":
+            raise
+        return None
 
 
 # --- durations -----------------------------------------------------------------------------

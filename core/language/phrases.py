@@ -1,18 +1,19 @@
-"""Reading one moment phrase into a local date and time: a small normaliser in front of dateparser.
+"""Reading one moment phrase into a local date and time: a small grammar in front of dateparser.
 
 dateparser (languages id+en, DMY, future dates) reads calendar dates well, but alone it misses
 common Indonesian phrases ("lusa", "3 hari lagi", "senin depan", "besok jam 3 sore") and
 silently drops times ("besok jam 15.00"). So a phrase is read in three steps, each taking its
-words out of the phrase, and whatever is left over means the phrase was not understood:
+words out of the phrase, and whatever is left over means the phrase was not understood; the
+expressions dateparser does not know are the table rules of `core.language.time_rules`:
 
 1. a relative offset: "3 hari lagi", "in 2 hours", "dalam 30 menit", "seminggu lagi"; minutes
    and hours count from now to the second, days and longer give a day;
-2. the time of day: "jam 3 sore", "15.00", "5pm", "nanti malam". It is read here and never
-   handed to dateparser, so a written time is either read or reported, never lost;
-3. the day: a day word ("besok", "lusa", "today"), a weekday ("senin depan", "next friday"),
-   "minggu depan" / "bulan depan" / "akhir bulan", or a calendar date ("tgl 5 Des", "5/12",
-   "December 30") which dateparser reads, checked against our own reading so that
-   "31 Februari" is refused instead of rolling over into March.
+2. the time of day: "jam 3 sore", "15.00", "5pm", "nanti malam", "jam setengah 3 sore",
+   "jam 3 kurang seperempat", "half past 3". It is read here and never handed to dateparser,
+   so a written time is either read or reported, never lost;
+3. the day: a day word ("besok", "today"), a weekday ("senin depan"), a week or month rule
+   ("jumat minggu depan", "awal bulan depan", "end of month"), or a calendar date ("tgl 5
+   Des", "5/12") read by `core.language.calendar_dates`.
 
 How days that are not fully written are chosen:
 
@@ -23,39 +24,81 @@ How days that are not fully written are chosen:
   with "depan"/"next" it is always after today; with "ini"/"this" it is today on that day;
 - a time alone ("jam 8 malam", "17:00") is the next time the clock shows it: today if still
   ahead, else tomorrow; "nanti malam" and "tonight" are today;
-- "minggu depan" / "next week" is the same weekday a week from today (a day, no time);
-- an hour with no pagi/siang/sore/malam/am/pm is on the 24-hour clock ("jam 3" is 03:00);
+- weeks and months follow the table in `core.language.time_rules` ("minggu depan" with no
+  day named is the Monday of next week, "awal bulan depan" its first working day);
+- an hour from 1 to 6 with no subuh/pagi/am is in the afternoon ("jam 3" is 15:00): working
+  people mean that; the reading carries a Guess so the reply names it. Other hours with no
+  part of the day are on the 24-hour clock, and "03.00" written with its zero is 03:00;
   "jam 12 malam", "jam 1 malam" and "midnight" belong to the end of the named day;
-- a part of the day alone gives its usual hour: pagi/morning 08:00, siang/noon 12:00,
-  sore/afternoon 15:00, malam/evening/tonight 19:00.
+- "3pm-ish" and "jam 3an" are stored as exactly 15:00, also named as a Guess;
+- "Jumat 5 Des" when 5 December is a Saturday raises AmbiguousMoment with both readings;
+- a part of the day alone gives its usual hour: subuh 05:00, pagi/morning 08:00, siang/noon
+  12:00, sore/afternoon 15:00, malam/evening/tonight 19:00.
 """
 
 from __future__ import annotations
 
-import calendar
-import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from dateparser.date import DateDataParser
-
 from core.errors import UserError
+from core.language.calendar_dates import CalendarDateError, calendar_date
 from core.language.calendar_words import (
     DAY_WORDS,
     FILLERS,
-    MONTHS,
     NUMBER_WORDS,
     OFFSET_UNITS,
     PERIOD_DEFAULT_HOUR,
     PERIODS,
+    WEEKDAY_NAMES,
     WEEKDAYS,
     alternation,
+)
+from core.language.time_rules import (
+    APPROXIMATE,
+    CLOCK_RULES,
+    DAY_RULES,
+    WEEKDAY_IN_WEEK,
+    add_months,
+    clock_of,
+    weekday_in_week,
 )
 
 
 class MomentError(UserError):
     """A moment or duration phrase that could not be read."""
+
+
+class AmbiguousMoment(MomentError):
+    """A phrase with two fair readings; `readings` are the phrase rewritten for each of them.
+
+    `reason` says why: "weekday" (its weekday and date disagree) or "order" (day or month first).
+    """
+
+    def __init__(self, phrase: str, readings: tuple[str, ...], reason: str = "weekday") -> None:
+        super().__init__("moment.ambiguous", phrase=phrase, readings=readings, reason=reason)
+        self.phrase = phrase
+        self.readings = readings
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A choice the reader made for the person, named in the reply so it can be corrected."""
+
+    kind: str  # "afternoon": an hour 1-6 read after noon; "approximate": "3pm-ish" as 15:00
+    written: str  # the words as written: "jam 3"
+    hour: int  # the time as read
+    minute: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one phrase names: a local moment, whether a time was named, and any guesses."""
+
+    at: datetime
+    has_time: bool
+    guesses: tuple[Guess, ...] = ()
 
 
 _NUM = rf"\d+|{alternation(NUMBER_WORDS)}"
@@ -85,25 +128,11 @@ _LONE_PERIOD = re.compile(
 # A time marker or clock left over after the time was taken: a time was written but not read.
 _LEFTOVER_TIME = re.compile(r"(?<!\S)(?:jam|pukul|pkl|@|[ap]\.?m\.?)(?!\S)|(?<![\d.])\d+:\d*")
 
-_MONTH = alternation(MONTHS)
-_ORDINAL = r"(?:st|nd|rd|th)?"
-_CALENDAR = (
-    re.compile(rf"(?P<d>\d{{1,2}}){_ORDINAL}\s*(?P<mon>{_MONTH})\.?(?:\s+(?P<y>\d{{4}}))?"),
-    re.compile(rf"(?P<mon>{_MONTH})\.?\s*(?P<d>\d{{1,2}}){_ORDINAL}(?:\s+(?P<y>\d{{4}}))?"),
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
-    re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?"),
-    # With dots or dashes the year is needed: "8-12" is a range and "5.12" a time.
-    re.compile(r"(?P<d>\d{1,2})(?P<sep>[.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{2}|\d{4})"),
-)
-_DAY_ONLY = re.compile(r"(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?")
 _WEEKDAY = re.compile(
     rf"(?:(?P<pre>next|this|coming)\s+)?(?P<wd>{alternation(WEEKDAYS)})"
     rf"(?:\s+(?P<post>depan|ini|next|this|yang\s+akan\s+datang))?"
 )
-_NEXT_WEEK = frozenset({"minggu depan", "pekan depan", "next week", "minggu yang akan datang"})
-_NEXT_MONTH = frozenset({"bulan depan", "next month"})
-_MONTH_END = frozenset({"akhir bulan", "akhir bulan ini", "end month", "end this month"})
-_WEEKEND = frozenset({"akhir pekan", "akhir minggu", "weekend", "this weekend"})
+_MARK_BEFORE = re.compile(r"(?:(?:jam|pukul|pkl|at)\s+)$")
 
 
 # A preposition in front of a moment is not part of what to show back ("on 31 February").
@@ -125,6 +154,7 @@ class _Clock:
     minute: int
     next_day: bool  # the small hours of "malam" and midnight end the named day
     today: bool  # "nanti malam", "tonight": today unless a day is named
+    guessed: str = ""  # the words of an hour 1-6 read as afternoon
 
     def on(self, day: date) -> datetime:
         return datetime.combine(day + timedelta(days=self.next_day), time(self.hour, self.minute))
@@ -137,12 +167,28 @@ class _Day:
     rule: str = ""  # "next" (never today), "this" (today on that day) or "" (see module doc)
 
 
-def read_moment(phrase: str, base: datetime) -> tuple[datetime, bool]:
-    """The local datetime `phrase` names and whether it names a time, seen from local `base`."""
-    text = _normalise(phrase)
+def read_moment(phrase: str, base: datetime) -> Reading:
+    """What `phrase` names, seen from local `base`; raises MomentError."""
+    text, approximate = _normalise(phrase)
     offset, text = _take_offset(text, base, phrase)
     clock, text = _take_time(text, phrase)
     day = _take_day(text, base.date(), phrase)
+    at, has_time = _combine(offset, clock, day, base, phrase)
+    guesses = []
+    if clock is not None and clock.guessed:
+        guesses.append(Guess("afternoon", clock.guessed, at.hour, at.minute))
+    if has_time and approximate:
+        guesses.append(Guess("approximate", _fail("", phrase).params["phrase"], at.hour, at.minute))
+    return Reading(at, has_time, tuple(guesses))
+
+
+def _combine(
+    offset: datetime | date | None,
+    clock: _Clock | None,
+    day: _Day | None,
+    base: datetime,
+    phrase: str,
+) -> tuple[datetime, bool]:
     if isinstance(offset, datetime):
         if clock is not None or day is not None:
             raise _fail("moment.not_understood", phrase)
@@ -164,12 +210,14 @@ def read_moment(phrase: str, base: datetime) -> tuple[datetime, bool]:
     return clock.on(target), True
 
 
-def _normalise(phrase: str) -> str:
+def _normalise(phrase: str) -> tuple[str, bool]:
+    """The phrase in lower case with single spaces, and whether it said "-ish" / "-an"."""
     text = phrase.lower().replace("’", "'").replace("jum'at", "jumat")
     text = re.sub(r",(?!\d)", " ", text)  # commas between words, not the decimal comma
     text = re.sub(r"(?<!\S)(tgl|pkl)\.", r"\1", text)
     text = re.sub(r"[.!?]+$", "", text.strip())
-    return " ".join(text.split())
+    text, approximate = APPROXIMATE.subn("", text)
+    return " ".join(text.split()), approximate > 0
 
 
 def _take_offset(text: str, base: datetime, phrase: str) -> tuple[datetime | date | None, str]:
@@ -186,7 +234,7 @@ def _take_offset(text: str, base: datetime, phrase: str) -> tuple[datetime | dat
         if unit in ("minutes", "hours"):
             return base + timedelta(**{unit: amount}), rest
         if unit == "months":
-            return _add_months(base.date(), amount), rest
+            return add_months(base.date(), amount), rest
         return base.date() + timedelta(**{unit: amount}), rest
     return None, text
 
@@ -195,13 +243,20 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS[" ".join(word.split())]
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def _rewrite_clock(text: str) -> tuple[str, str]:
+    """The text with a CLOCK_RULES time ("setengah 3") as a plain clock ("2.30"), and its words."""
+    for pattern, minutes in CLOCK_RULES:
+        m = pattern.search(text)
+        if m:
+            hour, minute = clock_of(m, minutes)
+            mark = _MARK_BEFORE.search(text, 0, m.start())
+            written = text[mark.start() if mark else m.start() : m.end()]
+            return f"{text[: m.start()]}{hour}.{minute:02d}{text[m.end() :]}", written
+    return text, ""
 
 
 def _take_time(text: str, phrase: str) -> tuple[_Clock | None, str]:
+    text, written = _rewrite_clock(text)
     found = [m for m in _TIME.finditer(text) if m["mark"] or m["per"] or not m["bare"]]
     found = [m for m in found if not m["bare"] or m["bare"].isdigit() or m["mark"]]
     if len(found) > 1:
@@ -213,7 +268,9 @@ def _take_time(text: str, phrase: str) -> tuple[_Clock | None, str]:
     if midnight:
         text = f"{text[: midnight.start()]} {text[midnight.end() :]}"
     lone = list(_LONE_PERIOD.finditer(text))
-    if len(lone) > 1 or (explicit and midnight) or _LEFTOVER_TIME.search(text):
+    if len(lone) > 1:
+        raise _fail("moment.not_understood", phrase)  # "Tes malam besok pagi": one is a title's
+    if (explicit and midnight) or _LEFTOVER_TIME.search(text):
         raise _fail("moment.time_unclear", phrase)
     today = False
     lone_period = None
@@ -225,10 +282,16 @@ def _take_time(text: str, phrase: str) -> tuple[_Clock | None, str]:
     if explicit:
         period = PERIODS.get(explicit["per"] or "")
         if period and lone_period and period != lone_period:
-            raise _fail("moment.time_unclear", phrase)
-        hour = _number(explicit["h"] or explicit["ch"] or explicit["bare"])
+            # "Posyandu pagi ... jam 8 malam": the other part of the day belongs to the title.
+            raise _fail("moment.not_understood", phrase)
+        hour_text = explicit["h"] or explicit["ch"] or explicit["bare"]
+        hour, period = _number(hour_text), period or lone_period
         minute = int(explicit["m"] or explicit["cm"] or 0)
-        return _clock(hour, minute, explicit["ampm"], period or lone_period, today, phrase), text
+        clock = _clock(hour, minute, explicit["ampm"], period, today, phrase)
+        if not (explicit["ampm"] or period or hour_text.startswith("0")) and 1 <= hour <= 6:
+            # Nobody plans field work at 3 at night: "jam 3" is 15:00, and the reply says so.
+            return replace(clock, hour=hour + 12, guessed=written or explicit[0].strip()), text
+        return clock, text
     if midnight:
         if lone_period:
             raise _fail("moment.time_unclear", phrase)
@@ -248,6 +311,8 @@ def _clock(
         hour = -1
     elif ampm:
         hour = hour % 12 + (12 if ampm == "p" else 0) if 1 <= hour <= 12 else -1
+    elif period == "subuh":
+        hour = hour if hour <= 6 else -1
     elif period == "pagi":
         hour = hour if hour <= 11 else -1
     elif period == "siang":
@@ -274,14 +339,11 @@ def _take_day(text: str, today: date, phrase: str) -> _Day | None:
     joined = " ".join(w for w in words if w != "hari")
     if not joined:
         return None
-    if joined in _NEXT_WEEK:
-        return _Day(on=today + timedelta(days=7))
-    if joined in _NEXT_MONTH:
-        return _Day(on=_add_months(today, 1))
-    if joined in _MONTH_END:
-        return _Day(on=today.replace(day=calendar.monthrange(today.year, today.month)[1]))
-    if joined in _WEEKEND:
-        return _Day(weekday=5, rule="this")
+    if joined in DAY_RULES:
+        return _Day(on=DAY_RULES[joined](today))
+    in_week = WEEKDAY_IN_WEEK.fullmatch(joined)
+    if in_week:
+        return _Day(on=weekday_in_week(in_week, today))
     if joined == "minggu ini":
         raise _fail("moment.not_understood", phrase)  # "this week", not a day
     weekday = _WEEKDAY.fullmatch(joined)
@@ -291,8 +353,30 @@ def _take_day(text: str, today: date, phrase: str) -> _Day | None:
         return _Day(weekday=WEEKDAYS[weekday["wd"]], rule=rule)
     first, _, rest = joined.partition(" ")
     if first in WEEKDAYS and rest:
-        joined = rest  # "Jumat, 4 Desember": the date decides
+        on = _calendar_date(rest, today, tanggal, phrase)  # "Jumat, 4 Desember"
+        if on.weekday() != WEEKDAYS[first]:
+            raise _weekday_conflict(phrase, on, WEEKDAYS[first])
+        return _Day(on=on)
     return _Day(on=_calendar_date(joined, today, tanggal, phrase))
+
+
+def _weekday_conflict(phrase: str, on: date, weekday: int) -> MomentError:
+    """Both readings of "Jumat 5 Des" when 5 December is a Saturday: the date's, the weekday's."""
+    shown = _fail("", phrase).params["phrase"]
+    weekdays = alternation(WEEKDAYS).replace("jumat", "jum'?at")
+    written = re.search(rf"(?<!\w)(?:{weekdays})(?!\w)", shown, re.IGNORECASE)
+    day = re.search(rf"(?<![\d/.:-])0?{on.day}(?!\d)", shown)
+    if written is None or day is None:
+        return _fail("moment.not_understood", phrase)
+    english = written[0][:3].lower() in {name[:3].lower() for name in WEEKDAY_NAMES["en"]}
+    name = WEEKDAY_NAMES["en" if english else "id"][on.weekday()]
+    name = name if written[0][0].isupper() else name.lower()
+    readings = [f"{shown[: written.start()]}{name}{shown[written.end() :]}"]
+    # The named weekday nearest the date, when it is in the same month.
+    other = on + timedelta(days=(weekday - on.weekday() + 3) % 7 - 3)
+    if other.month == on.month:
+        readings.append(f"{shown[: day.start()]}{other.day}{shown[day.end() :]}")
+    return AmbiguousMoment(shown, tuple(readings))
 
 
 def _resolve_day(day: _Day, clock: _Clock | None, base: datetime) -> date:
@@ -308,57 +392,7 @@ def _resolve_day(day: _Day, clock: _Clock | None, base: datetime) -> date:
 
 
 def _calendar_date(text: str, today: date, tanggal: bool, phrase: str) -> date:
-    for pattern in _CALENDAR:
-        m = pattern.fullmatch(text)
-        if m:
-            break
-    else:
-        only = _DAY_ONLY.fullmatch(text)
-        if only and (tanggal or only["ord"]):
-            return _day_of_month(int(only["d"]), today, phrase)
-        raise _fail("moment.not_understood", phrase)
-    groups = m.groupdict()
-    day = int(m["d"])
-    month = MONTHS[groups["mon"]] if groups.get("mon") else int(m["m"])
-    year = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0) if m["y"] else None
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year or 2000, month)[1]:
-        raise _fail("moment.no_such_date", phrase)
-    if year is None and (month, day) == (today.month, today.day):
-        return today  # dateparser's "future" skips today to next year
-    found = _parse_calendar_date(text, today)
-    if found is None or (found.month, found.day) != (month, day) or year not in (None, found.year):
-        raise _fail("moment.not_understood", phrase)
-    return found
-
-
-def _day_of_month(day: int, today: date, phrase: str) -> date:
-    """The next date (today included) that is day `day` of its month ("tgl 5")."""
-    if not 1 <= day <= 31:
-        raise _fail("moment.no_such_date", phrase)
-    year, month = today.year, today.month
-    while day < today.day or day > calendar.monthrange(year, month)[1]:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        today = date(year, month, 1)
-    return date(year, month, day)
-
-
-@functools.lru_cache(maxsize=4)
-def _date_parser(today: date) -> DateDataParser:
-    """One dateparser parser per day: its settings hold the day relative dates count from."""
-    return DateDataParser(
-        languages=["id", "en"],
-        settings={
-            "DATE_ORDER": "DMY",
-            "PREFER_DATES_FROM": "future",
-            "RELATIVE_BASE": datetime.combine(today, time()),
-            "RETURN_TIME_AS_PERIOD": True,
-        },
-    )
-
-
-def _parse_calendar_date(text: str, today: date) -> date | None:
-    data = _date_parser(today).get_date_data(text)
-    # Only a whole day is wanted here: the time was already taken out of the phrase.
-    if data.date_obj is None or data.period != "day":
-        return None
-    return data.date_obj.date()
+    try:
+        return calendar_date(text, today, tanggal)
+    except CalendarDateError as error:
+        raise _fail(error.key, phrase) from None
