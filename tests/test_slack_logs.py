@@ -35,7 +35,7 @@ class TestLogs:
         await desk.click("budi", notice, "done 1")
 
         logged = "\n".join(record.getMessage() for record in caplog.records)
-        assert "slack event event=ev:" in logged  # ids are there
+        assert "slack.handling via=event event_id=slack:ev:" in logged  # ids are there
         for secret in ("Rahasia", desk.slack.bot_token, desk.slack.app_token, SECRET):
             assert secret not in logged
 
@@ -86,6 +86,6 @@ class TestLogsAtDebug:
             await socket.stop()
 
         written = debug_logs.text()
-        assert "slack event event=" in written  # the run was logged...
+        assert "event=slack.handling via=event event_id=slack:" in written  # the run was logged...
         for leak in ("Rahasia", slack.bot_token, slack.app_token, SECRET):
             assert leak not in written  # ...without a secret or what people wrote
