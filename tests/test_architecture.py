@@ -202,3 +202,49 @@ def test_the_core_satisfies_the_front_door() -> None:
     }
     assert members == {"handle", "receive", "process", "pending"}
     assert all(callable(getattr(Gotong, name)) for name in members)
+
+
+CODE = [ROOT / "core", ROOT / "adapters", ROOT / "bot", ROOT / "bench", ROOT / "tests"]
+
+
+def long_modules() -> list[str]:
+    """Modules over 400 lines; migrations and the fake platforms (and their own tests) aside."""
+    found = []
+    for folder in CODE:
+        for path in folder.rglob("*.py"):
+            parts = path.relative_to(ROOT).parts
+            if "migrations" in parts or "fakes" in parts or path.name.startswith("test_fake_"):
+                continue
+            if len(path.read_text(encoding="utf-8").splitlines()) > 400:
+                found.append(str(path.relative_to(ROOT)))
+    return sorted(found)
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """A module is read at one sitting; past 400 lines it is two modules."""
+    assert long_modules() == []
+
+
+LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
+
+
+def plain_log_calls(path: Path) -> list[int]:
+    """Lines where a module calls `log.info(...)` and the like instead of `event(...)`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in LOG_METHODS
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "log"
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(ADAPTERS.rglob("*.py")), ids=lambda p: str(p.relative_to(ADAPTERS))
+)
+def test_adapters_log_named_events_only(path: Path) -> None:
+    """A plain line is quoted whole by the formatter; a named event with fields can be grepped."""
+    assert plain_log_calls(path) == []

@@ -16,7 +16,7 @@ from bot.runner import run_platforms
 from bot.settings import Settings
 from core.clock import FakeClock
 from tests.fakes.telegram_server import FakeTelegram
-from tests.test_telegram_e2e import ANI, BUDI, add_workspace, wait_until
+from tests.telegram_harness import ANI, BUDI, add_workspace, wait_until
 
 
 @pytest.fixture(autouse=True)

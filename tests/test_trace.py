@@ -1,7 +1,7 @@
 """One message followed through the logs with a grep: received, handled, each outbox row sent.
 
-The Telegram conversation runs on the real adapter against the fake Bot API (the harness of
-tests/test_telegram_e2e.py), with every logger at DEBUG through Gotong's handler.
+The Telegram conversation runs on the real adapter against the fake Bot API (the harness in
+tests/telegram_harness.py), with every logger at DEBUG through Gotong's handler.
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from bot.runner import OutboxSweep
 from bot.settings import Settings
 from core.delivery.firing import ReminderSweep
 from core.models import InboxEvent, OutboxMessage
-from tests import test_telegram_e2e as telegram_e2e
+from tests import telegram_harness
 from tests.chat import Chat
 from tests.fakes.telegram_server import FakeTelegram
 from tests.logs import DebugLogs
+from tests.telegram_harness import Chats
 from tests.test_jobs import jobs_for
-from tests.test_telegram_e2e import Chats
 
 # The Telegram harness's fixtures, used here as they are.
-tg = telegram_e2e.tg
-chats = telegram_e2e.chats
-_retry_after_as_timedelta = telegram_e2e._retry_after_as_timedelta
+tg = telegram_harness.tg
+chats = telegram_harness.chats
+_retry_after_as_timedelta = telegram_harness._retry_after_as_timedelta
 
 
 def fields_of(line: str) -> dict[str, str]:

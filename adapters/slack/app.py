@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.failures import frames
+from adapters.failures import error_kind
 from adapters.front_door import FrontDoor
 from adapters.inbox import recover
 from adapters.ordering import ChatOrder
@@ -39,6 +39,7 @@ from adapters.slack.render import ACTION_PREFIX, TASK_FORM, task_form
 from adapters.slack.replies import SlackReplies
 from adapters.slack.translate import PLATFORM, Inbound, Profile
 from core.delivery.claims import OutboxDelivery
+from core.eventlog import event
 from core.language.grammar import parse_command
 from core.language.i18n import language_or_default
 from core.language.menu import task_form_labels
@@ -134,10 +135,10 @@ class SlackAdapter:
                 raise SlackStartError(
                     f"Slack Socket Mode did not connect (SLACK_APP_TOKEN): {type(error).__name__}"
                 ) from None
-            log.info("slack socket mode connected bot=%s", self.bot_user_id)
+            event(log, "slack.connected", mode="socket", bot=self.bot_user_id)
             return
         await self._http.start()
-        log.info("slack http mode listening on %s", self.http_url)
+        event(log, "slack.listening", mode="http", url=self.http_url)
 
     async def stop(self) -> None:
         """Stop receiving, let the work in hand finish (briefly), and close connections."""
@@ -148,7 +149,7 @@ class SlackAdapter:
         try:
             await asyncio.wait_for(self.idle(), STOP_GRACE)
         except TimeoutError:
-            log.warning("slack stopped with %d pieces of work unfinished", len(self._tasks))
+            event(log, "slack.stopped_unfinished", level=logging.WARNING, tasks=len(self._tasks))
             for task in list(self._tasks):
                 task.cancel()
 
@@ -208,14 +209,16 @@ class SlackAdapter:
 
     async def _on_bolt_error(self, error: Exception, body: dict[str, Any]) -> None:
         if isinstance(error, BoltUnhandledRequestError):
-            log.info("slack request not for gotong type=%s", body.get("type"))
+            event(log, "slack.request_ignored", type=body.get("type"))
             return
         self.errors.append(error)
-        log.error(
-            "slack request failed type=%s error=%s\n%s",
-            body.get("type"),
-            type(error).__name__,
-            frames(error),
+        event(
+            log,
+            "slack.request_failed",
+            level=logging.ERROR,
+            exc_info=error,
+            type=body.get("type"),
+            error=error_kind(error),
         )
 
     def _spawn(self, inbound: Inbound, work: Callable[[Inbound], Awaitable[None]]) -> None:
@@ -229,13 +232,13 @@ class SlackAdapter:
             await self._order.run(inbound.user_id, lambda: work(inbound))
         except Exception as error:
             self.errors.append(error)
-            log.error(
-                "slack %s failed event=%s user=%s error=%s\n%s",
-                inbound.via,
-                inbound.event_id,
-                inbound.user_id,
-                type(error).__name__,
-                frames(error),
+            event(
+                log,
+                "slack.work_failed",
+                level=logging.ERROR,
+                exc_info=error,
+                error=error_kind(error),
+                **translate.about(inbound),
             )
 
     # -- the core --------------------------------------------------------------------------
@@ -245,13 +248,13 @@ class SlackAdapter:
         try:
             profile = await asyncio.wait_for(self._profiles.of(inbound.user_id), PROFILE_WAIT)
         except TimeoutError:  # an enrichment never holds a message up
-            log.info("users.info too slow user=%s", inbound.user_id)
+            event(log, "slack.profile_slow", **translate.about(inbound))
             profile = Profile()
         incoming = translate.incoming(inbound, profile=profile, bot_user_id=self.bot_user_id)
         await asyncio.to_thread(self._gotong.receive, incoming)
 
     async def _handle(self, inbound: Inbound) -> None:
-        log.info("slack %s event=%s user=%s", inbound.via, inbound.event_id, inbound.user_id)
+        event(log, "slack.handling", **translate.about(inbound))
         replies = await asyncio.to_thread(
             self._gotong.process, PLATFORM, translate.event_id(inbound)
         )
@@ -271,7 +274,12 @@ class SlackAdapter:
                 ),
             )
         except SlackApiError as error:
-            log.info("task form not opened event=%s error=%s", inbound.event_id, error_name(error))
+            event(
+                log,
+                "slack.task_form_not_opened",
+                event_id=translate.origin(inbound),
+                error=error_name(error),
+            )
             await self._keep(inbound)
             await self._handle(inbound)
 

@@ -20,6 +20,7 @@ from adapters.slack.render import render
 from adapters.slack.translate import PLATFORM
 from adapters.sweep import PlatformOutbox, Sweep
 from core.delivery.claims import Delivery, OutboxDelivery
+from core.eventlog import event
 from core.messages import Reply
 
 log = logging.getLogger("gotong.slack")
@@ -105,7 +106,13 @@ class SlackOutbox(PlatformOutbox):
         elif status >= 500:
             await self.put_back(delivery, backoff(delivery.attempts), f"http {status}")
         elif code in CREDENTIALS:
-            log.error("slack refused gotong's token error=%s", code)
+            event(
+                log,
+                "slack.token_refused",
+                level=logging.ERROR,
+                delivery=delivery.id,
+                error=code,
+            )
             await self.put_back(delivery, BAD_REQUEST_DELAY, code)
         else:  # Slack will refuse it again soon: wait long
             await self.put_back(delivery, BAD_REQUEST_DELAY, code or f"http {status}")

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.outbox import error_name
 from adapters.slack.translate import Profile, profile_of
+from core.eventlog import event
 
 log = logging.getLogger("gotong.slack")
 
@@ -36,11 +37,11 @@ class Profiles:
         try:
             response = await self._client.users_info(user=user_id, include_locale=True)
         except SlackApiError as error:  # e.g. missing_scope: asking again will not help
-            log.info("users.info refused user=%s error=%s", user_id, error_name(error))
+            event(log, "slack.profile_refused", user=user_id, error=error_name(error))
             self._remember(user_id, now, Profile())
             return Profile()
         except Exception as error:
-            log.info("users.info failed user=%s error=%s", user_id, error_name(error))
+            event(log, "slack.profile_failed", user=user_id, error=error_name(error))
             return Profile()
         profile = profile_of(response.get("user"))
         self._remember(user_id, now, profile)

@@ -17,6 +17,7 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.config import SlackConfig, SlackStartError
+from core.eventlog import event
 
 log = logging.getLogger("gotong.slack")
 
@@ -65,12 +66,12 @@ class SlackHttpServer:
         """One request from Slack: bolt checks the signature (401 if bad) and dispatches it."""
         # slack_sdk's verifier raises on a timestamp that is not a number (a 500 and a traceback).
         if not TIMESTAMP.fullmatch(request.headers.get("X-Slack-Request-Timestamp", "")):
-            log.warning("slack request without a readable timestamp refused")
+            event(log, "slack.request_refused", level=logging.WARNING, reason="no_timestamp")
             return web.Response(status=401)
         try:
             bolt_request = await to_bolt_request(request)
         except ValueError:  # not JSON although it says so: not from Slack
-            log.warning("slack request that cannot be read refused")
+            event(log, "slack.request_refused", level=logging.WARNING, reason="unreadable_body")
             return web.Response(status=400)
         _repair_form_body(bolt_request)
         response = await self._app.async_dispatch(bolt_request)

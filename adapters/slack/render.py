@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from core.eventlog import event
 from core.messages import Button, Reply, Segment, bold_runs
 
 log = logging.getLogger("gotong.slack")
@@ -80,7 +81,12 @@ def actions_blocks(rows: tuple[tuple[Button, ...], ...]) -> list[Block]:
         for button in row:
             if len(button.command) > BUTTON_VALUE_LIMIT:
                 # Slack would refuse the whole message; losing one button is the lesser harm.
-                log.warning("button command over %d characters left out", BUTTON_VALUE_LIMIT)
+                event(
+                    log,
+                    "slack.button_left_out",
+                    level=logging.WARNING,
+                    limit_characters=BUTTON_VALUE_LIMIT,
+                )
                 continue
             elements.append(
                 {

@@ -18,8 +18,9 @@ from adapters import answering
 from adapters.slack.client_logs import BOLT_LOG
 from adapters.slack.outbox import error_name
 from adapters.slack.render import SlackMessage, render
-from adapters.slack.translate import Inbound
+from adapters.slack.translate import Inbound, origin
 from core.delivery.claims import OutboxDelivery
+from core.eventlog import event
 from core.messages import Reply
 
 log = logging.getLogger("gotong.slack")
@@ -96,11 +97,13 @@ class SlackReplies:
                 channel=channel, text=message.text, blocks=message.blocks, thread_ts=thread_ts
             )
         except Exception as error:
-            log.warning(
-                "reply not sent event=%s channel=%s error=%s",
-                inbound.event_id,
-                channel,
-                error_name(error),
+            event(
+                log,
+                "slack.reply_not_sent",
+                level=logging.WARNING,
+                event_id=origin(inbound),
+                channel=channel,
+                error=error_name(error),
             )
             return False
         return True
@@ -115,8 +118,11 @@ class SlackReplies:
                 thread_ts=inbound.thread_ts,
             )
         except Exception as error:
-            log.info(
-                "ephemeral reply not shown event=%s error=%s", inbound.event_id, error_name(error)
+            event(
+                log,
+                "slack.ephemeral_not_shown",
+                event_id=origin(inbound),
+                error=error_name(error),
             )
             return False
         return True
@@ -137,11 +143,19 @@ class SlackReplies:
                 {"text": message.text, "blocks": message.blocks, **options}
             )
         except Exception as error:
-            log.info("response url failed event=%s error=%s", inbound.event_id, error_name(error))
+            event(
+                log,
+                "slack.response_url_failed",
+                event_id=origin(inbound),
+                error=error_name(error),
+            )
             return False
         if response.status_code != 200:
-            log.info(
-                "response url refused event=%s status=%s", inbound.event_id, response.status_code
+            event(
+                log,
+                "slack.response_url_refused",
+                event_id=origin(inbound),
+                status=response.status_code,
             )
             return False
         return True
@@ -160,6 +174,11 @@ class SlackReplies:
                 blocks=message.blocks,
             )
         except Exception as error:
-            log.info("update refused event=%s error=%s", inbound.event_id, error_name(error))
+            event(
+                log,
+                "slack.update_refused",
+                event_id=origin(inbound),
+                error=error_name(error),
+            )
             return False
         return True

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from adapters.slack.render import ACTION_PREFIX, TASK_FORM
 from core.language.grammar import parse_command
-from core.messages import Incoming
+from core.messages import Incoming, origin_of
 
 PLATFORM = "slack"
 
@@ -267,3 +267,13 @@ def _as_command(text: str) -> str:
     if text.startswith(("/", "#")):
         return text
     return "/" + text
+
+
+def origin(inbound: Inbound) -> str:
+    """How the message is named in outbox rows and log lines ("slack:ev:Ev123")."""
+    return origin_of(PLATFORM, event_id(inbound))
+
+
+def about(inbound: Inbound) -> dict[str, Any]:
+    """The ids a log line about the message carries: how it came, its origin, its sender."""
+    return {"via": inbound.via, "event_id": origin(inbound), "user": inbound.user_id}

@@ -20,7 +20,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
-from adapters.failures import error_kind, frames
+from adapters.failures import error_kind
 from adapters.front_door import FrontDoor
 from adapters.inbox import recover
 from adapters.telegram.config import TelegramConfig, TelegramStartError
@@ -29,8 +29,9 @@ from adapters.telegram.processor import ChatOrderedProcessor
 from adapters.telegram.receiving import TelegramReceiver
 from adapters.telegram.replies import TelegramReplies
 from adapters.telegram.startup import fetch_bot_username, set_command_menu
-from adapters.telegram.translate import PLATFORM, incoming_from_update
+from adapters.telegram.translate import PLATFORM, incoming_from_update, update_origin
 from core.delivery.claims import OutboxDelivery
+from core.eventlog import event
 
 log = logging.getLogger("gotong.telegram")
 
@@ -158,11 +159,13 @@ class TelegramAdapter:
         if error is None:
             return
         self.errors.append(error)
-        log.error(
-            "telegram update failed update=%s error=%s\n%s",
-            update_id,
-            type(error).__name__,
-            frames(error),
+        event(
+            log,
+            "telegram.update_failed",
+            level=logging.ERROR,
+            exc_info=error,
+            event_id=update_origin(update_id),
+            error=error_kind(error),
         )
 
     # -- the outbox ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from adapters.sweep import PlatformOutbox, Sweep
 from adapters.telegram.render import render
 from adapters.telegram.translate import PLATFORM
 from core.delivery.claims import Delivery, OutboxDelivery
+from core.eventlog import event
 from core.messages import Reply
 
 log = logging.getLogger("gotong.telegram")
@@ -93,7 +94,7 @@ class TelegramOutbox(PlatformOutbox):
             await self.put_back(delivery, delay, error_kind(error))
             return False
         except InvalidToken:  # the admin must act: keep the message, try much later
-            log.error("telegram refused gotong's token")
+            event(log, "telegram.token_refused", level=logging.ERROR, delivery=delivery.id)
             await self.put_back(delivery, BAD_REQUEST_DELAY, "invalid token")
             return False
         except TelegramError as error:  # another refusal from Telegram: not a bug of ours

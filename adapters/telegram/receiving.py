@@ -21,6 +21,8 @@ from telegram.ext import Application
 
 from adapters.failures import error_kind
 from adapters.telegram.config import ALLOWED_UPDATES, SECRET_HEADER, TelegramConfig
+from adapters.telegram.translate import update_origin
+from core.eventlog import event
 
 log = logging.getLogger("gotong.telegram")
 
@@ -89,7 +91,7 @@ class TelegramReceiver:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # Telegram, the network or the database: try again
-                log.warning("telegram polling failed error=%s", error_kind(error))
+                event(log, "telegram.poll_failed", level=logging.WARNING, error=error_kind(error))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 60.0)
 
@@ -116,18 +118,22 @@ class TelegramReceiver:
         """
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self._webhook_secret.encode()):
-            log.warning("webhook request without the right secret refused")
+            event(log, "telegram.webhook_refused", level=logging.WARNING, reason="wrong_secret")
             return web.Response(status=403)
         try:
             update = Update.de_json(await request.json(), self._application.bot)
         except Exception:
-            log.warning("webhook request that is not an update refused")
+            event(log, "telegram.webhook_refused", level=logging.WARNING, reason="not_an_update")
             return web.Response(status=400)
         try:
             await self._keep(update)
         except Exception as error:
-            log.error(
-                "webhook update not stored update=%s error=%s", update.update_id, error_kind(error)
+            event(
+                log,
+                "telegram.update_not_stored",
+                level=logging.ERROR,
+                event_id=update_origin(update.update_id),
+                error=error_kind(error),
             )
             return web.Response(status=500)
         application = self._application

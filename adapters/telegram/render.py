@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from core.eventlog import event
 from core.messages import Button, Reply, Segment, bold_runs
 
 log = logging.getLogger("gotong.telegram")
@@ -44,7 +45,12 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | Non
         for button in row:
             if len(button.command.encode()) > CALLBACK_DATA_LIMIT:
                 # Telegram would refuse the whole message; losing one button is the lesser harm.
-                log.warning("button command over %d bytes left out", CALLBACK_DATA_LIMIT)
+                event(
+                    log,
+                    "telegram.button_left_out",
+                    level=logging.WARNING,
+                    limit_bytes=CALLBACK_DATA_LIMIT,
+                )
                 continue
             buttons.append(InlineKeyboardButton(button.label, callback_data=button.command))
         if buttons:

@@ -16,6 +16,7 @@ from adapters.failures import error_kind
 from adapters.pacing import REPLY_RATE_LIMIT_RETRIES
 from adapters.telegram.render import TelegramMessage, render
 from core.delivery.claims import OutboxDelivery
+from core.eventlog import event
 from core.messages import Incoming, Reply
 
 log = logging.getLogger("gotong.telegram")
@@ -43,14 +44,14 @@ class TelegramReplies:
 
         async def replace_clicked(piece: TelegramMessage) -> bool:
             assert query is not None
-            return await self._edit(query, piece)
+            return await self._edit(query, piece, incoming.origin)
 
         async def send(reply: Reply, pieces: list[TelegramMessage]) -> int:
             chat_id = answering.destination(incoming, reply)
-            ways = [lambda: self._send_pieces(chat_id, pieces)]
+            ways = [lambda: self._send_pieces(chat_id, pieces, incoming.origin)]
             if chat_id != incoming.chat_id:
                 # They never opened a private chat with the bot: answer where they asked.
-                ways.append(lambda: self._send_pieces(incoming.chat_id, pieces))
+                ways.append(lambda: self._send_pieces(incoming.chat_id, pieces, incoming.origin))
             return await answering.first_way_that_sends(*ways)
 
         await answering.answer(
@@ -67,9 +68,9 @@ class TelegramReplies:
         try:
             await query.answer()
         except TelegramError as error:  # too old, or answered by an earlier delivery
-            log.info("callback query not answered query=%s error=%s", query.id, error_kind(error))
+            event(log, "telegram.callback_not_answered", query=query.id, error=error_kind(error))
 
-    async def _edit(self, query: CallbackQuery, piece: TelegramMessage) -> bool:
+    async def _edit(self, query: CallbackQuery, piece: TelegramMessage, origin: str) -> bool:
         """Whether the pressed message now shows `piece` (its keyboard replaced or removed)."""
         try:
             await query.edit_message_text(
@@ -78,18 +79,32 @@ class TelegramReplies:
         except BadRequest as error:
             if "not modified" in error.message.lower():
                 return True
-            log.info("edit refused query=%s error=%s", query.id, error.message)
+            event(
+                log,
+                "telegram.edit_refused",
+                event_id=origin,
+                query=query.id,
+                error=error.message,
+            )
             return False
         except TelegramError as error:
-            log.info("edit failed query=%s error=%s", query.id, error_kind(error))
+            event(
+                log,
+                "telegram.edit_failed",
+                event_id=origin,
+                query=query.id,
+                error=error_kind(error),
+            )
             return False
         return True
 
-    async def _send_pieces(self, chat_id: str, pieces: list[TelegramMessage]) -> int:
+    async def _send_pieces(self, chat_id: str, pieces: list[TelegramMessage], origin: str) -> int:
         """Send the pieces of a reply in order; how many went before one did not."""
-        return await answering.send_in_order(pieces, lambda piece: self._send_reply(chat_id, piece))
+        return await answering.send_in_order(
+            pieces, lambda piece: self._send_reply(chat_id, piece, origin)
+        )
 
-    async def _send_reply(self, chat_id: str, piece: TelegramMessage) -> bool:
+    async def _send_reply(self, chat_id: str, piece: TelegramMessage, origin: str) -> bool:
         """Send one reply message, trying again when the network drops it; whether it went."""
         delays = self._retry_delays
         for attempt in range(len(delays) + 1):
@@ -106,14 +121,25 @@ class TelegramReplies:
             except (BadRequest, Forbidden, RetryAfter) as error:
                 # Refused for good: a group member who never opened a private chat with the
                 # bot, or flood control still refusing after the rate limiter waited.
-                log.warning("reply not sent chat=%s error=%s", chat_id, error_kind(error))
+                self._log_unsent("telegram.reply_not_sent", origin, chat_id, error)
                 return False
             except NetworkError as error:
                 if attempt == len(delays):
-                    log.warning("reply lost chat=%s error=%s", chat_id, error_kind(error))
+                    self._log_unsent("telegram.reply_lost", origin, chat_id, error)
                     return False
                 await asyncio.sleep(delays[attempt])
         return False
+
+    def _log_unsent(self, name: str, origin: str, chat_id: str, error: BaseException) -> None:
+        """One line per reply that did not go: the message it answered, where, and why."""
+        event(
+            log,
+            name,
+            level=logging.WARNING,
+            event_id=origin,
+            chat=chat_id,
+            error=error_kind(error),
+        )
 
 
 def _chat(chat_id: str) -> int | str:

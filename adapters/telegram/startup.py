@@ -10,6 +10,7 @@ from telegram.request import HTTPXRequest
 
 from adapters.failures import error_kind
 from adapters.telegram.config import TelegramConfig
+from core.eventlog import event
 from core.language.i18n import Catalog
 from core.language.menu import command_menu
 
@@ -23,7 +24,13 @@ async def set_command_menu(bot: Bot, catalog: Catalog) -> None:
         try:
             await bot.set_my_commands(commands, language_code=language_code or None)
         except TelegramError as error:
-            log.warning("could not set the %s command menu: %s", lang, type(error).__name__)
+            event(
+                log,
+                "telegram.menu_not_set",
+                level=logging.WARNING,
+                language=lang,
+                error=error_kind(error),
+            )
 
 
 async def fetch_bot_username(config: TelegramConfig) -> str | None:
@@ -39,7 +46,7 @@ async def fetch_bot_username(config: TelegramConfig) -> str | None:
         async with client:
             return client.username
     except TelegramError as error:  # InvalidToken's message repeats the token: name it only
-        log.warning("could not ask Telegram for the bot's name: %s", error_kind(error))
+        event(log, "telegram.bot_name_unknown", level=logging.WARNING, error=error_kind(error))
         return None
     finally:
         await request.shutdown()  # a refused getMe leaves it open

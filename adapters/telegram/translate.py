@@ -7,7 +7,7 @@ import re
 from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 
-from core.messages import Incoming
+from core.messages import Incoming, origin_of
 
 PLATFORM = "telegram"
 
@@ -100,3 +100,8 @@ def _incoming(
         latitude=latitude,
         longitude=longitude,
     )
+
+
+def update_origin(update_id: int | None) -> str | None:
+    """How an update is named in log lines, as the message it carries is ("telegram:123")."""
+    return None if update_id is None else origin_of(PLATFORM, str(update_id))
