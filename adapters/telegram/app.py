@@ -1,9 +1,11 @@
 """The Telegram adapter: drives python-telegram-bot inside Gotong's own event loop.
 
 Updates come in by long polling (the default) or by webhook (`receiving`); each is
-translated, handed to the core in a worker thread, and the replies are sent back
-(`replies`). Messages the core queued for other people are sent by `deliver_once`, which
-the runner calls every few seconds.
+translated once and stored in the inbox, then handled after its chat's earlier updates
+(`adapters.ordering`) in a worker thread, and the replies are sent back (`replies`).
+python-telegram-bot is the client (its bot, rate limiter and lifecycle); Gotong receives
+and dispatches updates itself. Messages the core queued for other people are sent by
+`deliver_once`, which the runner calls every few seconds.
 """
 
 from __future__ import annotations
@@ -15,23 +17,24 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ExtBot
 from telegram.request import HTTPXRequest
 
 from adapters.failures import error_kind
 from adapters.front_door import FrontDoor
 from adapters.inbox import recover
+from adapters.ordering import ChatOrder
 from adapters.telegram.config import TelegramConfig, TelegramStartError
 from adapters.telegram.outbox import TelegramOutbox
-from adapters.telegram.processor import ChatOrderedProcessor
-from adapters.telegram.receiving import TelegramReceiver
+from adapters.telegram.receiving import Handling, TelegramReceiver
 from adapters.telegram.replies import TelegramReplies
 from adapters.telegram.startup import fetch_bot_username, set_command_menu
 from adapters.telegram.translate import PLATFORM, incoming_from_update, update_origin
 from core.delivery.claims import OutboxDelivery
 from core.eventlog import event
+from core.messages import Incoming
 
 log = logging.getLogger("gotong.telegram")
 
@@ -69,17 +72,18 @@ class TelegramAdapter:
                     max_retries=0,
                 )
             )
-            .concurrent_updates(ChatOrderedProcessor(config.concurrent_updates))
-            # Gotong polls itself: PTB's updater confirms updates before they are stored.
+            # Gotong receives and dispatches updates itself: PTB's updater would confirm them
+            # before they are stored, and its queue is one more hop than needed.
             .updater(None)
         )
         self.application = builder.build()
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
+        self._order = ChatOrder()
+        self._slots = asyncio.Semaphore(config.concurrent_updates)
+        self._tasks: set[asyncio.Task[None]] = set()
         self._delivery = TelegramOutbox(
             self.application.bot, outbox, monotonic, private_per_second=config.private_per_second
         )
-        self._receiver = TelegramReceiver(self.application, config, self._keep)
+        self._receiver = TelegramReceiver(self.application, config, self._keep, self._spawn)
         self._replies = TelegramReplies(self.application.bot, outbox, config.reply_retry_delays)
         self.handled = 0  # updates fully handled (replies sent); tests wait on it
         self.errors: deque[BaseException] = deque(maxlen=100)
@@ -126,47 +130,55 @@ class TelegramAdapter:
     async def stop(self) -> None:
         """Stop receiving, finish the updates in hand, and close the client."""
         await self._receiver.stop()
+        while self._tasks:  # what was kept is answered now (or, if we die, after the restart)
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
 
     # -- incoming --------------------------------------------------------------------------
 
-    async def _keep(self, update: Update) -> None:
-        """Store an update in the inbox (raises if the database cannot take it)."""
+    async def _keep(self, update: Update) -> Handling:
+        """Store an update in the inbox (raises if the database cannot take it); returns its
+        handling, to run once Telegram may be told the update arrived."""
         incoming = incoming_from_update(update, bot_username=self.bot.username, bot_id=self.bot.id)
         if incoming is not None:
             await asyncio.to_thread(self._gotong.receive, incoming)
+        return lambda: self._handle(update, incoming)
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    def _spawn(self, handle: Handling) -> None:
+        task = asyncio.create_task(handle())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, update: Update, incoming: Incoming | None) -> None:
+        """Answer one kept update after its chat's earlier ones; a failure is logged, and the
+        inbox keeps the update for the next start."""
         try:
-            incoming = incoming_from_update(
-                update, bot_username=self.bot.username, bot_id=self.bot.id
+            async with self._slots:
+                query = update.callback_query
+                if incoming is None:
+                    if query is not None:
+                        await self._replies.stop_spinner(query)
+                    return
+                key = incoming.chat_id
+                await self._order.run(key, lambda: self._answer(incoming, query))
+        except Exception as error:
+            self.errors.append(error)
+            event(
+                log,
+                "telegram.update_failed",
+                level=logging.ERROR,
+                exc_info=error,
+                event_id=update_origin(update.update_id),
+                error=error_kind(error),
             )
-            query = update.callback_query
-            if incoming is None:
-                if query is not None:
-                    await self._replies.stop_spinner(query)
-                return
-            replies = await asyncio.to_thread(self._gotong.process, PLATFORM, incoming.event_id)
-            await self._replies.answer(incoming, replies, query)
         finally:
             self.handled += 1
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        error = context.error
-        update_id = update.update_id if isinstance(update, Update) else None
-        if error is None:
-            return
-        self.errors.append(error)
-        event(
-            log,
-            "telegram.update_failed",
-            level=logging.ERROR,
-            exc_info=error,
-            event_id=update_origin(update_id),
-            error=error_kind(error),
-        )
+    async def _answer(self, incoming: Incoming, query: CallbackQuery | None) -> None:
+        replies = await asyncio.to_thread(self._gotong.process, PLATFORM, incoming.event_id)
+        await self._replies.answer(incoming, replies, query)
 
     # -- the outbox ------------------------------------------------------------------------
 
@@ -176,7 +188,6 @@ class TelegramAdapter:
 
 
 __all__ = [
-    "ChatOrderedProcessor",
     "TelegramAdapter",
     "TelegramConfig",
     "TelegramStartError",

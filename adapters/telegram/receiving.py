@@ -11,8 +11,9 @@ import contextlib
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -26,17 +27,25 @@ from core.eventlog import event
 
 log = logging.getLogger("gotong.telegram")
 
-# Stores an update in the inbox; raises if the database cannot take it.
-Keep = Callable[[Update], Awaitable[None]]
+# Stores an update in the inbox (raises if the database cannot take it) and returns the
+# handling to do once Telegram may be told it arrived (None for an update not for us).
+Handling = Callable[[], Coroutine[Any, Any, None]]
+Keep = Callable[[Update], Awaitable[Handling]]
+# Runs handling in the background (polling), so the next getUpdates need not wait for it.
+Spawn = Callable[[Handling], None]
 
 
 class TelegramReceiver:
-    """Long polling or a webhook server, whichever the settings name, feeding one Application."""
+    """Long polling or a webhook server, whichever the settings name: each update is kept,
+    then handled (in the background when polling, before the 200 of a webhook)."""
 
-    def __init__(self, application: Application, config: TelegramConfig, keep: Keep) -> None:
+    def __init__(
+        self, application: Application, config: TelegramConfig, keep: Keep, spawn: Spawn
+    ) -> None:
         self._application = application
         self._config = config
         self._keep = keep
+        self._spawn = spawn
         self._polling: asyncio.Task[None] | None = None
         self._webhook_secret = config.webhook_secret or secrets.token_urlsafe(32)
         self._webhook: web.AppRunner | None = None
@@ -84,9 +93,9 @@ class TelegramReceiver:
                     allowed_updates=ALLOWED_UPDATES,
                 )
                 for update in updates:
-                    await self._keep(update)
+                    handle = await self._keep(update)
                     offset = update.update_id + 1
-                    await self._application.update_queue.put(update)
+                    self._spawn(handle)
                 delay = self._config.poll_retry_delay
             except asyncio.CancelledError:
                 raise
@@ -126,7 +135,7 @@ class TelegramReceiver:
             event(log, "telegram.webhook_refused", level=logging.WARNING, reason="not_an_update")
             return web.Response(status=400)
         try:
-            await self._keep(update)
+            handle = await self._keep(update)
         except Exception as error:
             event(
                 log,
@@ -136,8 +145,5 @@ class TelegramReceiver:
                 error=error_kind(error),
             )
             return web.Response(status=500)
-        application = self._application
-        await application.update_processor.process_update(
-            update, application.process_update(update)
-        )
+        await handle()
         return web.Response()
