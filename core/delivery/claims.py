@@ -8,10 +8,10 @@ call, so two workers never send the same row; a claim older than the lease is ta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Engine, and_, or_, update
+from sqlalchemy import ColumnElement, Engine, and_, or_, update
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
@@ -81,6 +81,19 @@ class OutboxDelivery:
         self.clock = clock
         self.lease = lease
 
+    def _claimable(self, now: datetime) -> ColumnElement[bool]:
+        """Due, and waiting to be sent or claimed by a sender whose lease has run out."""
+        return and_(
+            col(OutboxMessage.due_at) <= now,
+            or_(
+                col(OutboxMessage.status) == OutboxStatus.PENDING,
+                and_(
+                    col(OutboxMessage.status) == OutboxStatus.SENDING,
+                    col(OutboxMessage.claimed_at) < now - self.lease,
+                ),
+            ),
+        )
+
     def claim(self, platform: str, limit: int = 50) -> list[Delivery]:
         """Take up to `limit` due messages for `platform`, marking them sending."""
         now = self.clock.now()
@@ -89,14 +102,7 @@ class OutboxDelivery:
                 select(OutboxMessage.id)
                 .where(
                     OutboxMessage.platform == platform,
-                    col(OutboxMessage.due_at) <= now,
-                    or_(
-                        col(OutboxMessage.status) == OutboxStatus.PENDING,
-                        and_(
-                            col(OutboxMessage.status) == OutboxStatus.SENDING,
-                            col(OutboxMessage.claimed_at) < now - self.lease,
-                        ),
-                    ),
+                    self._claimable(now),
                 )
                 .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
                 .limit(limit)
@@ -172,14 +178,7 @@ class OutboxDelivery:
                         col(OutboxMessage.platform).is_(None),
                         col(OutboxMessage.platform) == platform,
                     ),
-                    col(OutboxMessage.due_at) <= now,
-                    or_(
-                        col(OutboxMessage.status) == OutboxStatus.PENDING,
-                        and_(
-                            col(OutboxMessage.status) == OutboxStatus.SENDING,
-                            col(OutboxMessage.claimed_at) < now - self.lease,
-                        ),
-                    ),
+                    self._claimable(now),
                 )
                 .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
                 .limit(limit)
