@@ -29,7 +29,17 @@ ROOT = Path(__file__).parent.parent
 PLUMBING = ("adapters/", "core/app.py", "core/inbox.py", "core/context.py", "core/delivery/")
 HELPERS = ("render.py", "followups.py", "worktime.py", "reach.py", "pacing.py")
 # Small helpers on the way (a property, a lookup, a log line) are not hops.
-NOT_HOPS = ("_get", "payload_of", "_stored", "buttons_of", "_chat", "bot", "text", "buttons")
+NOT_HOPS = (
+    "_get",
+    "payload_of",
+    "_stored",
+    "_claimable",
+    "buttons_of",
+    "_chat",
+    "bot",
+    "text",
+    "buttons",
+)
 
 
 class Path_:
