@@ -76,6 +76,19 @@ class PartnerOrg(SQLModel, table=True):
     region: str = Field(default="", max_length=120)
 
 
+class PartnerContact(SQLModel, table=True):
+    """A contact person of a partner organisation who is not on Gotong: reached by phone or e-mail."""
+
+    __tablename__ = "partner_contact"
+    __table_args__ = (UniqueConstraint("partner_org_id", "name", "phone"),)
+    id: int | None = Field(default=None, primary_key=True)
+    partner_org_id: int = Field(foreign_key="partnerorg.id", index=True)
+    name: str = Field(max_length=200)
+    phone: str = Field(default="", max_length=32)
+    email: str = Field(default="", max_length=254)
+    created_at: datetime = _moment()
+
+
 class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     handle: str = Field(max_length=64, unique=True)
