@@ -77,7 +77,7 @@ class PartnerOrg(SQLModel, table=True):
 
 
 class PartnerContact(SQLModel, table=True):
-    """A contact person of a partner organisation who is not on Gotong: reached by phone or e-mail."""
+    """A partner organisation's contact who is not on Gotong: reached by phone or e-mail."""
 
     __tablename__ = "partner_contact"
     __table_args__ = (UniqueConstraint("partner_org_id", "name", "phone"),)

@@ -50,6 +50,8 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "cancel": ("batal", "cancel", "hapus", "delete"),
     "new": ("baru", "new"),
     "add": ("tambah", "add"),
+    # a partner's contact person (/mitra kontak @pmi-demak "Pak Joko" 0812...)
+    "contact": ("kontak", "contact"),
     # what to set (/atur bahasa en)
     "language": ("bahasa", "language", "lang"),
     "zone": ("zona", "zone", "timezone", "tz"),

@@ -26,6 +26,35 @@ def checked_choice(
     return value
 
 
+# The words for each kind of partner organisation, in both languages.
+KIND_WORDS: dict[str, PartnerKind] = {
+    **{kind.value: kind for kind in PartnerKind},
+    "pemerintah": PartnerKind.GOVERNMENT,
+    "gov": PartnerKind.GOVERNMENT,
+    "lsm": PartnerKind.NGO,
+    "yayasan": PartnerKind.NGO,
+    "komunitas": PartnerKind.COMMUNITY,
+    "swasta": PartnerKind.PRIVATE,
+    "perusahaan": PartnerKind.PRIVATE,
+    "company": PartnerKind.PRIVATE,
+    "internasional": PartnerKind.INTERNATIONAL,
+    "akademisi": PartnerKind.ACADEMIC,
+    "kampus": PartnerKind.ACADEMIC,
+    "universitas": PartnerKind.ACADEMIC,
+    "university": PartnerKind.ACADEMIC,
+}
+
+
+def partner_kind(word: str) -> str:
+    """The kind of partner organisation a word names, in Indonesian or English."""
+    kind = KIND_WORDS.get(word.strip().lower())
+    if kind is None:
+        raise UserError(
+            "directory.bad_kind", value=word.strip()[:40], allowed=[k.value for k in PartnerKind]
+        )
+    return kind.value
+
+
 def checked_handle(handle: str) -> str:
     handle = handle.strip().lstrip("@").lower()
     if not HANDLE.match(handle):
@@ -50,7 +79,7 @@ def add_partner(
     org = PartnerOrg(
         handle=handle,
         name=name.strip() or handle,
-        kind=checked_choice(kind, PartnerKind, "directory.bad_kind"),
+        kind=partner_kind(kind),
         region=region.strip(),
     )
     audit.record(session, at=now, actor=actor, action="partner.add", entity=org)
