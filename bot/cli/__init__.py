@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import records, serving
+from bot.cli import partners, records, serving
 from bot.cli.common import close_opened
 from bot.cli.directory import partners_app, people_app, programs_app
 
@@ -31,6 +31,8 @@ app.command()(records.invite)
 app.command("demo")(records.load_demo)
 app.command("export")(records.export_rows)
 db_app.command("upgrade")(serving.db_upgrade)
+partners_app.command("import")(partners.partners_import)
+partners_app.command("contacts")(partners.partners_contacts)
 app.add_typer(people_app, name="people")
 app.add_typer(partners_app, name="partners")
 app.add_typer(programs_app, name="programs")

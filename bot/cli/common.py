@@ -54,16 +54,20 @@ def refuse(runtime: Runtime, error: UserError, status: int = 1) -> typer.Exit:
     The terminal's own wording (cli.j2, with `gotong ...` examples) wins over the chat's, whose
     examples are slash commands nobody can type here. Help text stays English, like the code.
     """
+    err.print(f"[red]{escape(refusal_text(runtime, error))}[/red]", highlight=False)
+    return typer.Exit(status)
+
+
+def refusal_text(runtime: Runtime, error: UserError) -> str:
+    """A refusal's words in GOTONG_LANGUAGE, the terminal's wording first (see `refuse`)."""
     key = error.key if error.key.startswith("cli.") else error.key.replace(".", "_")
     lang = language_or_default(runtime.settings.language)
     catalog = runtime.gotong.catalog
     if not key.startswith("cli."):
         key = f"cli.{key}" if f"cli.{key}" in catalog.keys(lang) else f"error.{key}"
-    text = catalog.render(
+    return catalog.render(
         key, lang=lang, tz=runtime.settings.timezone, now=runtime.clock.now(), **error.params
     )
-    err.print(f"[red]{escape(text)}[/red]", highlight=False)
-    return typer.Exit(status)
 
 
 @contextmanager
