@@ -62,20 +62,20 @@ class ImportResult:
 
 def read_rows(text: str) -> list[Row]:
     """The data rows of a CSV text whose header names the expected columns (in any order)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in next(reader, [])]
     if sorted(header) != sorted(COLUMNS):
         raise UserError("partners.import_header", expected=list(COLUMNS))
-    reader.fieldnames = header
     rows: list[Row] = []
-    start = reader.line_num + 1
-    for values in reader:
+    for fields in reader:
+        values = dict(zip(header, (value.strip() for value in fields), strict=False))
+        if not any(values.values()):
+            continue
         if len(rows) >= MAX_ROWS:
             raise UserError("partners.import_too_long", limit=MAX_ROWS)
-        cleaned = {key: (value or "").strip() for key, value in values.items() if key}
-        if any(cleaned.values()):
-            rows.append(Row(start, cleaned))
-        start = reader.line_num + 1
+        # The reader counts lines up to the row's end; a quoted field may hold line breaks.
+        start = reader.line_num - sum(value.count("\n") for value in fields)
+        rows.append(Row(start, {column: values.get(column, "") for column in COLUMNS}))
     return rows
 
 
