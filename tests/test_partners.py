@@ -61,8 +61,14 @@ class TestDirektoriMitra:
     def test_field_worker_sees_partners_of_their_programs_only(self, chat: Chat) -> None:
         assert "Dinas Sosial Demak (@dinsos)" in chat.send("budi", "/mitra @dinsos")
         other = chat.send("budi", "/mitra @unicef")
-        assert "Saya tidak mengenal @unicef" in other
+        assert "@unicef bukan mitra program Anda, jadi rinciannya tidak ditampilkan" in other
         assert "UNICEF" not in other
+
+    def test_entry_lists_only_meetings_the_reader_may_open(self, chat: Chat) -> None:
+        chat.send("ani", "/rapat Evaluasi tertutup senin 10:00 @dinsos #pkh")
+        assert "Rapat 1: Evaluasi tertutup" in chat.send("harjo", "/mitra @dinsos")
+        said = chat.send("budi", "/mitra @dinsos")
+        assert "Dinas Sosial Demak (@dinsos)" in said and "Rapat" not in said
 
     def test_partner_sees_own_entry_only(self, chat: Chat) -> None:
         assert "Dinas Sosial Demak (@dinsos)" in chat.send("harjo", "/mitra @dinsos")

@@ -78,7 +78,7 @@ def partners_contacts(handle: str) -> None:
     runtime = open_runtime(Schema.CHECK)
     with explained(runtime), unit_of_work(runtime.engine) as session:
         org = partners.organisation_for(session, handle)
-        entry = partners.entry(session, org, now=runtime.clock.now())
+        entry = partners.entry(session, org, now=runtime.clock.now(), reader=None)
         rows = [
             [f"@{c.person.handle}", c.person.name, ", ".join(c.platforms) or "not linked", ""]
             for c in entry.people

@@ -39,7 +39,7 @@ def show(ctx: Context, handle: str) -> None:
     org = partners.visible_organisation(ctx.session, ctx.person, handle)
     ctx.say(
         "partner.entry",
-        entry=partners.entry(ctx.session, org, now=ctx.now),
+        entry=partners.entry(ctx.session, org, now=ctx.now, reader=ctx.person),
         codes=program_codes(ctx.session),
     )
 

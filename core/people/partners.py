@@ -22,6 +22,7 @@ from core.models import (
     Role,
     Status,
 )
+from core.people import visibility
 from core.people.accounts import add_partner, partner_kind
 from core.people.directory import (
     partner_by_handle,
@@ -151,8 +152,12 @@ def visible_organisation(session: Session, reader: Person, handle: str) -> Partn
     org = partner_by_handle(session, handle)
     if org is not None and _may_see(session, reader, org):
         return org
-    if org is None and reader.role != Role.PARTNER and person_by_handle(session, handle):
-        raise UserError("partners.not_an_org", handle=handle)
+    if reader.role != Role.PARTNER:
+        # Field workers see every name in /mitra already: an honest reason hides nothing.
+        if org is not None:
+            raise UserError("partners.not_in_your_programs", handle=handle)
+        if person_by_handle(session, handle):
+            raise UserError("partners.not_an_org", handle=handle)
     raise UserError("common.unknown_handle", handle=handle, suggestion=None, corrections=())
 
 
@@ -168,12 +173,22 @@ def _may_see(session: Session, reader: Person, org: PartnerOrg) -> bool:
     return linked is not None
 
 
+def _may_see_meeting(session: Session, reader: Person, meeting: Meeting) -> bool:
+    """The one rule for numbered things: a meeting the reader could not open is not listed."""
+    assert meeting.id is not None
+    try:
+        visibility.meeting(session, reader, meeting.id)
+    except UserError:
+        return False
+    return True
+
+
 def open_commitments_of(session: Session, org: PartnerOrg) -> list[Any]:
     """The organisation's open commitments; filled in by the commitments slice (none before it)."""
     return []
 
 
-def entry(session: Session, org: PartnerOrg, *, now: datetime) -> Entry:
+def entry(session: Session, org: PartnerOrg, *, now: datetime, reader: Person | None) -> Entry:
     """The directory entry: who speaks for the organisation, contacts, meetings, commitments."""
     people = sorted(people_of_org(session, org), key=lambda p: p.handle)
     platforms: dict[int, list[str]] = {}
@@ -189,7 +204,11 @@ def entry(session: Session, org: PartnerOrg, *, now: datetime) -> Entry:
         org=org,
         people=[ContactPerson(p, sorted(set(platforms.get(p.id or 0, [])))) for p in people],
         contacts=contacts_of(session, org),
-        meetings=meetings_attended(session, org, [p.id for p in people if p.id], now=now),
+        meetings=[
+            m
+            for m in meetings_attended(session, org, [p.id for p in people if p.id], now=now)
+            if reader is None or _may_see_meeting(session, reader, m)
+        ],
         commitments=open_commitments_of(session, org),
     )
 
