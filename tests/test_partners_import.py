@@ -155,6 +155,23 @@ class TestPartnersImportCommand:
         result = gotong_cli.invoke(app, ["partners", "import", str(example)])
         assert result.exit_code == 0, result.output
 
+    def test_exported_contacts_import_again(self, gotong_cli: CliRunner, tmp_path: Path) -> None:
+        """`gotong export contacts --format csv` writes the import's own columns: a round trip."""
+        (tmp_path / "partners.csv").write_text(GOOD, encoding="utf-8")
+        gotong_cli.invoke(app, ["partners", "import", "partners.csv"])
+        exported = gotong_cli.invoke(app, ["export", "contacts", "--format", "csv"])
+        assert exported.exit_code == 0, exported.output
+        lines = exported.output.splitlines()
+        assert lines[0] == HEADER.strip()
+        assert '"Bank Jateng, Cabang Demak",private,Demak,,,' in lines[1]
+        assert lines[2] == (
+            "pmi-demak,PMI Kabupaten Demak,government,Demak,Pak Joko,0812-3456-7890,joko@example.org"
+        )
+        (tmp_path / "again.csv").write_text(exported.output, encoding="utf-8")
+        again = gotong_cli.invoke(app, ["partners", "import", "again.csv"])
+        assert again.exit_code == 0, again.output
+        assert "contact Bu Rina already there" in again.output
+
     def test_unreadable_file(self, gotong_cli: CliRunner) -> None:
         result = gotong_cli.invoke(app, ["partners", "import", "missing.csv"])
         assert result.exit_code == 2

@@ -17,6 +17,7 @@ from core.models import (
     Meeting,
     MeetingAttendee,
     OutboxMessage,
+    PartnerContact,
     PartnerOrg,
     Person,
     Program,
@@ -239,6 +240,23 @@ class Exporter:
             for o in self.session.exec(select(PartnerOrg).order_by(col(PartnerOrg.handle)))
         ]
 
+    def contacts(self) -> list[Row]:
+        """Partner organisations and their plain contacts in `gotong partners import`'s columns."""
+        rows: list[Row] = []
+        for o in self.session.exec(select(PartnerOrg).order_by(col(PartnerOrg.handle))):
+            org = {"handle": o.handle, "name": o.name, "kind": o.kind, "region": o.region}
+            contacts = self.session.exec(
+                select(PartnerContact)
+                .where(PartnerContact.partner_org_id == o.id)
+                .order_by(col(PartnerContact.id))
+            ).all()
+            people = [
+                {"contact_name": c.name, "contact_phone": c.phone, "contact_email": c.email}
+                for c in contacts
+            ] or [{"contact_name": "", "contact_phone": "", "contact_email": ""}]
+            rows.extend(self.clean({**org, **person}) for person in people)
+        return rows
+
     def programs(self) -> list[Row]:
         rows = []
         for p in self.session.exec(select(Program).order_by(col(Program.code))):
@@ -273,6 +291,7 @@ KINDS: dict[str, Callable[[Exporter], list[Row]]] = {
     "outbox": Exporter.outbox,
     "people": Exporter.people,
     "partners": Exporter.partners,
+    "contacts": Exporter.contacts,
     "programs": Exporter.programs,
 }
 
