@@ -72,7 +72,11 @@ def partners_add(
     handle: str,
     name: Annotated[str, typer.Option(help="Organisation name.")],
     kind: Annotated[
-        str, typer.Option(help="government, ngo, community, private, international or academic.")
+        str,
+        typer.Option(
+            help="government, ngo, community, private, international or academic"
+            " (or pemerintah, lsm, komunitas, swasta, internasional, akademisi)."
+        ),
     ],
     region: Annotated[str, typer.Option(help="Where it works.")] = "",
 ) -> None:
