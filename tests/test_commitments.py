@@ -13,6 +13,7 @@ from core.errors import UserError
 from core.models import Commitment, CommitmentReceipt, CommitmentStatus
 from core.people import accounts
 from core.people.directory import person_by_handle
+from core.reports.export import export
 from core.work import commitments
 from tests.chat import Chat
 
@@ -268,3 +269,36 @@ class TestBadInput:
         assert status_of(engine, 1) == CommitmentStatus.REQUESTED
         with Session(engine) as s:
             assert s.exec(select(CommitmentReceipt)).first() is None
+
+
+class TestSummaryAndExport:
+    """/program counts commitments; the export carries every one with what was received."""
+
+    def test_program_shows_commitment_totals(self, chat: Chat) -> None:
+        chat.send("ani", ASK_ID)
+        chat.send("ani", "/komitmen @dinsos 5 ton beras besok 12:00 #pkh")
+        chat.send("ani", "/komitmen @dinsos pinjam balai desa lusa 08:00 #pkh")
+        chat.send("harjo", "/terima 3")
+        chat.clock.advance(timedelta(days=2))
+        said = chat.send("ani", "/program #pkh")
+        assert "Komitmen mitra: 2 terbuka (⚠️ 1 terlambat), 1 terpenuhi" in said
+
+    def test_export_has_received_total_reason_and_offsets(self, chat: Chat, engine: Engine) -> None:
+        chat.send("ani", ASK_ID)
+        chat.send("harjo", "/konfirmasi 1")
+        chat.send("budi", "/terima 1 150")
+        chat.send("ani", "/komitmen @dinsos Rp 25 jt dana CSR sebelum 10 Des #pkh")
+        chat.send("harjo", "/tolak 2 anggaran belum cair")
+        with unit_of_work(engine) as s:
+            first, second = export(s, "commitments", tz="Asia/Jakarta")
+        assert (first["quantity"], first["unit"], first["received"]) == ("200", "paket", "150")
+        assert (first["status"], first["partner"], first["program"]) == (
+            "confirmed",
+            "dinsos",
+            "pkh",
+        )
+        assert first["due_at"] == "2026-12-10T17:00:00+07:00"
+        assert first["answered_by"] == "harjo"
+        assert (second["quantity"], second["unit"], second["money"]) == ("25000000", "IDR", True)
+        assert second["decline_reason"] == "anggaran belum cair"
+        assert second["received"] == "0"
