@@ -246,6 +246,7 @@ class TestBadInput:
             ("ani", "/komitmen @dinsos -5 paket besok #pkh", "Jumlah harus lebih dari nol"),
             ("ani", "/komitmen @dinsos 200 paket kemarin #pkh", "Waktu itu sudah lewat"),
             ("ani", "/komitmen @dinsos 200 paket #pkh", "Kapan batasnya?"),
+            ("ani", "/komitmen @dinsos 99999999999999999 kit besok #pkh", "terlalu besar"),
             ("budi", ASK_ID, "Hanya manajer"),
             ("sarah", "/commit @unicef 0 kits by Dec 10 #gizi", "must be more than zero"),
         ],

@@ -16,7 +16,13 @@ from core.errors import UserError
 from core.language.figures import MEASURES, MONEY
 from core.language.grammar import extract_mentions, parse_number
 from core.language.moments import Moment
-from core.language.numbers import NumberError, multiplier, parse_amount, read_number
+from core.language.numbers import (
+    NumberError,
+    bounded,
+    multiplier,
+    parse_amount,
+    read_number,
+)
 from core.models import Commitment, CommitmentStatus, PartnerOrg, Person, Program
 from core.people.directory import people_of_org, resolve_handles
 from core.work import commitments
@@ -103,6 +109,7 @@ def _asked(text: str, ctx: Context) -> tuple[Decimal | None, bool, str, str]:
         raise NumberError("number.not_understood", text=match["num"])
     if match["mult"]:
         value *= multiplier(match["mult"], lang)
+    value = bounded(value, match.group(0))
     if match["sign"]:
         value = -value
     what = match["rest"].strip()
