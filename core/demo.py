@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from core.delivery import followups
-from core.models import PartnerOrg, Person, Program
+from core.models import CommitmentStatus, PartnerOrg, Person, Program
 from core.people import accounts, programs
 from core.people.directory import (
     join_program,
@@ -18,7 +18,7 @@ from core.people.directory import (
     person_by_handle,
     program_by_code,
 )
-from core.work import deadlines, meetings, tasks, updates
+from core.work import commitments, deadlines, meetings, tasks, updates
 
 PARTNERS = [
     ("dinsos-demak", "Dinas Sosial Kabupaten Demak", "government", "Demak, Jawa Tengah"),
@@ -133,6 +133,7 @@ def load(session: Session, *, now: datetime) -> bool:
             assert org is not None
             link_partner(session, program, org)
     _work(session, now, who)
+    _commitments(session, now, who)
     return True
 
 
@@ -244,6 +245,46 @@ def _work(session: Session, now: datetime, who: dict[str, Person | None]) -> Non
         actor=siti,
         program=banjir,
         text="120 KK mengungsi di balai desa, butuh 200 selimut",
+    )
+
+
+def _commitments(session: Session, now: datetime, who: dict[str, Person | None]) -> None:
+    """What partners were asked for: one confirmed and partly delivered, one still unanswered."""
+    ani, dewi = _person(who, "ani"), _person(who, "dewi")
+    kits = commitments.request(
+        session,
+        now=now - timedelta(days=2),
+        actor=ani,
+        org=_org(session, "yayasan-peduli"),
+        program=_program(session, "banjir-demak", ani),
+        what="hygiene kit",
+        quantity=Decimal(200),
+        money=False,
+        unit="hygiene kit",
+        due_at=_at(now, 13, 17),
+    )
+    assert kits.id is not None
+    commitments.answer(
+        session,
+        now=now - timedelta(days=1),
+        actor=dewi,
+        number=kits.id,
+        status=CommitmentStatus.CONFIRMED,
+    )
+    commitments.receive(
+        session, now=now - timedelta(hours=3), actor=dewi, number=kits.id, quantity=Decimal(80)
+    )
+    commitments.request(
+        session,
+        now=now,
+        actor=ani,
+        org=_org(session, "csr-nusantara"),
+        program=_program(session, "sembako", ani),
+        what="dana CSR",
+        quantity=Decimal(25_000_000),
+        money=True,
+        unit="IDR",
+        due_at=_at(now, 18, 17),
     )
 
 

@@ -220,6 +220,51 @@ class Deadline(SQLModel, table=True):
     created_at: datetime = _moment()
 
 
+class CommitmentStatus(StrEnum):
+    REQUESTED = "requested"
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    FULFILLED = "fulfilled"
+
+
+class Commitment(SQLModel, table=True):
+    """What a partner organisation is asked to give a program, by when; "overdue" is computed."""
+
+    __table_args__ = (
+        Index("ix_commitment_program_status", "program_id", "status", "due_at"),
+        Index("ix_commitment_org_status", "partner_org_id", "status", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id")
+    partner_org_id: int = Field(foreign_key="partnerorg.id")
+    what: str = Field(max_length=300)
+    # None: a yes/no commitment (the village hall on Saturday), fulfilled by one receipt.
+    quantity: Decimal | None = Field(default=None, sa_column=Column(Money(), nullable=True))
+    unit: str = Field(default="", max_length=80)
+    money: bool = False
+    due_at: datetime = _moment()
+    status: str = Field(default=CommitmentStatus.REQUESTED, max_length=16)
+    proposed_due_at: datetime | None = _moment(nullable=True)
+    decline_reason: str = Field(default="", max_length=300)
+    requested_by_id: int = Field(foreign_key="person.id")
+    answered_by_id: int | None = Field(default=None, foreign_key="person.id")
+    answered_at: datetime | None = _moment(nullable=True)
+    created_at: datetime = _moment()
+
+
+class CommitmentReceipt(SQLModel, table=True):
+    """One delivery against a commitment, as recorded by whoever saw it arrive."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    quantity: Decimal | None = Field(default=None, sa_column=Column(Money(), nullable=True))
+    recorded_by_id: int = Field(foreign_key="person.id")
+    recorded_at: datetime = _moment()
+    photo_file_id: str | None = Field(default=None, max_length=256)
+
+
 class FieldUpdate(SQLModel, table=True):
     __tablename__ = "field_update"
     id: int | None = Field(default=None, primary_key=True)

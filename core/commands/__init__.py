@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from core.commands import (
     accounts,
+    commitments,
     deadlines,
     meetings,
     partners,
@@ -43,6 +44,11 @@ HANDLERS: dict[str, Handler] = {
     "group": accounts.group,
     "snooze": reminders.snooze,
     "move": tasks.move,
+    "commitment": commitments.commitment,
+    "confirm": commitments.confirm,
+    "propose": commitments.propose,
+    "reject": commitments.reject,
+    "received": commitments.received,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core.commands import queries
 from core.commands.common import program_codes
@@ -11,6 +12,7 @@ from core.errors import UserError
 from core.language.grammar import meaning_of
 from core.people import accounts, partners
 from core.people.permissions import is_manager
+from core.work import commitments
 
 # A name in straight or curly quotes: "PMI Kabupaten Demak", “Pak Joko”.
 QUOTED = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
@@ -37,9 +39,13 @@ def partners_command(ctx: Context, args: str) -> None:
 def show(ctx: Context, handle: str) -> None:
     """One organisation's entry, if the reader may see it (else the unknown-handle reply)."""
     org = partners.visible_organisation(ctx.session, ctx.person, handle)
+    entry = partners.entry(ctx.session, org, now=ctx.now, reader=ctx.person)
+    owed = commitments.open_for(ctx.session, ctx.person, ctx.now)
     ctx.say(
         "partner.entry",
-        entry=partners.entry(ctx.session, org, now=ctx.now, reader=ctx.person),
+        entry=replace(
+            entry, commitments=[p for p in owed if p.commitment.partner_org_id == org.id]
+        ),
         codes=program_codes(ctx.session),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from core.commands.commitments import cancel_commitment, move_commitment
 from core.commands.common import (
     at_default_time,
     find_moment_in,
@@ -154,7 +155,11 @@ def done(ctx: Context, args: str) -> None:
 def cancel(ctx: Context, args: str) -> None:
     """Cancel a task, or a meeting, deadline or reminder named by its kind first."""
     words = args.split()
-    kind = meaning_of(words[0], "meeting", "deadline", "reminder") if len(words) == 2 else None
+    kinds = ("meeting", "deadline", "reminder", "commitment")
+    kind = meaning_of(words[0], *kinds) if len(words) == 2 else None
+    if kind == "commitment":
+        cancel_commitment(ctx, words[1])
+        return
     if kind == "meeting":
         cancel_meeting(ctx, words[1])
         return
@@ -182,8 +187,8 @@ def cancel(ctx: Context, args: str) -> None:
 def move(ctx: Context, args: str) -> None:
     """Move a task's due moment (/ubah 12 senin 17:00) or a meeting (/ubah rapat 7 selasa 14:00)."""
     words = args.split(maxsplit=2)
-    is_meeting = bool(words) and means(words[0], "meeting")
-    if is_meeting:
+    kind = meaning_of(words[0], "meeting", "commitment") if words else None
+    if kind is not None:
         words = words[1:]
     number = parse_number(words[0]) if words else None
     if number is None or len(words) < 2:
@@ -194,8 +199,11 @@ def move(ctx: Context, args: str) -> None:
     _, moment, rest = split
     if moment is None or rest:
         raise UserError("task.move_usage")
-    if is_meeting:
+    if kind == "meeting":
         move_meeting(ctx, number, moment)
+        return
+    if kind == "commitment":
+        move_commitment(ctx, number, moment)
         return
     due_at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY)
     found = tasks.reschedule(

@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "snooze": ("tunda", "snooze"),
     "move": ("ubah", "move"),
     "group": ("grup", "group"),
+    "commitment": ("komitmen", "commit", "commitments"),
+    "confirm": ("konfirmasi", "confirm"),
+    "propose": ("usul", "propose"),
+    "reject": ("tolak", "reject"),
+    "received": ("terima", "received"),
 }
 
 ALIASES: dict[str, str] = {
@@ -46,6 +51,7 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "meeting": ("rapat", "meeting"),
     "deadline": ("tenggat", "deadline"),
     "reminder": ("pengingat", "reminder"),
+    "commitment": ("komitmen", "commitment"),
     # what to do (/pengingat batal 3, /program baru, /program #pkh tambah)
     "cancel": ("batal", "cancel", "hapus", "delete"),
     "new": ("baru", "new"),
@@ -88,6 +94,11 @@ HELP_ORDER = [
     "attend",
     "decline",
     "deadline",
+    "commitment",
+    "confirm",
+    "propose",
+    "reject",
+    "received",
     "report",
     "remind",
     "reminders",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +57,9 @@ class Entry:
     people: list[ContactPerson]
     contacts: list[PartnerContact]
     meetings: list[Meeting]
-    commitments: list[Any]
+    # Open commitments with what was received (core.work.commitments.Progress); the /mitra
+    # command fills them in, since work/ sits above people/.
+    commitments: list[Any] = dataclass_field(default_factory=list)
 
 
 def checked_phone(value: str) -> str:
@@ -183,11 +186,6 @@ def _may_see_meeting(session: Session, reader: Person, meeting: Meeting) -> bool
     return True
 
 
-def open_commitments_of(session: Session, org: PartnerOrg) -> list[Any]:
-    """The organisation's open commitments; filled in by the commitments slice (none before it)."""
-    return []
-
-
 def entry(session: Session, org: PartnerOrg, *, now: datetime, reader: Person | None) -> Entry:
     """The directory entry: who speaks for the organisation, contacts, meetings, commitments."""
     people = sorted(people_of_org(session, org), key=lambda p: p.handle)
@@ -209,7 +207,6 @@ def entry(session: Session, org: PartnerOrg, *, now: datetime, reader: Person | 
             for m in meetings_attended(session, org, [p.id for p in people if p.id], now=now)
             if reader is None or _may_see_meeting(session, reader, m)
         ],
-        commitments=open_commitments_of(session, org),
     )
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, or_, select
 
 from core.errors import UserError
 from core.models import (
+    Commitment,
     Deadline,
     Meeting,
     MeetingAttendee,
@@ -66,3 +67,19 @@ def reminder(session: Session, reader: Person, number: int) -> Reminder:
     if found is None or found.person_id != reader.id:
         raise UserError("reminder.not_found", number=number)
     return found
+
+
+def commitment(session: Session, reader: Person, number: int) -> Commitment:
+    """Commitment `number` for its organisation's contacts and the people of its program.
+
+    A partner contact sees only their own organisation's, even on a program they share.
+    """
+    found = session.get(Commitment, number)
+    if found is not None and reader.partner_org_id is not None:
+        if found.partner_org_id == reader.partner_org_id:
+            return found
+    elif found is not None:
+        program = session.get(Program, found.program_id)
+        if program is not None and (is_manager(reader) or works_on(session, reader, program)):
+            return found
+    raise UserError("commitment.not_found", number=number)

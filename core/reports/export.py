@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from core.models import (
+    Commitment,
+    CommitmentReceipt,
     Deadline,
     FieldUpdate,
     Identity,
@@ -129,6 +131,40 @@ class Exporter:
         return [
             (org, next((r for r in rank if r in rsvps), rsvps[0])) for org, rsvps in answers.items()
         ]
+
+    def commitments(self) -> list[Row]:
+        """Every commitment with what was received against it, whatever its status."""
+        received: dict[int, Decimal] = {}
+        for receipt in self.session.exec(select(CommitmentReceipt)):
+            if receipt.quantity is not None:
+                total = received.get(receipt.commitment_id, Decimal(0))
+                received[receipt.commitment_id] = total + receipt.quantity
+        rows = []
+        for c in self.session.exec(select(Commitment).order_by(col(Commitment.id))):
+            assert c.id is not None
+            rows.append(
+                self.clean(
+                    {
+                        "id": c.id,
+                        "program": self.codes.get(c.program_id),
+                        "partner": self.orgs.get(c.partner_org_id),
+                        "what": c.what,
+                        "quantity": c.quantity,
+                        "unit": c.unit,
+                        "money": c.money,
+                        "received": received.get(c.id, Decimal(0)),
+                        "status": c.status,
+                        "due_at": c.due_at,
+                        "proposed_due_at": c.proposed_due_at,
+                        "decline_reason": c.decline_reason,
+                        "requested_by": self.handles.get(c.requested_by_id),
+                        "answered_by": self.handles.get(c.answered_by_id),
+                        "answered_at": c.answered_at,
+                        "created_at": c.created_at,
+                    }
+                )
+            )
+        return rows
 
     def deadlines(self) -> list[Row]:
         return [
@@ -286,6 +322,7 @@ KINDS: dict[str, Callable[[Exporter], list[Row]]] = {
     "tasks": Exporter.tasks,
     "meetings": Exporter.meetings,
     "deadlines": Exporter.deadlines,
+    "commitments": Exporter.commitments,
     "updates": Exporter.updates,
     "reminders": Exporter.reminders,
     "outbox": Exporter.outbox,

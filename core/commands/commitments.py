@@ -1,0 +1,371 @@
+"""/komitmen, /konfirmasi, /usul, /tolak, /terima: commitments asked of partner organisations."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import select
+
+from core.commands.common import at_default_time, find_moment_in, handles_of, one_program
+from core.context import ButtonSpec, Context
+from core.delivery.reach import Reach
+from core.errors import UserError
+from core.language.figures import MEASURES, MONEY
+from core.language.grammar import extract_mentions, parse_number
+from core.language.moments import Moment
+from core.language.numbers import (
+    NumberError,
+    bounded,
+    multiplier,
+    parse_amount,
+    read_number,
+)
+from core.models import Commitment, CommitmentStatus, PartnerOrg, Person, Program
+from core.people.directory import people_of_org, resolve_handles
+from core.work import commitments
+
+END_OF_WORKDAY = time(17, 0)
+# What is asked, as written after the organisation: an optional quantity, then the goods.
+QUANTITY = re.compile(
+    r"^(?:(?P<cur>rp|idr)\.?\s*)?(?P<sign>-)?(?P<num>\d[\d.,]*)"
+    r"(?:\s*(?P<mult>ribu|rb|juta|jt|miliar|m|k))?(?![^\W\d_])\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# Words left before the moment that only introduce it: "sebelum 10 Des", "by Dec 10".
+LEAD_IN = re.compile(
+    r"\s*\b(?:sebelum|paling lambat|selambatnya|sampai|hingga|pada|tanggal|tgl|by|before|on"
+    r"|until)$",
+    re.IGNORECASE,
+)
+
+
+def commitment(ctx: Context, args: str) -> None:
+    """Ask a partner for something, list open commitments, or show one by its number."""
+    if not args:
+        listing(ctx)
+        return
+    number = parse_number(args)
+    if number is not None:
+        show(ctx, number)
+        return
+    mentions = extract_mentions(args)
+    if len(mentions.handles) != 1:
+        raise UserError("commitment.usage")
+    people, orgs = resolve_handles(ctx.session, mentions.handles)
+    if people:
+        raise UserError("commitment.org_needed", handle=people[0].handle)
+    org = orgs[0]
+    program = one_program(ctx, mentions, required=True)
+    assert program is not None
+    split = find_moment_in(ctx, mentions.rest)
+    if split is None:
+        return  # asked which of two readings was meant
+    before, moment, after = split
+    if moment is None:
+        raise UserError("commitment.needs_moment")
+    quantity, money, unit, what = _asked(LEAD_IN.sub("", before) + " " + after, ctx)
+    created = commitments.request(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        org=org,
+        program=program,
+        what=what,
+        quantity=quantity,
+        money=money,
+        unit=unit,
+        due_at=at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY),
+    )
+    reach = tell_partner(
+        ctx,
+        created,
+        "commitment.request",
+        "asked",
+        buttons=_partner_buttons(created.id),
+        program=program,
+    )
+    ctx.say(
+        "commitment.created",
+        c=created,
+        org=org,
+        program=program,
+        reach=reach,
+        notes=moment.guesses,
+    )
+
+
+def _asked(text: str, ctx: Context) -> tuple[Decimal | None, bool, str, str]:
+    """(quantity, money, unit, what) from "200 paket sembako" or "Rp 25 jt dana CSR"."""
+    text = " ".join(text.split())
+    match = QUANTITY.match(text)
+    if match is None:
+        return None, False, "", text
+    lang = "id" if match["cur"] else ctx.person.language
+    value = read_number(match["num"], lang)
+    if value is None:
+        raise NumberError("number.not_understood", text=match["num"])
+    if match["mult"]:
+        value *= multiplier(match["mult"], lang)
+    value = bounded(value, match.group(0))
+    if match["sign"]:
+        value = -value
+    what = match["rest"].strip()
+    if value <= 0:
+        raise UserError("commitment.bad_quantity", quantity=value)
+    if match["cur"]:
+        return value, True, MONEY, what
+    first = what.split(" ", 1)[0].lower()
+    unit = first if first in MEASURES and " " in what else what
+    return value, False, unit, what
+
+
+def listing(ctx: Context) -> None:
+    rows = commitments.open_for(ctx.session, ctx.person, ctx.now)
+    orgs = {o.id: o for o in ctx.session.exec(select(PartnerOrg))}
+    ctx.say("commitment.listing", rows=rows, orgs=orgs)
+
+
+def show(ctx: Context, number: int) -> None:
+    found = commitments.get(ctx.session, number, ctx.person)
+    progress = commitments.progress_of(ctx.session, found)
+    steps = commitments.history(ctx.session, found)
+    receipts = commitments.receipts(ctx.session, found)
+    ids = [s.actor_id for s in steps if s.actor_id] + [r.recorded_by_id for r in receipts]
+    people = {p.id: p for p in handles_of(ctx.session, ids)}
+    buttons: tuple[ButtonSpec, ...] = ()
+    if found.status == CommitmentStatus.REQUESTED and commitments.speaks_for(ctx.person, found):
+        buttons = _partner_buttons(number)
+    ctx.say(
+        "commitment.detail",
+        p=progress,
+        org=ctx.session.get(PartnerOrg, found.partner_org_id),
+        program=ctx.session.get(Program, found.program_id),
+        steps=steps,
+        receipts=receipts,
+        people=people,
+        overdue=commitments.is_overdue(found, ctx.now),
+        buttons=buttons,
+    )
+
+
+def _partner_buttons(number: int | None) -> tuple[ButtonSpec, ...]:
+    return (
+        (("button.confirm", f"confirm {number}"),),
+        (("button.propose", f"propose {number}"), ("button.reject", f"reject {number}")),
+    )
+
+
+def tell_partner(
+    ctx: Context,
+    found: Commitment,
+    key: str,
+    step: str,
+    *,
+    buttons: tuple[ButtonSpec, ...] = (),
+    reach: Reach | None = None,
+    **params: Any,
+) -> Reach:
+    """Tell every contact of the commitment's organisation (or note it has none on Gotong)."""
+    org = ctx.session.get(PartnerOrg, found.partner_org_id)
+    assert org is not None
+    reach = reach if reach is not None else Reach()
+    contacts = people_of_org(ctx.session, org)
+    if not contacts:
+        reach.note_org(org)
+    return ctx.tell(
+        contacts,
+        key,
+        dedupe_key=f"commitment:{found.id}:{step}",
+        reach=reach,
+        buttons=buttons,
+        c=found,
+        org=org,
+        by=ctx.person,
+        **params,
+    )
+
+
+def tell_manager(
+    ctx: Context,
+    found: Commitment,
+    key: str,
+    step: str,
+    *,
+    buttons: tuple[ButtonSpec, ...] = (),
+    **params: Any,
+) -> Reach:
+    """Tell the manager who asked for the commitment."""
+    manager = ctx.session.get(Person, found.requested_by_id)
+    return ctx.tell(
+        [manager] if manager is not None else [],
+        key,
+        dedupe_key=f"commitment:{found.id}:{step}",
+        buttons=buttons,
+        c=found,
+        org=ctx.session.get(PartnerOrg, found.partner_org_id),
+        by=ctx.person,
+        **params,
+    )
+
+
+def confirm(ctx: Context, args: str) -> None:
+    """A partner confirms (/konfirmasi 12); the manager accepts a proposed date the same way."""
+    number = _number(args, "commitment.confirm_usage")
+    found = commitments.get(ctx.session, number, ctx.person)
+    if not commitments.speaks_for(ctx.person, found) and found.status == "proposed":
+        _decide(ctx, number, accept=True)
+        return
+    answered = commitments.answer(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        number=number,
+        status=CommitmentStatus.CONFIRMED,
+    )
+    reach = tell_manager(ctx, answered, "commitment.confirmed_notice", "confirmed")
+    ctx.say("commitment.confirmed", c=answered, reach=reach)
+
+
+def propose(ctx: Context, args: str) -> None:
+    """A partner proposes another due moment: /usul 12 15 Des."""
+    first, _, rest = args.strip().partition(" ")
+    number = _number(first, "commitment.propose_usage")
+    if not rest.strip():
+        commitments.get(ctx.session, number, ctx.person)  # a number not theirs stays unknown
+        raise UserError("commitment.type_proposal", number=number)
+    moment = _moment(ctx, rest, "commitment.propose_usage")
+    if moment is None:
+        return
+    at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY)
+    answered = commitments.answer(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        number=number,
+        status=CommitmentStatus.PROPOSED,
+        proposed=at,
+    )
+    accept = ((("button.accept", f"confirm {number}"), ("button.refuse", f"reject {number}")),)
+    reach = tell_manager(ctx, answered, "commitment.proposed_notice", "proposed", buttons=accept)
+    ctx.say("commitment.proposed", c=answered, reach=reach, notes=moment.guesses)
+
+
+def reject(ctx: Context, args: str) -> None:
+    """A partner declines (/tolak 12 stok habis); the manager refuses a proposed date."""
+    first, _, reason = args.strip().partition(" ")
+    number = _number(first, "commitment.reject_usage")
+    found = commitments.get(ctx.session, number, ctx.person)
+    if not commitments.speaks_for(ctx.person, found) and found.status == "proposed":
+        _decide(ctx, number, accept=False)
+        return
+    # A tap on Tolak asks for the reason rather than declining on a slip of the thumb.
+    tapped = ctx.incoming.button and not reason.strip()
+    if (
+        tapped
+        and found.status == CommitmentStatus.REQUESTED
+        and commitments.speaks_for(ctx.person, found)
+    ):
+        raise UserError("commitment.type_reason", number=number)
+    answered = commitments.answer(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        number=number,
+        status=CommitmentStatus.DECLINED,
+        reason=reason,
+    )
+    reach = tell_manager(ctx, answered, "commitment.declined_notice", "declined")
+    ctx.say("commitment.declined", c=answered, reach=reach)
+
+
+def _decide(ctx: Context, number: int, *, accept: bool) -> None:
+    decided = commitments.decide_proposal(
+        ctx.session, now=ctx.now, actor=ctx.person, number=number, accept=accept
+    )
+    step = "accepted" if accept else "refused"
+    reach = tell_partner(
+        ctx,
+        decided,
+        f"commitment.{step}_notice",
+        step,
+        buttons=() if accept else _partner_buttons(number),
+    )
+    ctx.say(f"commitment.{step}", c=decided, reach=reach)
+
+
+def received(ctx: Context, args: str) -> None:
+    """Record a delivery: /terima 12 150, or /terima 12 for a yes/no commitment."""
+    first, _, rest = args.strip().partition(" ")
+    number = _number(first, "commitment.receive_usage")
+    quantity = None
+    if rest.strip():
+        try:
+            quantity = parse_amount(rest, lang=ctx.person.language)
+        except NumberError as error:
+            raise UserError("commitment.receive_usage") from error
+    progress, fulfilled = commitments.receive(
+        ctx.session,
+        now=ctx.now,
+        actor=ctx.person,
+        number=number,
+        quantity=quantity,
+        photo_file_id=ctx.incoming.photo_file_id,
+    )
+    found = progress.commitment
+    reach = tell_manager(
+        ctx,
+        found,
+        "commitment.received_notice",
+        f"received:{progress.receipts}",
+        p=progress,
+        quantity=quantity,
+        fulfilled=fulfilled,
+    )
+    if not commitments.speaks_for(ctx.person, found):
+        tell_partner(
+            ctx,
+            found,
+            "commitment.received_notice",
+            f"received:{progress.receipts}",
+            p=progress,
+            quantity=quantity,
+            fulfilled=fulfilled,
+            reach=reach,
+        )
+    ctx.say("commitment.received", p=progress, quantity=quantity, fulfilled=fulfilled, reach=reach)
+
+
+def cancel_commitment(ctx: Context, word: str) -> None:
+    """/batal komitmen 12: the manager cancels it and the partner is told."""
+    number = _number(word, "commitment.cancel_usage")
+    found = commitments.cancel(ctx.session, now=ctx.now, actor=ctx.person, number=number)
+    reach = tell_partner(ctx, found, "commitment.cancelled_notice", "cancelled")
+    ctx.say("commitment.cancelled", c=found, reach=reach)
+
+
+def move_commitment(ctx: Context, number: int, moment: Moment) -> None:
+    """/ubah komitmen 12 20 Des: the manager moves the due moment and the partner is told."""
+    at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY)
+    found = commitments.move(ctx.session, now=ctx.now, actor=ctx.person, number=number, due_at=at)
+    reach = tell_partner(ctx, found, "commitment.moved_notice", f"moved:{at.isoformat()}")
+    ctx.say("commitment.moved", c=found, reach=reach, notes=moment.guesses)
+
+
+def _number(word: str, usage: str) -> int:
+    number = parse_number(word.strip()) if word.strip() else None
+    if number is None:
+        raise UserError(usage)
+    return number
+
+
+def _moment(ctx: Context, text: str, usage: str) -> Moment | None:
+    split = find_moment_in(ctx, text)
+    if split is None:
+        return None  # asked which of two readings was meant
+    _, moment, rest = split
+    if moment is None or rest:
+        raise UserError(usage)
+    return moment

@@ -1,0 +1,352 @@
+"""Commitments: what a partner organisation promises a program, its answer, and its deliveries.
+
+Each step is one conditional change of the row: when two contacts of one organisation answer
+at once, the first answer wins and the second is told who answered, so nothing changes twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from core import audit
+from core.errors import UserError
+from core.models import (
+    AuditEntry,
+    Commitment,
+    CommitmentReceipt,
+    CommitmentStatus,
+    PartnerOrg,
+    Person,
+    Program,
+)
+from core.people import visibility
+from core.people.directory import programs_of
+from core.people.permissions import is_manager, require_manager, require_program_access
+from core.work.tasks import clean_title
+
+MAX_REASON = 300
+# A receipt larger than this many times what was asked is a typing slip, not a delivery.
+MAX_OVER_DELIVERY = 100
+OPEN = (CommitmentStatus.REQUESTED, CommitmentStatus.PROPOSED, CommitmentStatus.CONFIRMED)
+CLOSED = (CommitmentStatus.DECLINED, CommitmentStatus.CANCELLED, CommitmentStatus.FULFILLED)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A commitment with what was received against it so far."""
+
+    commitment: Commitment
+    received: Decimal
+    receipts: int
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """What is still to come (never below zero); None for a yes/no commitment."""
+        if self.commitment.quantity is None:
+            return None
+        return max(self.commitment.quantity - self.received, Decimal(0))
+
+
+def is_overdue(commitment: Commitment, now: datetime) -> bool:
+    """Whether the due moment passed and it is still open."""
+    return commitment.status in OPEN and commitment.due_at < now
+
+
+def request(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    org: PartnerOrg,
+    program: Program,
+    what: str,
+    quantity: Decimal | None,
+    money: bool,
+    unit: str,
+    due_at: datetime,
+) -> Commitment:
+    """Ask a partner organisation for something by a moment, for a program (managers only)."""
+    require_manager(actor, "commitment")
+    require_program_access(session, actor, program)
+    what = clean_title(what, kind="commitment")
+    if quantity is not None and quantity <= 0:
+        raise UserError("commitment.bad_quantity", quantity=quantity)
+    if due_at <= now:
+        raise UserError("moment.in_past", at=due_at)
+    assert actor.id is not None and org.id is not None and program.id is not None
+    commitment = Commitment(
+        program_id=program.id,
+        partner_org_id=org.id,
+        what=what,
+        quantity=quantity,
+        unit=unit[:80],
+        money=money,
+        due_at=due_at,
+        requested_by_id=actor.id,
+        created_at=now,
+    )
+    audit.record(session, at=now, actor=actor, action="commitment.request", entity=commitment)
+    return commitment
+
+
+def get(session: Session, number: int, reader: Person) -> Commitment:
+    """The commitment with this number, if the reader may see it (else refused as not found)."""
+    return visibility.commitment(session, reader, number)
+
+
+def speaks_for(actor: Person, commitment: Commitment) -> bool:
+    """Whether the actor is a contact of the organisation the commitment is asked of."""
+    return actor.partner_org_id is not None and actor.partner_org_id == commitment.partner_org_id
+
+
+def _step(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    commitment: Commitment,
+    expected: tuple[str, ...],
+    action: str,
+    **values: Any,
+) -> Commitment:
+    """Change the row only if it is still in an `expected` state; else say who got there first."""
+    assert commitment.id is not None
+    before = audit.snapshot(commitment)
+    changed = session.execute(
+        update(Commitment)
+        .where(col(Commitment.id) == commitment.id, col(Commitment.status).in_(expected))
+        .values(**values)
+    )
+    session.refresh(commitment)
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise _already(session, commitment)
+    audit.record(session, at=now, actor=actor, action=action, entity=commitment, before=before)
+    return commitment
+
+
+def _already(session: Session, commitment: Commitment) -> UserError:
+    by = session.get(Person, commitment.answered_by_id) if commitment.answered_by_id else None
+    return UserError(
+        "commitment.already_answered",
+        number=commitment.id,
+        status=commitment.status,
+        by=by,
+    )
+
+
+def answer(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    number: int,
+    status: CommitmentStatus,
+    reason: str = "",
+    proposed: datetime | None = None,
+) -> Commitment:
+    """A partner contact confirms, declines (with a reason) or proposes another due moment."""
+    commitment = get(session, number, actor)
+    if not speaks_for(actor, commitment):
+        raise UserError("commitment.partners_only", number=number)
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON:
+        raise UserError("common.too_long", limit=MAX_REASON, length=len(reason))
+    if proposed is not None and proposed <= now:
+        raise UserError("commitment.proposal_in_past", number=number, at=proposed)
+    return _step(
+        session,
+        now=now,
+        actor=actor,
+        commitment=commitment,
+        expected=(CommitmentStatus.REQUESTED,),
+        action=f"commitment.{status}",
+        status=status,
+        decline_reason=reason if status == CommitmentStatus.DECLINED else "",
+        proposed_due_at=proposed,
+        answered_by_id=actor.id,
+        answered_at=now,
+    )
+
+
+def decide_proposal(
+    session: Session, *, now: datetime, actor: Person, number: int, accept: bool
+) -> Commitment:
+    """The manager accepts a proposed due moment (confirmed with it) or refuses it (asked again)."""
+    commitment = _managed(session, actor, number)
+    if commitment.status != CommitmentStatus.PROPOSED or commitment.proposed_due_at is None:
+        raise UserError("commitment.no_proposal", number=number, status=commitment.status)
+    values: dict[str, Any] = {"proposed_due_at": None}
+    if accept:
+        values |= {"status": CommitmentStatus.CONFIRMED, "due_at": commitment.proposed_due_at}
+    else:
+        values |= {"status": CommitmentStatus.REQUESTED, "answered_by_id": None}
+        values |= {"answered_at": None}
+    return _step(
+        session,
+        now=now,
+        actor=actor,
+        commitment=commitment,
+        expected=(CommitmentStatus.PROPOSED,),
+        action="commitment.accept" if accept else "commitment.refuse",
+        **values,
+    )
+
+
+def _managed(session: Session, actor: Person, number: int) -> Commitment:
+    """A commitment the actor may change as a manager of its program."""
+    commitment = get(session, number, actor)
+    if not is_manager(actor):
+        raise UserError("commitment.managers_only", number=number)
+    return commitment
+
+
+def cancel(session: Session, *, now: datetime, actor: Person, number: int) -> Commitment:
+    """Cancel a commitment that is not yet closed (managers of its program)."""
+    commitment = _managed(session, actor, number)
+    if commitment.status in CLOSED:
+        raise UserError("commitment.closed", number=number, status=commitment.status)
+    return _step(
+        session,
+        now=now,
+        actor=actor,
+        commitment=commitment,
+        expected=OPEN,
+        action="commitment.cancel",
+        status=CommitmentStatus.CANCELLED,
+    )
+
+
+def move(
+    session: Session, *, now: datetime, actor: Person, number: int, due_at: datetime
+) -> Commitment:
+    """Move an open commitment's due moment (managers of its program)."""
+    commitment = _managed(session, actor, number)
+    if commitment.status in CLOSED:
+        raise UserError("commitment.closed", number=number, status=commitment.status)
+    if due_at <= now:
+        raise UserError("moment.in_past", at=due_at)
+    return _step(
+        session,
+        now=now,
+        actor=actor,
+        commitment=commitment,
+        expected=OPEN,
+        action="commitment.move",
+        due_at=due_at,
+    )
+
+
+def receive(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person,
+    number: int,
+    quantity: Decimal | None,
+    photo_file_id: str | None = None,
+) -> tuple[Progress, bool]:
+    """Record a delivery; (progress, whether this receipt fulfilled the commitment)."""
+    commitment = get(session, number, actor)
+    # Lock the row so two receipts at once add up instead of both deciding "not yet fulfilled".
+    session.exec(select(Commitment).where(Commitment.id == number).with_for_update()).one()
+    session.refresh(commitment)
+    if commitment.status in (CommitmentStatus.CANCELLED, CommitmentStatus.DECLINED):
+        raise UserError("commitment.closed", number=number, status=commitment.status)
+    if commitment.quantity is None:
+        if commitment.status == CommitmentStatus.FULFILLED:
+            raise UserError("commitment.closed", number=number, status=commitment.status)
+        quantity = None
+    elif quantity is None:
+        raise UserError("commitment.receive_needs_quantity", commitment=commitment)
+    elif quantity <= 0:
+        raise UserError("commitment.bad_quantity", quantity=quantity)
+    elif quantity > commitment.quantity * MAX_OVER_DELIVERY:
+        raise UserError("commitment.too_much", commitment=commitment, quantity=quantity)
+    assert actor.id is not None
+    receipt = CommitmentReceipt(
+        commitment_id=number,
+        quantity=quantity,
+        recorded_by_id=actor.id,
+        recorded_at=now,
+        photo_file_id=photo_file_id,
+    )
+    audit.record(session, at=now, actor=actor, action="commitment.receive", entity=receipt)
+    progress = progress_of(session, commitment)
+    complete = commitment.quantity is None or progress.received >= commitment.quantity
+    fulfilled_now = complete and commitment.status != CommitmentStatus.FULFILLED
+    if fulfilled_now:
+        before = audit.snapshot(commitment)
+        commitment.status = CommitmentStatus.FULFILLED
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="commitment.fulfil",
+            entity=commitment,
+            before=before,
+        )
+    return progress, fulfilled_now
+
+
+def receipts(session: Session, commitment: Commitment) -> list[CommitmentReceipt]:
+    """The deliveries recorded against a commitment, oldest first."""
+    return list(
+        session.exec(
+            select(CommitmentReceipt)
+            .where(CommitmentReceipt.commitment_id == commitment.id)
+            .order_by(col(CommitmentReceipt.id))
+        )
+    )
+
+
+def progress_of(session: Session, commitment: Commitment) -> Progress:
+    """What was received against the commitment so far."""
+    rows = receipts(session, commitment)
+    total = sum((r.quantity for r in rows if r.quantity is not None), Decimal(0))
+    return Progress(commitment, total, len(rows))
+
+
+def history(session: Session, commitment: Commitment) -> list[AuditEntry]:
+    """Every step the commitment went through (receipts are listed on their own)."""
+    return list(
+        session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "commitment", AuditEntry.entity_id == str(commitment.id))
+            .order_by(col(AuditEntry.id))
+        )
+    )
+
+
+def open_for(session: Session, reader: Person, now: datetime) -> list[Progress]:
+    """Open commitments the reader may see, overdue first, then by due moment.
+
+    A partner contact sees their organisation's; everyone else those of their programs.
+    """
+    query = select(Commitment).where(col(Commitment.status).in_(OPEN))
+    if reader.partner_org_id is not None:
+        query = query.where(Commitment.partner_org_id == reader.partner_org_id)
+    else:
+        ids = [p.id for p in programs_of(session, reader)]
+        query = query.where(col(Commitment.program_id).in_(ids))
+    rows = list(session.exec(query.order_by(col(Commitment.due_at), col(Commitment.id))))
+    rows.sort(key=lambda c: not is_overdue(c, now))  # stable: due order kept within each
+    return [progress_of(session, c) for c in rows]
+
+
+def totals(session: Session, program: Program, now: datetime) -> dict[str, int]:
+    """How many of a program's commitments are open, overdue and fulfilled."""
+    rows = session.exec(select(Commitment).where(Commitment.program_id == program.id))
+    counts = {"open": 0, "overdue": 0, "fulfilled": 0}
+    for c in rows:
+        if c.status in OPEN:
+            counts["open"] += 1
+            counts["overdue"] += is_overdue(c, now)
+        elif c.status == CommitmentStatus.FULFILLED:
+            counts["fulfilled"] += 1
+    return counts
