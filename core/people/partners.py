@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -59,7 +58,7 @@ class Entry:
     meetings: list[Meeting]
     # Open commitments with what was received (core.work.commitments.Progress); the /mitra
     # command fills them in, since work/ sits above people/.
-    commitments: list[Any] = dataclass_field(default_factory=list)
+    commitments: list[Any] = field(default_factory=list)
 
 
 def checked_phone(value: str) -> str:
@@ -260,7 +259,7 @@ def upsert_partner(
     before = {field: getattr(org, field) for field in wanted}
     if before == wanted:
         return org, "unchanged"
-    for field, value in wanted.items():
-        setattr(org, field, value)
+    for column, value in wanted.items():
+        setattr(org, column, value)
     audit.record(session, at=now, actor=actor, action="partner.update", entity=org, before=before)
     return org, "updated"
