@@ -323,12 +323,15 @@ def history(session: Session, commitment: Commitment) -> list[AuditEntry]:
     )
 
 
-def open_for(session: Session, reader: Person, now: datetime) -> list[Progress]:
-    """Open commitments the reader may see, overdue first, then by due moment.
-
-    A partner contact sees their organisation's; everyone else those of their programs.
-    """
+def open_for(
+    session: Session, reader: Person, now: datetime, *, partner: PartnerOrg | None = None
+) -> list[Progress]:
+    """Open commitments the reader may see (only `partner`'s, if given), overdue first, then
+    by due moment. A partner contact sees their organisation's; everyone else those of their
+    programs."""
     query = select(Commitment).where(col(Commitment.status).in_(OPEN))
+    if partner is not None:
+        query = query.where(Commitment.partner_org_id == partner.id)
     if reader.partner_org_id is not None:
         query = query.where(Commitment.partner_org_id == reader.partner_org_id)
     else:
