@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from adapters.failures import error_kind
 from core.delivery.claims import Delivery, OutboxDelivery
 from core.eventlog import event
 
@@ -49,7 +50,7 @@ class PlatformOutbox:
                 level=logging.ERROR,
                 exc_info=error,
                 platform=self.platform,
-                error=_name(error),
+                error=error_kind(error),
             )
             return 0
         sent = 0
@@ -64,10 +65,14 @@ class PlatformOutbox:
                     sent += 1
             except Exception as error:  # a bug or the database: keep the sweep going
                 self._log(
-                    delivery, "outbox.bug", level=logging.ERROR, exc_info=error, error=_name(error)
+                    delivery,
+                    "outbox.bug",
+                    level=logging.ERROR,
+                    exc_info=error,
+                    error=error_kind(error),
                 )
                 # Retrying cannot fix a bug; left `sending`, the row would be reclaimed forever.
-                await self._give_up(delivery, f"bug: {_name(error)}")
+                await self._give_up(delivery, f"bug: {error_kind(error)}")
         return sent
 
     async def _give_up(self, delivery: Delivery, reason: str) -> None:
@@ -79,7 +84,7 @@ class PlatformOutbox:
                 "outbox.not_marked_failed",
                 level=logging.ERROR,
                 exc_info=error,
-                error=_name(error),
+                error=error_kind(error),
             )
 
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
@@ -152,7 +157,3 @@ class PlatformOutbox:
             cause=delivery.cause,
             **fields,
         )
-
-
-def _name(error: BaseException) -> str:
-    return type(error).__name__

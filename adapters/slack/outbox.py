@@ -15,6 +15,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.failures import error_kind
 from adapters.pacing import ChatPacer, backoff
 from adapters.slack.render import render
 from adapters.slack.translate import PLATFORM
@@ -122,7 +123,7 @@ def error_name(error: BaseException) -> str:
     """What went wrong, for a log line: Slack's error code, the HTTP status or the type."""
     if isinstance(error, SlackApiError):
         return error_code(error) or f"http {http_status(error)}"
-    return type(error).__name__
+    return error_kind(error)
 
 
 # slack_sdk puts a SlackResponse in SlackApiError.response, except when the body is not JSON:
