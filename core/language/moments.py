@@ -144,11 +144,70 @@ def find_moment(text: str, *, now: datetime, tz: str) -> tuple[int, int, Moment]
     """The first moment phrase inside `text` as (start, end, moment), or None when there is none."""
     tokens = _tokenise(text)
     kinds = _classify(tokens)
-    for run in _runs(tokens, kinds):
+    runs = _runs(tokens, kinds)
+    for n, run in enumerate(runs):
         found = _best_span(text, tokens, kinds, run, now=now, tz=tz)
         if found is not None:
-            return found
+            found = _told_by_title(text, tokens, found, now=now, tz=tz)
+            return _timed_later(text, tokens, kinds, runs[n + 1 :], found, now=now, tz=tz)
     return None
+
+
+def _period_before(tokens: list[_Token], start: int) -> int:
+    """Where a part of the day just before the span at `start` begins ("malam" in "malam jam 7"),
+    else `start` itself."""
+    first = next(i for i, token in enumerate(tokens) if token.start == start)
+    before = tokens[first - 1] if first > 0 else None
+    if before is None or before.word not in PERIODS or before.breaks_after:
+        return start
+    return before.start
+
+
+def _timed_later(
+    text: str,
+    tokens: list[_Token],
+    kinds: list[str],
+    later: list[range],
+    found: tuple[int, int, Moment],
+    *,
+    now: datetime,
+    tz: str,
+) -> tuple[int, int, Moment]:
+    """ "besok tes malam jam 7": a day first and its time further on are one moment.
+
+    The time's words stay where they are (only the day's span is cut out); a note names them.
+    """
+    start, end, moment = found
+    if moment.has_time:
+        return found
+    for run in later:
+        span = _best_span(text, tokens, kinds, run, now=now, tz=tz)
+        if span is None or not span[2].has_time:
+            continue
+        written = text[_period_before(tokens, span[0]) : span[1]]
+        try:
+            joined = parse_moment(f"{text[start:end]} {written}", now=now, tz=tz)
+        except MomentError:
+            return found
+        local = joined.at.astimezone(ZoneInfo(tz))
+        note = Guess("joined", written, local.hour, local.minute)
+        return start, end, replace(joined, text=moment.text, guesses=(*joined.guesses, note))
+    return found
+
+
+def _told_by_title(
+    text: str, tokens: list[_Token], found: tuple[int, int, Moment], *, now: datetime, tz: str
+) -> tuple[int, int, Moment]:
+    """ "Makan malam jam 7": "malam" stays in the title and still says the evening (19.00)."""
+    start, end, moment = found
+    period = _period_before(tokens, start)
+    if not moment.has_time or period == start:
+        return found
+    try:
+        told = parse_moment(text[period:end], now=now, tz=tz)
+    except MomentError:
+        return found
+    return start, end, replace(told, text=moment.text) if told.at != moment.at else moment
 
 
 def _tokenise(text: str) -> list[_Token]:
