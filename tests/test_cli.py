@@ -180,6 +180,18 @@ class TestInvite:
         assert "(role partner, valid 7 days, one use)" in result.output
         assert "/mulai " in result.output
 
+    def test_invite_for_a_person_added_on_the_command_line_links_to_them(
+        self, gotong_cli: CliRunner
+    ) -> None:
+        gotong_cli.invoke(app, ["demo"])
+        gotong_cli.invoke(app, ["people", "add", "wati", "--name", "Wati", "--role", "field"])
+        result = gotong_cli.invoke(app, ["invite", "--person", "@wati"])
+        assert result.exit_code == 0, result.output
+        assert "(for @wati, valid 7 days, one use)" in result.output
+        unknown = gotong_cli.invoke(app, ["invite", "--person", "nobody"])
+        assert unknown.exit_code == 1
+        assert "No person @nobody. See: gotong people list" in unknown.output
+
     def test_partner_invite_needs_an_organisation(self, gotong_cli: CliRunner) -> None:
         result = gotong_cli.invoke(app, ["invite", "--role", "partner"])
         assert result.exit_code == 1

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from core.db import unit_of_work
-from core.models import FieldUpdate, Identity, Person
-from core.people import invites
+from core.models import FieldUpdate, Identity, OutboxMessage, Person
+from core.people import accounts, invites
 from tests.chat import Chat
 
 
@@ -65,6 +65,26 @@ class TestInvitations:
 
 class TestLinking:
     """One person on two platforms: a link code asked for on one, used on the other."""
+
+    def test_notices_queued_before_any_platform_go_to_the_first_one_linked(
+        self, chat: Chat, engine
+    ) -> None:
+        with unit_of_work(engine) as s:
+            wati = accounts.add_person(
+                s, now=chat.clock.now(), actor=None, handle="wati", name="Wati", role="field"
+            )
+            code = invites.create_link_code(s, now=chat.clock.now(), actor=None, person=wati).code
+        said = chat.send("ani", "/tugas Cek data posyandu besok 10:00 @wati")
+        assert "Wati (@wati)" in said
+        assert chat.inbox("wati") and "Cek data posyandu" in chat.inbox("wati")[0]
+        said = chat.send("tg-55", f"/mulai {code}", platform="telegram")
+        assert "@wati" in said
+        with Session(engine) as session:
+            waiting = session.exec(
+                select(OutboxMessage).where(OutboxMessage.chat_id == None)  # noqa: E711
+            ).all()
+            platforms = {m.platform for m in waiting if "Cek data posyandu" in m.text}
+        assert platforms == {"telegram"}
 
     def test_link_code_joins_the_second_account_to_the_same_person(
         self, chat: Chat, engine

@@ -18,6 +18,7 @@ from core import demo
 from core.db import unit_of_work
 from core.errors import UserError
 from core.people import invites
+from core.people.directory import person_by_handle
 from core.reports.export import KINDS, export
 
 
@@ -28,20 +29,35 @@ def invite(
     ] = None,
     program: Annotated[str | None, typer.Option(help="Program the new person joins.")] = None,
     days: Annotated[int, typer.Option(min=1, max=90, help="How long the code stays valid.")] = 7,
+    person: Annotated[
+        str | None,
+        typer.Option(help="A person already added (gotong people add): the code links to them."),
+    ] = None,
 ) -> None:
     """Print a one-time invitation code (and a Telegram deep link when a bot is configured)."""
     runtime = open_runtime(Schema.START)
     with explained(runtime), unit_of_work(runtime.engine) as session:
-        code = invites.create_invite(
-            session,
-            now=runtime.clock.now(),
-            actor=None,
-            role=role,
-            partner=partner,
-            program=program,
-            lifetime=timedelta(days=days),
-        )
-    typer.echo(f"Invitation code: {code.code}  (role {code.role}, valid {days} days, one use)")
+        now, lifetime = runtime.clock.now(), timedelta(days=days)
+        if person is not None:
+            person = person.lstrip("@")
+            found = person_by_handle(session, person)
+            if found is None:
+                raise UserError("cli.no_person", handle=person)
+            code = invites.create_link_code(
+                session, now=now, actor=None, person=found, lifetime=lifetime
+            )
+        else:
+            code = invites.create_invite(
+                session,
+                now=now,
+                actor=None,
+                role=role,
+                partner=partner,
+                program=program,
+                lifetime=lifetime,
+            )
+    who = f"for @{person}" if person else f"role {code.role}"
+    typer.echo(f"Invitation code: {code.code}  ({who}, valid {days} days, one use)")
     username = asyncio.run(telegram_bot_username(runtime.settings))
     if username:
         typer.echo(f"Telegram: https://t.me/{username}?start={code.code}")

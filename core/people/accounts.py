@@ -5,13 +5,23 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from core import audit
 from core.errors import UserError
 from core.language.i18n import LANGUAGES
 from core.language.zones import resolve_zone
-from core.models import Identity, PartnerKind, PartnerOrg, Person, ProgramLevel, Role
+from core.models import (
+    Identity,
+    OutboxMessage,
+    OutboxStatus,
+    PartnerKind,
+    PartnerOrg,
+    Person,
+    ProgramLevel,
+    Role,
+)
 from core.people.directory import partner_by_handle, person_by_handle, unknown_handles
 
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}$")
@@ -134,7 +144,11 @@ def partner_for_role(
 def link_identity(
     session: Session, *, person: Person, platform: str, external_id: str, chat_id: str = ""
 ) -> Identity:
-    """Link a platform account to a person (idempotent)."""
+    """Link a platform account to a person (idempotent).
+
+    Notifications that waited for a platform (the person was on none when they were queued)
+    go to the first chat platform linked, instead of waiting for a console session.
+    """
     identity = session.exec(
         select(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
     ).first()
@@ -144,6 +158,17 @@ def link_identity(
             person_id=person.id, platform=platform, external_id=external_id, chat_id=chat_id
         )
         session.add(identity)
+        if platform != "console":
+            session.execute(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.person_id) == person.id,
+                    col(OutboxMessage.platform).is_(None),
+                    col(OutboxMessage.chat_id).is_(None),
+                    col(OutboxMessage.status) == OutboxStatus.PENDING,
+                )
+                .values(platform=platform)
+            )
     return identity
 
 

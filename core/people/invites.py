@@ -62,15 +62,25 @@ def create_invite(
     return invite
 
 
-def create_link_code(session: Session, *, now: datetime, actor: Person) -> Invite:
-    """A short-lived code that links another platform account to the actor."""
+def create_link_code(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person | None,
+    person: Person | None = None,
+    lifetime: timedelta = LINK_LIFETIME,
+) -> Invite:
+    """A code that links a platform account to a person already on Gotong: the actor's own
+    (/tautkan), or, from the command line, someone added there who is on no platform yet."""
+    person = person or actor
+    assert person is not None
     invite = Invite(
         code=_new_code(session),
-        role=actor.role,
-        person_id=actor.id,
-        created_by_id=actor.id,
+        role=person.role,
+        person_id=person.id,
+        created_by_id=actor.id if actor else None,
         created_at=now,
-        expires_at=now + LINK_LIFETIME,
+        expires_at=now + lifetime,
     )
     audit.record(session, at=now, actor=actor, action="invite.link_code", entity=invite)
     return invite
