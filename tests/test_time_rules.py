@@ -62,6 +62,12 @@ RULE_ROWS = [
     ("akhir tahun", "2026-12-31 00:00"),
     ("akhir tahun ini", "2026-12-31 00:00"),
     ("end of the year", "2026-12-31 00:00"),
+    ("end of this year", "2026-12-31 00:00"),
+    ("akhir tahun depan", "2027-12-31 00:00"),
+    ("end of next year", "2027-12-31 00:00"),
+    ("awal tahun depan", "2027-01-04 00:00"),  # 1 January is New Year's Day
+    ("start of next year", "2027-01-04 00:00"),
+    ("early next year", "2027-01-04 00:00"),
     ("jumat minggu depan", "2026-12-11 00:00"),
     ("minggu depan senin jam 8", "2026-12-07 08:00"),
     ("friday next week", "2026-12-11 00:00"),

@@ -9,30 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from core.errors import UserError
+from core.language.calendar_dates import holiday_name, indonesian_holidays
 from core.language.calendar_words import WEEKDAYS
 from core.models import Person
 
 # Short Indonesian day names people type in settings ("sen-jum").
+__all__ = ["WorkingTime", "holiday_name", "indonesian_holidays", "parse_quiet_hours"]
+
 SHORT_DAYS = {"sen": 0, "sel": 1, "rab": 2, "kam": 3, "jum": 4, "sab": 5, "min": 6, "sun": 6}
 RANGE = re.compile(r"^(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})$")
-
-
-@lru_cache(maxsize=1)
-def indonesian_holidays() -> holidays.HolidayBase:
-    """Indonesia's public holidays and cuti bersama (collective leave days), any year."""
-    return holidays.country_holidays("ID", categories=("public", "government"), language="id")
-
-
-def holiday_name(day: date) -> str | None:
-    """The holiday on `day`, if it is one."""
-    name = indonesian_holidays().get(day)
-    return str(name) if name else None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import functools
 import re
 from datetime import date, datetime, time
 
+import holidays
 from dateparser.date import DateDataParser
 
 from core.language.calendar_words import MONTHS, WEEKDAYS, alternation
@@ -124,3 +125,15 @@ def month_first_readings(phrase: str) -> tuple[str, str] | None:
         f"{before}{day} {_SHORT_MONTHS[month - 1]}{year}{after}",
         f"{before}{_SHORT_MONTHS[day - 1]} {month}{year}{after}",
     )
+
+
+@functools.lru_cache(maxsize=1)
+def indonesian_holidays() -> holidays.HolidayBase:
+    """Indonesia's public holidays and cuti bersama (collective leave days), any year."""
+    return holidays.country_holidays("ID", categories=("public", "government"), language="id")
+
+
+def holiday_name(day: date) -> str | None:
+    """The holiday on `day`, if it is one."""
+    name = indonesian_holidays().get(day)
+    return str(name) if name else None

@@ -20,6 +20,7 @@ from core.language.calendar_words import (
     PERIODS,
     WEEKDAYS,
 )
+from core.language.numbers import find_duration, parse_duration
 from core.language.phrases import AmbiguousMoment, Guess, MomentError, read_moment
 from core.language.time_rules import APPROXIMATE
 from core.language.zones import ZONE_ALIASES
@@ -40,8 +41,6 @@ __all__ = [
 # likely than a plan, and datetime arithmetic (reminders, time zones) would overflow.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FURTHEST = timedelta(days=3653)  # ten years
-# The longest duration (a snooze, a meeting's length) anyone means.
-LONGEST = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ _LINK_WORDS = frozenset(
     | {"end", "of", "the", "pada", "from", "now", "dari", "sekarang", "@", "tengah"}
     | {"setengah", "half", "sejam", "sehari", "seminggu", "sebulan", "yang", "akan", "datang"}
     | {"coming", "day", "after", "awal", "start", "early", "mid", "midweek", "dini", "week"}
-    | {"kurang", "lewat", "lebih", "seperempat", "quarter", "past", "to"}
+    | {"kurang", "lewat", "lebih", "seperempat", "quarter", "past", "to", "tahun", "year"}
     | {name.lower() for name in ZONE_ALIASES}
     | set(WEEKDAYS)
     | set(MONTHS)
@@ -126,9 +125,9 @@ _NOT_LAST = frozenset(
     {"at", "on", "the", "of", "pada", "in", "dalam", "a", "an", "from", "dari", "@", "to"}
     | {"kurang", "lewat", "lebih", "past", "setengah", "jam", "pukul", "pkl", "tgl", "tanggal"}
 )
-# "awal bulan depan", "end of the month": a part of a week or month, fillers allowed between.
+# "awal bulan depan", "end of the year": a part of a week, month or year, fillers allowed between.
 _PART_OF = frozenset({"awal", "tengah", "akhir", "end", "start", "early", "mid"})
-_WEEK_OR_MONTH = frozenset({"minggu", "pekan", "bulan", "week", "month"})
+_WEEK_OR_MONTH = frozenset({"minggu", "pekan", "bulan", "week", "month", "tahun", "year"})
 _MAX_RUN = 8  # words; every sub-span of a run may be tried, so long runs are cut
 
 
@@ -370,81 +369,3 @@ def _moment_of(text: str, start: int, end: int, *, now: datetime, tz: str) -> Mo
         if error.key != "moment.not_understood":
             raise
         return None
-
-
-# --- durations -----------------------------------------------------------------------------
-
-_DURATION_PART = (
-    r"(?P<n{i}>\d+(?:[.,]\d+)?)"
-    r"(?:\s*(?P<unit{i}>jam|hours?|hrs?|menit|mnt|minutes?|mins?|hari|days?)|(?P<glued{i}>j|h|m))"
-    r"(?![^\W\d_])"
-)
-_DURATION = re.compile(
-    rf"{_DURATION_PART.format(i=1)}(?:\s*(?:dan\s+|and\s+)?{_DURATION_PART.format(i=2)}"
-    r"|(?<=[hj])(?P<n3>\d{1,2})(?![\w.,]))?"  # "1h30"
-    r"|(?P<half>setengah\s+jam|half\s+an\s+hour)|(?P<sejam>sejam)",
-    re.IGNORECASE,
-)
-_DURATION_MINUTES = {
-    "j": 60, "jam": 60, "h": 60, "hour": 60, "hours": 60, "hr": 60, "hrs": 60,
-    "m": 1, "menit": 1, "mnt": 1, "minute": 1, "minutes": 1, "min": 1, "mins": 1,
-    "hari": 1440, "day": 1440, "days": 1440,
-}  # fmt: skip
-_MOMENT_AROUND = re.compile(r"\s+(?:lagi|kemudian|from\s+now|ago)\b", re.IGNORECASE)
-_MOMENT_BEFORE = re.compile(r"\b(?:in|dalam)\s+$", re.IGNORECASE)
-
-
-def parse_duration(phrase: str) -> timedelta:
-    """How long `phrase` says: "2j", "90 menit", "1,5 jam", "1 jam 30 menit"; raises MomentError."""
-    m = _DURATION.fullmatch(phrase.strip())
-    duration = _duration_of(m) if m else None
-    if duration is None:
-        raise MomentError("duration.not_understood", phrase=phrase)
-    return duration
-
-
-def find_duration(text: str) -> tuple[int, int, timedelta] | None:
-    """The first duration inside `text` as (start, end, duration), or None."""
-    for m in _DURATION.finditer(text):
-        if not _standalone(text, m.start(), m.end()):
-            continue
-        # "2 jam lagi" and "in 2 hours" are moments, not durations.
-        if _MOMENT_AROUND.match(text, m.end()) or _MOMENT_BEFORE.search(text, 0, m.start()):
-            continue
-        duration = _duration_of(m)
-        if duration is not None:
-            return m.start(), m.end(), duration
-    return None
-
-
-def _standalone(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or before in ".,:/-") and not (after.isalnum() or after in ":/")
-
-
-def _duration_of(m: re.Match[str]) -> timedelta | None:
-    if m["half"]:
-        return timedelta(minutes=30)
-    if m["sejam"]:
-        return timedelta(hours=1)
-    minutes = 0.0
-    seen = set()
-    for i in (1, 2):
-        if m[f"n{i}"] is None:
-            continue
-        unit = (m[f"glued{i}"] or m[f"unit{i}"]).lower()
-        size = _DURATION_MINUTES[unit]
-        if size in seen:
-            return None  # "1 jam 2 jam"
-        seen.add(size)
-        minutes += float(m[f"n{i}"].replace(",", ".")) * size
-    if m["n3"]:
-        if m["glued1"] is None or m["glued1"].lower() not in "hj" or m["n2"]:
-            return None
-        minutes += int(m["n3"])
-    if minutes <= 0:
-        return None
-    if minutes > LONGEST.total_seconds() / 60:
-        raise MomentError("duration.too_long", phrase=m.group(0), days=LONGEST.days)
-    return timedelta(minutes=round(minutes))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from core.language.calendar_dates import holiday_name
 from core.language.calendar_words import FILLERS, NUMBER_WORDS, WEEKDAYS, alternation
 
 _HOUR = rf"(?P<h>\d{{1,2}}|{alternation(w for w in NUMBER_WORDS if w not in ('a', 'an'))})"
@@ -72,8 +73,9 @@ def _month(today: date, months: int) -> tuple[int, int]:
 
 
 def _first_workday(year: int, month: int) -> date:
+    """The month's first day that is neither a weekend nor a public holiday."""
     day = date(year, month, 1)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or holiday_name(day):
         day += timedelta(days=1)
     return day
 
@@ -139,6 +141,12 @@ _DAY_RULES: dict[str, _DayRule] = {
     "akhir tahun": lambda d: date(d.year, 12, 31),
     "akhir tahun ini": lambda d: date(d.year, 12, 31),
     "end of the year": lambda d: date(d.year, 12, 31),
+    "end of this year": lambda d: date(d.year, 12, 31),
+    "akhir tahun depan": lambda d: date(d.year + 1, 12, 31),
+    "end of next year": lambda d: date(d.year + 1, 12, 31),
+    "awal tahun depan": lambda d: _first_workday(d.year + 1, 1),
+    "start of next year": lambda d: _first_workday(d.year + 1, 1),
+    "early next year": lambda d: _first_workday(d.year + 1, 1),
 }
 
 
