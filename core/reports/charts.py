@@ -32,6 +32,9 @@ WIDTH_INCHES = 3.6
 DPI = 200
 PANEL_INCHES = 1.15  # the height of one program's panel
 HEADER_INCHES = 0.85  # the title and legend above the panels, and the first panel's title
+# Characters of a program's code that fit above its panel, by the number of columns (a code
+# may have 32).
+TITLE_ROOM = {1: 30, 2: 15}
 MAX_PANELS = 12  # more programs than this are in the text; the chart would be unreadable
 DONE_COLOUR = "#2e7d32"
 OPEN_COLOUR = "#ef6c00"
@@ -45,13 +48,13 @@ LABELS = {
         "title": "Tugas, 8 minggu terakhir",
         "done": "selesai",
         "open": "terbuka",
-        "progress": "capaian {percent}%",
+        "progress": "capaian",
     },
     "en": {
         "title": "Tasks, last 8 weeks",
         "done": "done",
         "open": "open",
-        "progress": "{percent}% of target",
+        "progress": "progress",
     },
 }
 
@@ -169,7 +172,11 @@ def render(series: Sequence[ProgramSeries], *, lang: str) -> bytes:
     figure.text(0.03, 1 - 0.2 / height, words["title"], fontsize=10, weight="bold", va="top")
     legend = 1 - 0.42 / height
     figure.text(0.03, legend, f"■ {words['done']}", fontsize=8, va="top", color=DONE_COLOUR)
-    figure.text(0.4, legend, f"● {words['open']}", fontsize=8, va="top", color=OPEN_COLOUR)
+    figure.text(0.36, legend, f"● {words['open']}", fontsize=8, va="top", color=OPEN_COLOUR)
+    if any(program.progress is not None for program in shown):
+        figure.text(
+            0.66, legend, f"▬ {words['progress']}", fontsize=8, va="top", color=PROGRESS_COLOUR
+        )
     grid = figure.add_gridspec(
         rows,
         columns,
@@ -182,7 +189,14 @@ def render(series: Sequence[ProgramSeries], *, lang: str) -> bytes:
     )
     for number, program in enumerate(shown):
         axes = figure.add_subplot(grid[number // columns, number % columns])
-        _panel(axes, program, words, lang=lang, bottom=number // columns == rows - 1)
+        _panel(
+            axes,
+            program,
+            words,
+            lang=lang,
+            bottom=number // columns == rows - 1,
+            room=TITLE_ROOM[columns],
+        )
     if not shown:
         figure.text(0.5, 0.4, "—", fontsize=14, ha="center")
     return _png(figure)
@@ -203,7 +217,13 @@ def _png(figure: Any) -> bytes:
 
 
 def _panel(
-    axes: Any, program: ProgramSeries, words: dict[str, str], *, lang: str, bottom: bool
+    axes: Any,
+    program: ProgramSeries,
+    words: dict[str, str],
+    *,
+    lang: str,
+    bottom: bool,
+    room: int,
 ) -> None:
     """One program: bars of tasks done per week, a line of tasks open at each week's end."""
     weeks = range(len(program.week_ends))
@@ -215,12 +235,15 @@ def _panel(
     axes.tick_params(labelsize=7, length=2, pad=1)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.set_title(f"#{program.code}", fontsize=9, loc="left", pad=3, weight="bold")
+    if program.progress is not None:
+        room -= 4  # the percentage on the right
+    code = program.code if len(program.code) < room else program.code[: room - 2] + "…"
+    axes.set_title(f"#{code}", fontsize=9, loc="left", pad=3, weight="bold")
     if program.progress is not None:
         share = min(max(program.progress, 0.0), 1.0)
         axes.axhline(top * 1.22, xmin=0, xmax=share, color=PROGRESS_COLOUR, linewidth=3)
         axes.set_title(
-            words["progress"].format(percent=round(share * 100)),
+            f"{round(share * 100)}%",
             fontsize=7,
             loc="right",
             pad=3,
