@@ -4,7 +4,8 @@ turn each refusal into what to do next. A sweep never waits and never raises int
 A platform subclass says how to send one message (`deliver`) and what its refusals mean,
 using the helpers here: `rate_limited` (that chat waits, for the rest of the sweep too),
 `unreachable` (the person's messages stop), `postpone` (put back untried: no attempt spent),
-`put_back` (a failed attempt, retried later) and `failed` (given up: nothing to send). It
+`put_back` (a failed attempt, retried later), `failed` (given up: nothing to send) and
+`refuse_file` (the platform will not take the file: the text goes alone, with a note). It
 catches only refusals and network trouble; anything else it raises is a bug, and the sweep
 gives that message up instead of retrying it.
 """
@@ -90,6 +91,19 @@ class PlatformOutbox:
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
         """Send one message; whether the platform took it."""
         raise NotImplementedError
+
+    async def refuse_file(self, delivery: Delivery, error: str) -> Delivery:
+        """The platform will not take the file (too big): the text goes alone, with the note."""
+        self._log(delivery, "outbox.file_refused", level=logging.WARNING, error=error)
+        return await asyncio.to_thread(self._outbox.refuse_file, delivery, error)
+
+    async def finished(self, delivery: Delivery, platform_message_id: str) -> None:
+        """The platform took all there was to send: sent, or failed for the file it refused
+        (the reader has the text and the note; the row names what went wrong)."""
+        if delivery.file_refused:
+            await self.failed(delivery, delivery.file_refused)
+        else:
+            await self.sent(delivery, platform_message_id)
 
     async def sent(self, delivery: Delivery, platform_message_id: str) -> None:
         """The platform took the whole message."""

@@ -144,6 +144,7 @@ def build_console(runtime: Runtime, who: str, out: TextIO, *, styled: bool) -> C
         who=who,
         out=out,
         styled=styled,
+        files_dir=runtime.settings.files_dir,
     )
 
 

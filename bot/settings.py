@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +29,11 @@ class Settings(BaseSettings):
     # over: the crash window in which a message may be sent twice.
     outbox_lease_seconds: float = Field(120.0, gt=0, validation_alias="GOTONG_OUTBOX_LEASE_SECONDS")
     reminder_too_late_hours: float = Field(12.0, validation_alias="GOTONG_REMINDER_TOO_LATE_HOURS")
+    # Where the console writes the files messages carry (a digest's chart) and prints their path.
+    files_dir: Path = Field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "gotong-files",
+        validation_alias="GOTONG_FILES_DIR",
+    )
 
     telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(

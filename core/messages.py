@@ -53,13 +53,44 @@ class Button:
         object.__setattr__(self, "label", unescape_markup(self.label))
 
 
+PHOTO = "photo"
+DOCUMENT = "document"
+# Gotong's own files (a digest's chart, a small report) are kilobytes; the bound keeps a runaway
+# file out of the outbox table, and stays above Telegram's 10 MB photo limit so that the
+# platform's own refusal (and the note that replaces the file) can still be seen.
+MAX_ATTACHMENT_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One file that goes with a message: a `photo` shown inline, or a `document`.
+
+    `note` is what the reader gets in place of the file when the platform refuses it (too
+    big), written in their language by whoever made the message: the text still arrives.
+    """
+
+    kind: str
+    name: str
+    data: bytes
+    note: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in (PHOTO, DOCUMENT):
+            raise ValueError(f"an attachment is a {PHOTO} or a {DOCUMENT}, not {self.kind!r}")
+        if not self.data or len(self.data) > MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"an attachment holds 1 to {MAX_ATTACHMENT_BYTES} bytes")
+        if not self.name or "/" in self.name or "\\" in self.name:
+            raise ValueError("an attachment's name is a plain file name")
+
+
 @dataclass(frozen=True)
 class Reply:
     """Text (with `**bold**` as the only markup) and optional rows of buttons.
 
     A private reply concerns only the sender: in a group chat, adapters send it to them directly.
     A reply kept in the outbox carries its row's id, for the adapter to report delivery, and
-    the message it answers (`cause`), for the delivery's log line.
+    the message it answers (`cause`), for the delivery's log line. An `attachment` (a chart)
+    goes before the text, or with it as its caption where the platform allows.
     """
 
     text: str
@@ -67,6 +98,7 @@ class Reply:
     private: bool = False
     outbox_id: int | None = None
     cause: str | None = None
+    attachment: Attachment | None = None
 
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")

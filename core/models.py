@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.types import Money, UTCDateTime
@@ -345,6 +345,20 @@ class OutboxMessage(SQLModel, table=True):
     # What caused it, for following one message through the logs: the message received
     # ("telegram:123456", see Incoming.origin) or the reminder fired ("reminder:7").
     cause: str | None = Field(default=None, max_length=160)
+    # One file that goes with the message (core.messages.Attachment). The bytes live in the
+    # row, not in a file beside the database: a crash between queueing and sending loses
+    # nothing, every instance can send it, the dedupe key that keeps the text from going
+    # twice keeps the file too, and a backup holds both. Attachment bounds them (16 MB);
+    # they are dropped once the platform refused the file.
+    attachment_kind: str | None = Field(default=None, max_length=16)
+    attachment_name: str | None = Field(default=None, max_length=128)
+    attachment_data: bytes | None = Field(
+        default=None, sa_column=Column(LargeBinary, nullable=True)
+    )
+    # What the reader gets in place of the file if the platform refuses it, in their language.
+    attachment_note: str | None = Field(default=None, max_length=500)
+    # Why the platform refused the file ("file_too_large"): the text then went with the note.
+    attachment_error: str | None = Field(default=None, max_length=40)
 
 
 class InboxEvent(SQLModel, table=True):

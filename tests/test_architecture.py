@@ -157,12 +157,13 @@ def test_only_the_composition_root_builds_collaborators(path: Path) -> None:
 
 
 def test_the_command_line_imports_no_platform_package() -> None:
-    """`gotong --help` and the console pay for Telegram and Slack only when they are configured."""
+    """`gotong --help` and the console pay for Telegram and Slack only when they are configured,
+    and for matplotlib only when a chart is drawn."""
     probe = (
         "import sys; from typer.testing import CliRunner; from bot.cli import app; "
         "CliRunner().invoke(app, ['--help']); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'telegram', 'slack_bolt', "
-        "'slack_sdk'}) + sorted(m for m in sys.modules if m.startswith(('adapters.telegram', "
+        "'slack_sdk', 'matplotlib'}) + sorted(m for m in sys.modules if m.startswith(('adapters.telegram', "
         "'adapters.slack'))))"
     )
     found = subprocess.run(

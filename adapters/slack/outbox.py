@@ -1,18 +1,21 @@
 """Sending the outbox to Slack: paced per channel, and what each of Slack's refusals means.
 
-The sweep itself (claiming, never waiting, never raising) is adapters.sweep's.
+A message with a file shares the file first (files_upload_v2), then posts the text; a file
+Slack refuses leaves the text to go alone with a note saying so. The sweep itself
+(claiming, never waiting, never raising) is adapters.sweep's.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.failures import error_kind
@@ -50,6 +53,10 @@ EMPTY = "empty message"
 BAD_REQUEST_DELAY = timedelta(minutes=30)
 
 
+class UploadUnavailable(ConnectionError):
+    """Slack's upload URL answered 5xx: trouble on the way, retried like the network's."""
+
+
 class SlackOutbox(PlatformOutbox):
     """Posts the outbox messages due for Slack to each person's DM."""
 
@@ -72,20 +79,28 @@ class SlackOutbox(PlatformOutbox):
         if not messages:
             await self.failed(delivery, EMPTY)
             return False
-        wait = self._pacer.take(delivery.chat_id, len(messages) - delivery.pieces_sent)
+        file_steps = 0 if delivery.attachment is None else 1
+        wait = self._pacer.take(delivery.chat_id, file_steps + len(messages) - delivery.pieces_sent)
         if wait > 0:
             await self.postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
             return False
         posted = ""
         try:
-            for number, message in enumerate(messages):
+            if delivery.attachment is not None and delivery.pieces_sent == 0:
+                refusal = await self._upload(delivery)
+                if refusal is None:
+                    await self.progress(delivery, 1)
+                else:
+                    delivery = await self.refuse_file(delivery, refusal)
+                    messages, file_steps = render(Reply(delivery.text, delivery.buttons)), 0
+            for number, message in enumerate(messages, start=file_steps):
                 if number < delivery.pieces_sent:
                     continue  # posted by an earlier attempt
                 response = await self._client.chat_postMessage(
                     channel=delivery.chat_id, text=message.text, blocks=message.blocks
                 )
                 posted = f"{response.get('channel', '')}:{response.get('ts', '')}"
-                if number + 1 < len(messages):
+                if number + 1 < file_steps + len(messages):
                     await self.progress(delivery, number + 1)
         except SlackApiError as error:
             await self._refused(delivery, error, sweep)
@@ -93,8 +108,37 @@ class SlackOutbox(PlatformOutbox):
         except NETWORK_ERRORS as error:  # anything else is a bug: the sweep gives it up
             await self.put_back(delivery, backoff(delivery.attempts), error_name(error))
             return False
-        await self.sent(delivery, posted)
+        await self.finished(delivery, posted)
         return True
+
+    async def _upload(self, delivery: Delivery) -> str | None:
+        """Share the message's file in its chat (files_upload_v2: ask for an upload URL, upload,
+        complete); None once shared, else why Slack will not take this file.
+
+        Refusals that are not about the file (rate limits, credentials, a closed DM) raise,
+        to be handled as for any message.
+        """
+        attachment = delivery.attachment
+        assert attachment is not None
+        try:
+            await self._client.files_upload_v2(
+                channel=delivery.chat_id,
+                file=attachment.data,
+                filename=attachment.name,
+                title=attachment.name,
+            )
+        except SlackApiError as error:
+            code = error_code(error)
+            status = http_status(error)
+            if status == 429 or status >= 500 or code in UNREACHABLE | CREDENTIALS:
+                raise
+            return code or f"http {status}"
+        except SlackRequestError as error:  # the upload URL's own answer (not Slack's JSON)
+            status = _upload_status(error)
+            if status >= 500:
+                raise UploadUnavailable(f"http {status}") from None
+            return "file_too_large" if status == 413 else "file_refused"
+        return None
 
     async def _refused(self, delivery: Delivery, error: SlackApiError, sweep: Sweep) -> None:
         status = http_status(error)
@@ -142,6 +186,12 @@ def http_status(error: SlackApiError) -> int:
     response = error.response
     status = getattr(response, "status_code", None) or getattr(response, "status", None)
     return status if isinstance(status, int) else 0
+
+
+def _upload_status(error: SlackRequestError) -> int:
+    """The HTTP status slack_sdk names when the upload URL refused a file (0 if it did not)."""
+    found = re.search(r"status: (\d+)", str(error))
+    return int(found.group(1)) if found else 0
 
 
 def _headers(error: SlackApiError) -> Mapping[str, Any]:

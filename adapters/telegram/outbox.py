@@ -1,9 +1,11 @@
 """Delivering the outbox on Telegram: paced per private chat, refusals mapped to what they mean.
 
-Flood control (RetryAfter) and our own pacing put a message back without spending an
-attempt; network trouble backs off with jitter; a person who blocked the bot is marked
-unreachable and their messages stop. Anything but a TelegramError is a bug: the shared sweep
-gives that message up.
+A message with a file sends the file first, with the text as its caption when it fits
+(1,024 characters), else followed by the text; a file Telegram refuses (too big) leaves the
+text to go alone with a note saying so. Flood control (RetryAfter) and our own pacing put a
+message back without spending an attempt; network trouble backs off with jitter; a person
+who blocked the bot is marked unreachable and their messages stop. Anything but a
+TelegramError is a bug: the shared sweep gives that message up.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import math
 from collections.abc import Callable
 from datetime import timedelta
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -27,15 +29,16 @@ from telegram.error import (
 from adapters.failures import error_kind
 from adapters.pacing import ChatPacer, backoff
 from adapters.sweep import PlatformOutbox, Sweep
-from adapters.telegram.render import render
+from adapters.telegram.render import TelegramMessage, render
 from adapters.telegram.translate import PLATFORM
 from core.delivery.claims import Delivery, OutboxDelivery
 from core.eventlog import event
-from core.messages import Reply
+from core.messages import PHOTO, Reply
 
 log = logging.getLogger("gotong.telegram")
 
 BAD_REQUEST_DELAY = timedelta(minutes=30)
+CAPTION_LIMIT = 1024  # visible characters, as for a message's text
 
 
 class TelegramOutbox(PlatformOutbox):
@@ -57,18 +60,35 @@ class TelegramOutbox(PlatformOutbox):
         self._pacer = ChatPacer(clock, per_second=private_per_second, burst=3)
 
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
-        message_id = None
         pieces = render(Reply(delivery.text, delivery.buttons))
         if not pieces:
             await self.failed(delivery, "empty message")
             return False
+        caption = _caption(delivery)
+        file_steps = 0 if delivery.attachment is None else 1
+        steps = 1 if caption else file_steps + len(pieces)
         if not delivery.chat_id.startswith("-"):  # a private chat
-            wait = self._pacer.take(delivery.chat_id, len(pieces) - delivery.pieces_sent)
+            wait = self._pacer.take(delivery.chat_id, steps - delivery.pieces_sent)
             if wait > 0:
                 await self.postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
                 return False
         try:
-            for number, piece in enumerate(pieces):
+            message_id = None
+            if delivery.attachment is not None and delivery.pieces_sent == 0:
+                try:
+                    message_id = await self._send_file(delivery, caption)
+                except (BadRequest, NetworkError) as error:
+                    refusal = file_refusal(error)
+                    if refusal is None:
+                        raise
+                    delivery = await self.refuse_file(delivery, refusal)
+                    pieces, file_steps = render(Reply(delivery.text, delivery.buttons)), 0
+                else:
+                    if caption:
+                        await self.finished(delivery, str(message_id))
+                        return True
+                    await self.progress(delivery, 1)
+            for number, piece in enumerate(pieces, start=file_steps):
                 if number < delivery.pieces_sent:
                     continue  # taken by an earlier attempt
                 message = await self._bot.send_message(
@@ -78,7 +98,7 @@ class TelegramOutbox(PlatformOutbox):
                     reply_markup=piece.keyboard,
                 )
                 message_id = message.message_id
-                if number + 1 < len(pieces):
+                if number + 1 < file_steps + len(pieces):
                     await self.progress(delivery, number + 1)
         except RetryAfter as error:
             await self.rate_limited(delivery, sweep, _as_timedelta(error.retry_after))
@@ -100,8 +120,50 @@ class TelegramOutbox(PlatformOutbox):
         except TelegramError as error:  # another refusal from Telegram: not a bug of ours
             await self.put_back(delivery, BAD_REQUEST_DELAY, error_kind(error))
             return False
-        await self.sent(delivery, str(message_id or ""))
+        await self.finished(delivery, str(message_id or ""))
         return True
+
+    async def _send_file(self, delivery: Delivery, caption: TelegramMessage | None) -> int:
+        """Send the message's file, with the whole text as its caption when it fits there."""
+        attachment = delivery.attachment
+        assert attachment is not None
+        upload = InputFile(attachment.data, filename=attachment.name)
+        send = self._bot.send_photo if attachment.kind == PHOTO else self._bot.send_document
+        message = await send(
+            _chat(delivery.chat_id),
+            upload,
+            caption=caption.html if caption else None,
+            parse_mode=ParseMode.HTML if caption else None,
+            reply_markup=caption.keyboard if caption else None,
+        )
+        return message.message_id
+
+
+def _caption(delivery: Delivery) -> TelegramMessage | None:
+    """The text as one caption under the file, if there is a file and the text fits in one."""
+    if delivery.attachment is None:
+        return None
+    pieces = render(Reply(delivery.text, delivery.buttons), limit=CAPTION_LIMIT)
+    return pieces[0] if len(pieces) == 1 else None
+
+
+def file_refusal(error: TelegramError) -> str | None:
+    """What Telegram's refusal of a file says, if it is about the file; None otherwise.
+
+    A file over the Bot API's limits (10 MB for a photo, 50 MB for a document) is answered
+    413, which python-telegram-bot raises as a NetworkError; a file Telegram cannot read
+    as a photo is a Bad Request naming it. A self-hosted Bot API server allows more, so
+    the limits are the server's to enforce, not ours to guess.
+    """
+    words = error.message.lower()
+    if "too large" in words or "too big" in words:
+        return "file_too_large"
+    if isinstance(error, BadRequest) and any(w in words for w in _FILE_WORDS):
+        return "file_refused"
+    return None
+
+
+_FILE_WORDS = ("photo", "image", "file", "document", "dimensions")
 
 
 def _chat(chat_id: str) -> int | str:

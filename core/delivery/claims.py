@@ -7,7 +7,7 @@ call, so two workers never send the same row; a claim older than the lease is ta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.db import unit_of_work
-from core.delivery.queue import buttons_of
-from core.messages import Button
+from core.delivery.queue import attachment_of, buttons_of
+from core.messages import Attachment, Button
 from core.models import Identity, OutboxMessage, OutboxStatus, Person
 
 LEASE = timedelta(minutes=2)
@@ -41,6 +41,10 @@ class Delivery:
     to_person: bool = True
     # What made the message (OutboxMessage.cause), for the delivery's log line.
     cause: str | None = None
+    # The file that goes with it; None also once the platform refused it (`file_refused`
+    # then says why, and the text carries the note that stands in for the file).
+    attachment: Attachment | None = None
+    file_refused: str | None = None
 
 
 class Route(NamedTuple):
@@ -156,6 +160,8 @@ class OutboxDelivery:
                         pieces_sent=message.pieces_sent,
                         to_person=message.chat_id is None,
                         cause=message.cause,
+                        attachment=attachment_of(message),
+                        file_refused=message.attachment_error,
                     )
                 )
             return deliveries
@@ -202,6 +208,8 @@ class OutboxDelivery:
                         attempts=message.attempts,
                         pieces_sent=message.pieces_sent,
                         to_person=message.chat_id is None,
+                        attachment=attachment_of(message),
+                        file_refused=message.attachment_error,
                     )
                 )
             return deliveries
@@ -225,6 +233,27 @@ class OutboxDelivery:
                 .where(col(OutboxMessage.id) == delivery_id)
                 .values(pieces_sent=pieces_sent)
             )
+
+    def refuse_file(self, delivery: Delivery, error: str) -> Delivery:
+        """The platform refused the file: drop it, and let the text say so instead.
+
+        Kept in the row, so a retry of the text neither tries the file again nor loses the
+        note; the message ends `failed` with `error` once its text has gone.
+        """
+        note = delivery.attachment.note if delivery.attachment else ""
+        text = f"{delivery.text}\n\n{note}" if note else delivery.text
+        with unit_of_work(self.engine) as session:
+            session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == delivery.id)
+                .values(
+                    text=text,
+                    attachment_data=None,
+                    attachment_error=error[:40],
+                    pieces_sent=0,
+                )
+            )
+        return replace(delivery, text=text, attachment=None, file_refused=error, pieces_sent=0)
 
     def release(self, delivery_id: int, error: str) -> None:
         """A reply the adapter could not send at once: the outbox sweep tries it now."""

@@ -5,13 +5,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tests.fakes.slack_blocks import view_errors
+from tests.fakes.slack_files import FileUploads
 from tests.fakes.slack_limits import ChannelPacing, RetryWindowSend, SlackLimits, Violation
 from tests.fakes.slack_records import ApiCall, MessageUpdate, OpenedView, PostedMessage, Recorder
 from tests.fakes.slack_requests import Params, SlackError, checked_content, invalid_arguments
 from tests.fakes.slack_workspace import SlackUser, Workspace, user_object
 
 _TEAM_NUMBER = 738474920  # trigger_ids look like "13345224609.738474920.8088930838d88f008e0"
-BOT_SCOPES = "chat:write,im:write,im:history,app_mentions:read,commands,users:read"
+BOT_SCOPES = "chat:write,files:write,im:write,im:history,app_mentions:read,commands,users:read"
 
 
 class WebApi(Recorder):
@@ -42,12 +43,15 @@ class WebApi(Recorder):
         self._triggers: dict[str, float] = {}
         self._used_triggers: set[str] = set()
         self._serial = 0
+        self.files = FileUploads(max_bytes=limits.file_bytes, clock=clock)
         self._handlers: dict[str, Callable[[Params], Awaitable[dict[str, Any]]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
             "chat.update": self._update,
             "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
             "users.info": self._users_info,
             "views.open": self._views_open,
             "apps.connections.open": self._apps_connections_open,
@@ -312,6 +316,17 @@ class WebApi(Recorder):
         if already_open:
             body.update(no_op=True, already_open=True)
         return body
+
+    async def _get_upload_url(self, params: Params) -> dict[str, Any]:
+        return self.files.upload_url(params)
+
+    async def _complete_upload(self, params: Params) -> dict[str, Any]:
+        channel = None
+        if params.has("channel_id"):
+            channel = self._resolved(params.required("channel_id"))
+            if channel not in self.channels:
+                raise SlackError("channel_not_found")
+        return self.files.complete(params, channel)
 
     async def _users_info(self, params: Params) -> dict[str, Any]:
         user = self.users.get(params.text("user") or "")

@@ -58,6 +58,7 @@ class SlackLimits:
     socket_ack_seconds: float = 3.0  # Socket Mode envelopes should be acked within 3 seconds
     per_channel_per_second: float = 1.0
     per_channel_burst: int = 3
+    file_bytes: int = 1024**3  # an upload of at most 1 GB; the upload URL answers 413 beyond
     paced_methods: frozenset[str] = field(default_factory=lambda: frozenset({"chat.postMessage"}))
 
 

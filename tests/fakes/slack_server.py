@@ -118,6 +118,7 @@ class FakeSlack(WebApi):
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_method)
         app.router.add_post("/response/{response_id}", self._handle_response)
+        app.router.add_post("/upload/{file_id}", self.files.receive)
         app.router.add_get("/link/", self.socket.handle)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
@@ -126,6 +127,7 @@ class FakeSlack(WebApi):
         self.url = f"http://{self._host}:{port}"
         self.socket.url = f"ws://{self._host}:{port}"
         self.response_urls.base_url = self.url
+        self.files.base_url = self.url
         return self.url
 
     async def stop(self) -> None:
