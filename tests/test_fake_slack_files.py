@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.fakes.slack_server import FakeSlack, ManualClock
 
-BUDI = "U0BUDI"
-FIELD = "C0FIELD"
+BUDI = "U0BUDI000"
+FIELD = "C0FIELD00"
 
 
 @pytest.fixture
@@ -47,14 +47,18 @@ class TestUploads:
     async def test_a_file_to_a_user_lands_in_their_dm(
         self, slack: FakeSlack, client: AsyncWebClient
     ) -> None:
-        """Shared to a user id, as posting to one does: it appears in the DM with them."""
-        await client.files_upload_v2(channel=BUDI, file=b"x", filename="a.png")
+        """Slack shares files only in a channel or an opened DM, never at a user id."""
+        with pytest.raises(SlackApiError) as refused:
+            await client.files_upload_v2(channel=BUDI, file=b"x", filename="a.png")
+        assert refused.value.response["error"] == "invalid_arguments"
+        opened = await client.conversations_open(users=BUDI)
+        await client.files_upload_v2(channel=opened["channel"]["id"], file=b"x", filename="a.png")
 
         assert len(slack.files.shared_in(slack.dm_channel(BUDI))) == 1
 
     async def test_an_unknown_channel_is_not_found(self, client: AsyncWebClient) -> None:
         with pytest.raises(SlackApiError) as refused:
-            await client.files_upload_v2(channel="C0NOPE", file=b"x", filename="a.png")
+            await client.files_upload_v2(channel="C0NOPE000", file=b"x", filename="a.png")
         assert refused.value.response["error"] == "channel_not_found"
 
     async def test_filename_and_length_are_required(self, client: AsyncWebClient) -> None:

@@ -51,6 +51,7 @@ class TestSharedFiles:
         (shared,) = desk.slack.files.shared_in(desk.dm_of("budi"))
         assert (shared.filename, shared.data) == ("grafik.png", PICTURE)
         assert methods(desk) == [
+            ("conversations.open", None),  # files are shared in the DM's id, never a user's
             ("files.getUploadURLExternal", None),
             ("files.completeUploadExternal", None),
             ("chat.postMessage", None),

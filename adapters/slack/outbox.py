@@ -111,6 +111,14 @@ class SlackOutbox(PlatformOutbox):
         await self.finished(delivery, posted)
         return True
 
+    async def _conversation(self, chat_id: str) -> str:
+        """A channel id files can be shared in: a person's user id (U…, W…) becomes the id of
+        the bot's DM with them, which chat.postMessage finds by itself and files do not."""
+        if chat_id[:1] not in ("U", "W"):
+            return chat_id
+        opened = await self._client.conversations_open(users=chat_id)
+        return str(opened["channel"]["id"])
+
     async def _upload(self, delivery: Delivery) -> str | None:
         """Share the message's file in its chat (files_upload_v2: ask for an upload URL, upload,
         complete); None once shared, else why Slack will not take this file.
@@ -122,7 +130,7 @@ class SlackOutbox(PlatformOutbox):
         assert attachment is not None
         try:
             await self._client.files_upload_v2(
-                channel=delivery.chat_id,
+                channel=await self._conversation(delivery.chat_id),
                 file=attachment.data,
                 filename=attachment.name,
                 title=attachment.name,

@@ -1,5 +1,6 @@
 """The Web API methods of the fake Slack platform: state, validation and records, no HTTP."""
 
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,6 +12,8 @@ from tests.fakes.slack_records import ApiCall, MessageUpdate, OpenedView, Posted
 from tests.fakes.slack_requests import Params, SlackError, checked_content, invalid_arguments
 from tests.fakes.slack_workspace import SlackUser, Workspace, user_object
 
+# What files.completeUploadExternal accepts as channel_id: channels and DMs, never user ids.
+SHAREABLE = re.compile(r"[CGDZ][A-Z0-9]{8,}")
 _TEAM_NUMBER = 738474920  # trigger_ids look like "13345224609.738474920.8088930838d88f008e0"
 BOT_SCOPES = "chat:write,files:write,im:write,im:history,app_mentions:read,commands,users:read"
 
@@ -323,6 +326,11 @@ class WebApi(Recorder):
     async def _complete_upload(self, params: Params) -> dict[str, Any]:
         channel = None
         if params.has("channel_id"):
+            if not SHAREABLE.fullmatch(params.required("channel_id")):
+                # Slack refuses user ids here (slackapi/bolt-js#2115): a DM must be opened first.
+                raise invalid_arguments(
+                    "input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]"
+                )
             channel = self._resolved(params.required("channel_id"))
             if channel not in self.channels:
                 raise SlackError("channel_not_found")
