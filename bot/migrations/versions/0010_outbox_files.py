@@ -1,6 +1,6 @@
 """a file with an outbox message: its kind, name, bytes, the note sent if it is refused
 
-Revision ID: 0012
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-30 01:20:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0012'
+revision: str = '0010'
 down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
