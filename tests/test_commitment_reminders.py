@@ -220,6 +220,37 @@ class TestFiring:
         chat.clock.advance(timedelta(hours=1))
         assert sweep(chat) == 0  # once
 
+    def test_the_manager_hears_who_could_not_be_nudged(self, chat: Chat) -> None:
+        """A contact with no account yet, and an organisation nobody speaks for, are named."""
+        with unit_of_work(chat.engine) as s:
+            accounts.add_person(
+                s,
+                now=chat.clock.now(),
+                actor=None,
+                handle="rina",
+                name="Rina",
+                role="partner",
+                partner="dinsos",
+            )
+            accounts.add_partner(
+                s,
+                now=chat.clock.now(),
+                actor=None,
+                handle="desa",
+                name="Desa Sukamaju",
+                kind="community",
+            )
+        chat.send("ani", "/program #pkh tambah @desa")
+        chat.send("ani", ASK)
+        chat.send("ani", "/komitmen @desa pinjam balai desa 10 Des #pkh")
+        chat.clock.set(at(1, 10))
+        sweep(chat)
+        first, second = chat.inbox("ani")[-2:]
+        assert "Pengingat dikirim ke Pak Harjo." in first
+        assert "• Rina (@rina) belum terhubung ke Gotong; pengingatnya menunggu." in first
+        assert "Komitmen 2 belum dijawab oleh Desa Sukamaju" in second
+        assert "Belum ada kontak Desa Sukamaju di Gotong; hubungi mereka langsung" in second
+
     def test_confirmed_reminders_in_english_carry_no_buttons(self, chat: Chat) -> None:
         chat.send("sarah", "/commit @unicef 50 hygiene kits by Dec 10 #gizi")
         chat.send("tom", "/confirm 1")

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.delivery.claims import route
+from core.delivery.reach import Reach
 from core.models import (
     AuditEntry,
     Commitment,
@@ -127,12 +129,24 @@ def details(session: Session, commitment: Commitment) -> dict[str, Any]:
     remaining = None
     if commitment.quantity is not None:
         remaining = max(commitment.quantity - received, Decimal(0))
+    org = session.get(PartnerOrg, commitment.partner_org_id)
     return {
-        "org": session.get(PartnerOrg, commitment.partner_org_id),
+        "org": org,
         "program": session.get(Program, commitment.program_id),
         "manager": session.get(Person, commitment.requested_by_id),
-        "contacts": contacts(session, commitment),
+        "reach": _contacts_reach(session, commitment, org),
         "received": received,
         "receipts": receipts,
         "remaining": remaining,
     }
+
+
+def _contacts_reach(session: Session, commitment: Commitment, org: PartnerOrg | None) -> Reach:
+    """Which contacts a nudge reaches, for the manager told about it (and who it cannot)."""
+    reach = Reach()
+    people = contacts(session, commitment)
+    for person in people:
+        reach.note(person, route(session, person))
+    if not people and org is not None:
+        reach.note_org(org)
+    return reach
