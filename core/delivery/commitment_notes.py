@@ -76,9 +76,7 @@ def asked_at(session: Session, commitment: Commitment) -> datetime:
             col(AuditEntry.action).in_(ASKING),
         )
     ).one()
-    if latest is None:
-        return commitment.created_at
-    return latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+    return latest if latest is not None else commitment.created_at
 
 
 def answer_buttons(number: int | None) -> ButtonRows:

@@ -199,7 +199,9 @@ def sync_commitment(session: Session, *, now: datetime, commitment: Commitment) 
     if commitment.status in OPEN_COMMITMENT and manager is not None:
         contacts = commitment_notes.contacts(session, commitment)
         if commitment.status == CommitmentStatus.REQUESTED:
-            _want_nudges(session, wanted, now=now, commitment=commitment, contacts=contacts)
+            _want_nudges(
+                session, wanted, now=now, commitment=commitment, manager=manager, contacts=contacts
+            )
         if commitment.status == CommitmentStatus.CONFIRMED:
             for person in contacts:
                 for label, before in (("3d", timedelta(days=3)), ("1d", timedelta(days=1))):
@@ -230,13 +232,12 @@ def _want_nudges(
     *,
     now: datetime,
     commitment: Commitment,
+    manager: Person,
     contacts: list[Person],
 ) -> None:
     """Each contact once, 2 of their working days after they were asked; the manager told when
     the last of them is nudged (or after 2 of the manager's working days, with no contact)."""
     asked = commitment_notes.asked_at(session, commitment)
-    manager = session.get(Person, commitment.requested_by_id)
-    assert manager is not None
     moments = []
     for person in contacts:
         at = WorkingTime.of(person).add_working_days(asked, NUDGE_AFTER_WORKING_DAYS)
