@@ -37,9 +37,9 @@ PEOPLE = [
     ("siti", "Siti Rahmawati", "field", "id", "Asia/Jakarta", None),
     ("yohana", "Yohana Tefa", "field", "id", "Asia/Makassar", None),
     ("markus", "Markus Wenda", "field", "id", "Asia/Jayapura", None),
-    ("harjo", "Pak Harjo (Dinsos Demak)", "partner", "id", "Asia/Jakarta", "dinsos-demak"),
-    ("dewi", "Dewi Lestari (Yayasan Peduli)", "partner", "id", "Asia/Jakarta", "yayasan-peduli"),
-    ("tom", "Tom Becker (UNICEF)", "partner", "en", "Asia/Jakarta", "unicef"),
+    ("harjo", "Pak Harjo", "partner", "id", "Asia/Jakarta", "dinsos-demak"),
+    ("dewi", "Dewi Lestari", "partner", "id", "Asia/Jakarta", "yayasan-peduli"),
+    ("tom", "Tom Becker", "partner", "en", "Asia/Jakarta", "unicef"),
 ]
 
 PROGRAMS = [

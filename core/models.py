@@ -229,6 +229,14 @@ class CommitmentStatus(StrEnum):
     FULFILLED = "fulfilled"
 
 
+# Still awaited: answered or not, nothing closed it yet.
+OPEN_COMMITMENT = (
+    CommitmentStatus.REQUESTED,
+    CommitmentStatus.PROPOSED,
+    CommitmentStatus.CONFIRMED,
+)
+
+
 class Commitment(SQLModel, table=True):
     """What a partner organisation is asked to give a program, by when; "overdue" is computed."""
 

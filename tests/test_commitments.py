@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from core.db import unit_of_work
@@ -60,16 +60,20 @@ class TestKomitmen:
         assert "Komitmen 1 dikonfirmasi" in said
         assert "Pak Harjo (Dinas Sosial Demak) mengonfirmasi komitmen 1" in chat.inbox("ani")[-1]
         said = chat.send("budi", "/terima 1 150")
-        assert "Diterima: 150 dari 200 (sisa 50)" in said
+        assert "Tercatat diterima untuk komitmen 1: 150 paket." in said
+        assert "Diterima: 150 dari 200 paket (sisa 50 paket)" in said
         assert "Diterima: 150 dari 200" in chat.inbox("harjo")[-1]
         said = chat.send("harjo", "/terima 1 80")
-        assert "Diterima: 230 dari 200" in said
+        assert "Diterima: 230 dari 200 paket" in said
         assert "Komitmen 1 terpenuhi" in said
         assert status_of(engine, 1) == CommitmentStatus.FULFILLED
         shown = chat.send("ani", "/komitmen 1")
         assert "Status: terpenuhi" in shown
         assert "dikonfirmasi oleh Pak Harjo (@harjo)" in shown
-        assert "diterima 150, dicatat Budi Santoso (@budi)" in shown
+        assert "diterima 150 paket, dicatat Budi Santoso (@budi)" in shown
+        # The receipt that fulfilled it comes before "terpenuhi", though both are one moment.
+        last_receipt = shown.text.index("diterima 80 paket, dicatat Pak Harjo")
+        assert last_receipt < shown.text.index("— terpenuhi oleh Pak Harjo")
 
     def test_yes_no_commitment_fulfilled_by_one_receipt(self, chat: Chat, engine: Engine) -> None:
         """Without a quantity, /terima alone fulfils it."""
@@ -316,3 +320,68 @@ class TestSummaryAndExport:
         assert (second["quantity"], second["unit"], second["money"]) == ("25000000", "IDR", True)
         assert second["decline_reason"] == "anggaran belum cair"
         assert second["received"] == "0"
+
+
+class TestReceiptPhotos:
+    """A photo with or within 15 minutes of /terima shows that delivery, like updates."""
+
+    def photo_of_receipt(self, engine: Engine) -> str | None:
+        with Session(engine) as s:
+            return s.exec(select(CommitmentReceipt)).one().photo_file_id
+
+    def test_photo_sent_with_terima_is_kept_on_the_receipt(
+        self, chat: Chat, engine: Engine
+    ) -> None:
+        chat.send("ani", ASK_ID)
+        said = chat.send("budi", "/terima 1 150", photo_file_id="truck-arrived")
+        assert "Tercatat diterima untuk komitmen 1: 150 paket. 📷 Foto dilampirkan." in said
+        assert self.photo_of_receipt(engine) == "truck-arrived"
+        assert "diterima 150 paket, dicatat Budi Santoso (@budi) 📷 ada foto" in chat.send(
+            "ani", "/komitmen 1"
+        )
+
+    def test_photo_alone_goes_to_the_newest_of_update_and_receipt(
+        self, chat: Chat, engine: Engine
+    ) -> None:
+        chat.send("ani", ASK_ID)
+        chat.send("budi", "/lapor #pkh 45 paket sembako disalurkan")
+        chat.clock.advance(timedelta(minutes=1))
+        chat.send("budi", "/terima 1 150")
+        chat.clock.advance(timedelta(minutes=14))
+        said = chat.send("budi", "", photo_file_id="boxes")
+        assert "Foto dilampirkan ke penerimaan komitmen 1 (150 paket)" in said
+        assert self.photo_of_receipt(engine) == "boxes"
+        chat.send("budi", "/lapor #pkh 30 paket lagi")
+        said = chat.send("budi", "", photo_file_id="second")
+        assert "Foto dilampirkan ke penerimaan" not in said
+        assert self.photo_of_receipt(engine) == "boxes"
+
+    def test_photo_after_fifteen_minutes_is_not_attached(self, chat: Chat, engine: Engine) -> None:
+        chat.send("ani", ASK_ID)
+        chat.send("harjo", "/terima 1 150")
+        chat.clock.advance(timedelta(minutes=16))
+        said = chat.send("harjo", "", photo_file_id="late")
+        assert "Foto dilampirkan" not in said
+        assert self.photo_of_receipt(engine) is None
+
+
+class TestListing:
+    """/komitmen lists what remains of each, reading all receipts in one query."""
+
+    def test_received_totals_are_read_in_one_query(self, chat: Chat, engine: Engine) -> None:
+        for day in ("10 Des", "11 Des", "12 Des"):
+            chat.send("ani", f"/komitmen @dinsos 200 paket sembako sebelum {day} #pkh")
+        for number in (1, 2, 3):
+            chat.send("budi", f"/terima {number} {number * 10}")
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            listing = chat.send("ani", "/komitmen").text
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert "Diterima: 30 dari 200 paket (sisa 170 paket)" in listing
+        assert sum("FROM commitmentreceipt" in s for s in statements) == 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from datetime import timedelta
+from typing import Any
 
-from core.models import Commitment, CommitmentStatus
+from sqlmodel import Session, select
+
+from core.models import Commitment, CommitmentReceipt, CommitmentStatus
 from tests import telegram_harness as harness
-from tests.telegram_harness import ANI, HARJO, Chats
+from tests.telegram_harness import ANI, BUDI, HARJO, Chats
 
 # The harness's fixtures, used here as they are.
 _retry_after_as_timedelta = harness._retry_after_as_timedelta
@@ -37,3 +40,25 @@ class TestCommitmentButtons:
         with Session(chats.engine) as session:
             found = session.get(Commitment, 1)
             assert found is not None and found.status == CommitmentStatus.CONFIRMED
+
+
+class TestReceiptPhotos:
+    """A photo sent with /terima, or alone just after it, shows that delivery."""
+
+    async def test_photo_with_terima_then_photo_alone(self, chats: Chats) -> None:
+        """The caption /terima 1 150 keeps its photo; a second photo alone joins the receipt."""
+        await chats.say("ani", "/komitmen @dinsos 200 paket sembako sebelum 10 Des #pkh")
+        chats.clock.advance(timedelta(seconds=2))
+        (answer,) = await chats.until_handled(
+            lambda: chats.tg.push_photo(BUDI, caption="/terima 1 150")
+        )
+        assert "Tercatat diterima untuk komitmen 1: 150 paket. 📷 Foto dilampirkan." in (
+            answer.visible_text
+        )
+        chats.clock.advance(timedelta(minutes=5))
+        pushed: list[dict[str, Any]] = []
+        (answer,) = await chats.until_handled(lambda: pushed.append(chats.tg.push_photo(BUDI)))
+        assert "Foto dilampirkan ke penerimaan komitmen 1 (150 paket)" in answer.visible_text
+        with Session(chats.engine) as session:
+            receipt = session.exec(select(CommitmentReceipt)).one()
+        assert receipt.photo_file_id == pushed[0]["message"]["photo"][-1]["file_id"]

@@ -58,3 +58,29 @@ class TestPreviousAllowed:
         """A UTC moment gets a UTC answer."""
         at = datetime(2026, 11, 28, 2, 0, tzinfo=ZoneInfo("UTC"))
         assert working().previous_allowed(at).tzinfo == at.tzinfo
+
+
+class TestAddWorkingDays:
+    """Counting a partner's working days: weekends, holidays and cuti bersama do not count."""
+
+    def test_friday_plus_two_is_tuesday(self) -> None:
+        at = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)
+        assert working().add_working_days(at, 2) == datetime(2026, 12, 1, 10, 0, tzinfo=WIB)
+
+    def test_christmas_and_the_weekend_do_not_count(self) -> None:
+        """Thursday 24 Dec (cuti bersama) + 2: Friday 25 is Natal, then the weekend; Monday 28
+        is the first working day and Tuesday 29 the second."""
+        at = datetime(2026, 12, 24, 10, 0, tzinfo=WIB)
+        assert working().add_working_days(at, 2) == datetime(2026, 12, 29, 10, 0, tzinfo=WIB)
+
+    def test_a_time_in_quiet_hours_moves_to_the_working_morning_after(self) -> None:
+        """Asked Monday 22:00: two working days later is Wednesday 22:00, quiet, so Thursday
+        morning."""
+        at = datetime(2026, 11, 30, 22, 0, tzinfo=WIB)
+        assert working().add_working_days(at, 2) == datetime(2026, 12, 3, 8, 0, tzinfo=WIB)
+
+    def test_a_six_day_week_counts_saturday(self) -> None:
+        at = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)
+        assert working(workdays="123456").add_working_days(at, 2) == datetime(
+            2026, 11, 30, 10, 0, tzinfo=WIB
+        )

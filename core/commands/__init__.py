@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from core.commands import (
     accounts,
+    answers,
     commitments,
     deadlines,
     meetings,
@@ -45,10 +46,11 @@ HANDLERS: dict[str, Handler] = {
     "snooze": reminders.snooze,
     "move": tasks.move,
     "commitment": commitments.commitment,
-    "confirm": commitments.confirm,
-    "propose": commitments.propose,
-    "reject": commitments.reject,
+    "confirm": answers.confirm,
+    "propose": answers.propose,
+    "reject": answers.reject,
     "received": commitments.received,
+    "extend": commitments.extend,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

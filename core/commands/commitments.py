@@ -1,9 +1,10 @@
-"""/komitmen, /konfirmasi, /usul, /tolak, /terima: commitments asked of partner organisations."""
+"""/komitmen, /terima, /perpanjang: commitments asked of partner organisations, their deliveries,
+and the manager's changes (the answers are in core.commands.answers)."""
 
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlmodel import select
 
 from core.commands.common import at_default_time, find_moment_in, handles_of, one_program
 from core.context import ButtonSpec, Context
+from core.delivery.commitment_notes import answer_buttons
 from core.delivery.reach import Reach
 from core.errors import UserError
 from core.language.figures import MEASURES, MONEY
@@ -23,9 +25,17 @@ from core.language.numbers import (
     parse_amount,
     read_number,
 )
-from core.models import Commitment, CommitmentStatus, PartnerOrg, Person, Program
+from core.models import (
+    AuditEntry,
+    Commitment,
+    CommitmentReceipt,
+    CommitmentStatus,
+    PartnerOrg,
+    Person,
+    Program,
+)
 from core.people.directory import people_of_org, resolve_handles
-from core.work import commitments
+from core.work import commitments, deliveries
 
 END_OF_WORKDAY = time(17, 0)
 # What is asked, as written after the organisation: an optional quantity, then the goods.
@@ -84,7 +94,7 @@ def commitment(ctx: Context, args: str) -> None:
         created,
         "commitment.request",
         "asked",
-        buttons=_partner_buttons(created.id),
+        buttons=answer_buttons(created.id),
         program=program,
     )
     ctx.say(
@@ -130,32 +140,37 @@ def listing(ctx: Context) -> None:
 
 def show(ctx: Context, number: int) -> None:
     found = commitments.get(ctx.session, number, ctx.person)
-    progress = commitments.progress_of(ctx.session, found)
+    progress = deliveries.progress_of(ctx.session, found)
     steps = commitments.history(ctx.session, found)
-    receipts = commitments.receipts(ctx.session, found)
+    receipts = deliveries.receipts(ctx.session, found)
     ids = [s.actor_id for s in steps if s.actor_id] + [r.recorded_by_id for r in receipts]
     people = {p.id: p for p in handles_of(ctx.session, ids)}
     buttons: tuple[ButtonSpec, ...] = ()
     if found.status == CommitmentStatus.REQUESTED and commitments.speaks_for(ctx.person, found):
-        buttons = _partner_buttons(number)
+        buttons = answer_buttons(number)
     ctx.say(
         "commitment.detail",
         p=progress,
         org=ctx.session.get(PartnerOrg, found.partner_org_id),
         program=ctx.session.get(Program, found.program_id),
-        steps=steps,
-        receipts=receipts,
+        timeline=_timeline(steps, receipts),
         people=people,
         overdue=commitments.is_overdue(found, ctx.now),
         buttons=buttons,
     )
 
 
-def _partner_buttons(number: int | None) -> tuple[ButtonSpec, ...]:
-    return (
-        (("button.confirm", f"confirm {number}"),),
-        (("button.propose", f"propose {number}"), ("button.reject", f"reject {number}")),
-    )
+def _timeline(
+    steps: list[AuditEntry], receipts: list[CommitmentReceipt]
+) -> list[tuple[str, AuditEntry | CommitmentReceipt]]:
+    """Steps and receipts in the order they happened; at one moment the receipt comes before
+    the fulfilment it caused, and the request before either."""
+    entries: list[tuple[datetime, int, str, AuditEntry | CommitmentReceipt]] = [
+        (s.at, 2 if s.action == "commitment.fulfil" else 0, "step", s) for s in steps
+    ]
+    entries += [(r.recorded_at, 1, "receipt", r) for r in receipts]
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return [(kind, entry) for _, _, kind, entry in entries]
 
 
 def tell_partner(
@@ -211,102 +226,17 @@ def tell_manager(
     )
 
 
-def confirm(ctx: Context, args: str) -> None:
-    """A partner confirms (/konfirmasi 12); the manager accepts a proposed date the same way."""
-    number = _number(args, "commitment.confirm_usage")
-    found = commitments.get(ctx.session, number, ctx.person)
-    if not commitments.speaks_for(ctx.person, found) and found.status == "proposed":
-        _decide(ctx, number, accept=True)
-        return
-    answered = commitments.answer(
-        ctx.session,
-        now=ctx.now,
-        actor=ctx.person,
-        number=number,
-        status=CommitmentStatus.CONFIRMED,
-    )
-    reach = tell_manager(ctx, answered, "commitment.confirmed_notice", "confirmed")
-    ctx.say("commitment.confirmed", c=answered, reach=reach)
-
-
-def propose(ctx: Context, args: str) -> None:
-    """A partner proposes another due moment: /usul 12 15 Des."""
-    first, _, rest = args.strip().partition(" ")
-    number = _number(first, "commitment.propose_usage")
-    if not rest.strip():
-        commitments.get(ctx.session, number, ctx.person)  # a number not theirs stays unknown
-        raise UserError("commitment.type_proposal", number=number)
-    moment = _moment(ctx, rest, "commitment.propose_usage")
-    if moment is None:
-        return
-    at = at_default_time(moment, ctx.person.timezone, END_OF_WORKDAY)
-    answered = commitments.answer(
-        ctx.session,
-        now=ctx.now,
-        actor=ctx.person,
-        number=number,
-        status=CommitmentStatus.PROPOSED,
-        proposed=at,
-    )
-    accept = ((("button.accept", f"confirm {number}"), ("button.refuse", f"reject {number}")),)
-    reach = tell_manager(ctx, answered, "commitment.proposed_notice", "proposed", buttons=accept)
-    ctx.say("commitment.proposed", c=answered, reach=reach, notes=moment.guesses)
-
-
-def reject(ctx: Context, args: str) -> None:
-    """A partner declines (/tolak 12 stok habis); the manager refuses a proposed date."""
-    first, _, reason = args.strip().partition(" ")
-    number = _number(first, "commitment.reject_usage")
-    found = commitments.get(ctx.session, number, ctx.person)
-    if not commitments.speaks_for(ctx.person, found) and found.status == "proposed":
-        _decide(ctx, number, accept=False)
-        return
-    # A tap on Tolak asks for the reason rather than declining on a slip of the thumb.
-    tapped = ctx.incoming.button and not reason.strip()
-    if (
-        tapped
-        and found.status == CommitmentStatus.REQUESTED
-        and commitments.speaks_for(ctx.person, found)
-    ):
-        raise UserError("commitment.type_reason", number=number)
-    answered = commitments.answer(
-        ctx.session,
-        now=ctx.now,
-        actor=ctx.person,
-        number=number,
-        status=CommitmentStatus.DECLINED,
-        reason=reason,
-    )
-    reach = tell_manager(ctx, answered, "commitment.declined_notice", "declined")
-    ctx.say("commitment.declined", c=answered, reach=reach)
-
-
-def _decide(ctx: Context, number: int, *, accept: bool) -> None:
-    decided = commitments.decide_proposal(
-        ctx.session, now=ctx.now, actor=ctx.person, number=number, accept=accept
-    )
-    step = "accepted" if accept else "refused"
-    reach = tell_partner(
-        ctx,
-        decided,
-        f"commitment.{step}_notice",
-        step,
-        buttons=() if accept else _partner_buttons(number),
-    )
-    ctx.say(f"commitment.{step}", c=decided, reach=reach)
-
-
 def received(ctx: Context, args: str) -> None:
     """Record a delivery: /terima 12 150, or /terima 12 for a yes/no commitment."""
     first, _, rest = args.strip().partition(" ")
-    number = _number(first, "commitment.receive_usage")
+    number = commitment_number(first, "commitment.receive_usage")
     quantity = None
     if rest.strip():
         try:
             quantity = parse_amount(rest, lang=ctx.person.language)
         except NumberError as error:
             raise UserError("commitment.receive_usage") from error
-    progress, fulfilled = commitments.receive(
+    progress, fulfilled = deliveries.receive(
         ctx.session,
         now=ctx.now,
         actor=ctx.person,
@@ -335,12 +265,19 @@ def received(ctx: Context, args: str) -> None:
             fulfilled=fulfilled,
             reach=reach,
         )
-    ctx.say("commitment.received", p=progress, quantity=quantity, fulfilled=fulfilled, reach=reach)
+    ctx.say(
+        "commitment.received",
+        p=progress,
+        quantity=quantity,
+        fulfilled=fulfilled,
+        photo=ctx.incoming.photo_file_id is not None,
+        reach=reach,
+    )
 
 
 def cancel_commitment(ctx: Context, word: str) -> None:
     """/batal komitmen 12: the manager cancels it and the partner is told."""
-    number = _number(word, "commitment.cancel_usage")
+    number = commitment_number(word, "commitment.cancel_usage")
     found = commitments.cancel(ctx.session, now=ctx.now, actor=ctx.person, number=number)
     reach = tell_partner(ctx, found, "commitment.cancelled_notice", "cancelled")
     ctx.say("commitment.cancelled", c=found, reach=reach)
@@ -354,18 +291,24 @@ def move_commitment(ctx: Context, number: int, moment: Moment) -> None:
     ctx.say("commitment.moved", c=found, reach=reach, notes=moment.guesses)
 
 
-def _number(word: str, usage: str) -> int:
+def extend(ctx: Context, args: str) -> None:
+    """/perpanjang 12: 7 more days (the escalation's button carries the due moment it extends)."""
+    words = args.split()
+    if not 1 <= len(words) <= 2:
+        raise UserError("commitment.extend_usage")
+    number = commitment_number(words[0], "commitment.extend_usage")
+    since = words[1] if len(words) == 2 else None
+    found = commitments.extend(
+        ctx.session, now=ctx.now, actor=ctx.person, number=number, since=since
+    )
+    at = found.due_at
+    reach = tell_partner(ctx, found, "commitment.moved_notice", f"moved:{at.isoformat()}")
+    ctx.say("commitment.extended", c=found, reach=reach)
+
+
+def commitment_number(word: str, usage: str) -> int:
+    """The commitment number a command names first, or the usage of that command."""
     number = parse_number(word.strip()) if word.strip() else None
     if number is None:
         raise UserError(usage)
     return number
-
-
-def _moment(ctx: Context, text: str, usage: str) -> Moment | None:
-    split = find_moment_in(ctx, text)
-    if split is None:
-        return None  # asked which of two readings was meant
-    _, moment, rest = split
-    if moment is None or rest:
-        raise UserError(usage)
-    return moment

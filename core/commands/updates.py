@@ -12,9 +12,9 @@ from core.commands.common import one_program
 from core.context import ButtonSpec, Context
 from core.errors import UserError
 from core.language.grammar import PROGRAM, extract_mentions, has_words
-from core.models import FieldUpdate, Program, Role
+from core.models import Commitment, CommitmentReceipt, FieldUpdate, Program, Role
 from core.people.directory import program_by_code, programs_of
-from core.work import updates
+from core.work import deliveries, updates
 
 # Words around a program's name in an answer to "which program?": "untuk pkh", "the PKH one".
 _FILLER = frozenset({"untuk", "yang", "program", "ke", "buat", "itu", "for", "the", "one", "to"})
@@ -63,9 +63,17 @@ def _attach_incoming_media(ctx: Context, update: FieldUpdate) -> None:
 
 
 def attach_media(ctx: Context) -> None:
-    """A photo or location sent on its own belongs to the sender's update just before it."""
+    """A photo or location sent on its own belongs to the sender's update just before it; a
+    photo to their receipt (/terima) instead, when that came after the update."""
     incoming = ctx.incoming
     update = updates.latest(ctx.session, author=ctx.person, since=ctx.now - updates.MEDIA_WINDOW)
+    receipt = deliveries.latest_receipt(
+        ctx.session, recorder=ctx.person, since=ctx.now - deliveries.MEDIA_WINDOW
+    )
+    newer = receipt is not None and (update is None or receipt.recorded_at >= update.created_at)
+    if incoming.photo_file_id and receipt is not None and newer:
+        _attach_to_receipt(ctx, receipt, incoming.photo_file_id)
+        return
     if update is None:
         raise UserError("update.media_needs_text")
     _attach_incoming_media(ctx, update)
@@ -75,6 +83,12 @@ def attach_media(ctx: Context) -> None:
         program=ctx.session.get(Program, update.program_id),
         photo=incoming.photo_file_id is not None,
     )
+
+
+def _attach_to_receipt(ctx: Context, receipt: CommitmentReceipt, photo_file_id: str) -> None:
+    deliveries.attach_photo(ctx.session, receipt, photo_file_id)
+    found = ctx.session.get(Commitment, receipt.commitment_id)
+    ctx.say("commitment.photo_attached", receipt=receipt, c=found)
 
 
 def plain_text(ctx: Context, text: str) -> None:

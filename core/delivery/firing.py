@@ -13,11 +13,15 @@ from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.db import unit_of_work
+from core.delivery import commitment_notes
 from core.delivery.claims import Route, route
 from core.delivery.queue import queue
 from core.language.i18n import Catalog
 from core.messages import Button
 from core.models import (
+    OPEN_COMMITMENT,
+    Commitment,
+    CommitmentStatus,
     Deadline,
     Meeting,
     Person,
@@ -113,6 +117,9 @@ class ReminderSweep:
             session.add(reminder)
             return "cancelled"
         late = lateness if lateness > self.grace else None
+        extra: dict[str, Any] = {}
+        if isinstance(subject, Commitment):
+            extra = commitment_notes.details(session, subject)
         text = self._render(
             f"reminder.fire_{reminder.subject_type or 'personal'}",
             person,
@@ -120,18 +127,14 @@ class ReminderSweep:
             reminder=reminder,
             subject=subject,
             late=late,
+            **extra,
         )
-        specs = [
-            [(f"button.snooze_{s}", f"snooze {reminder.id} {s}") for s in row] for row in SNOOZES
-        ]
-        if reminder.subject_type == "task":
-            specs.insert(0, [("button.done", f"done {reminder.subject_id}")])
         buttons = tuple(
             tuple(
                 Button(self._render(label, person, now, command=command), command)
                 for label, command in row
             )
-            for row in specs
+            for row in _button_specs(reminder, subject)
         )
         queue(
             session,
@@ -151,6 +154,18 @@ class ReminderSweep:
         return "late" if late else "sent"
 
 
+def _button_specs(
+    reminder: Reminder, subject: Task | Meeting | Deadline | Commitment | None
+) -> list[list[tuple[str, str]]]:
+    """Snooze choices (and Done for a task); a commitment's own buttons instead of snoozing."""
+    if isinstance(subject, Commitment):
+        return [list(row) for row in commitment_notes.reminder_buttons(reminder, subject)]
+    specs = [[(f"button.snooze_{s}", f"snooze {reminder.id} {s}") for s in row] for row in SNOOZES]
+    if reminder.subject_type == "task":
+        specs.insert(0, [("button.done", f"done {reminder.subject_id}")])
+    return specs
+
+
 def due_reminders(session: Session, *, now: datetime, limit: int) -> list[Reminder]:
     """Pending reminders due by `now`, oldest first; locked for this sweep on PostgreSQL."""
     query = (
@@ -164,11 +179,24 @@ def due_reminders(session: Session, *, now: datetime, limit: int) -> list[Remind
     return list(session.exec(query))
 
 
-def _subject(session: Session, reminder: Reminder) -> Task | Meeting | Deadline | None:
-    """The open task, meeting or deadline a domain reminder is about."""
+# The commitment states in which each of its reminders still has something true to say.
+COMMITMENT_STATES = {
+    "nudge": (CommitmentStatus.REQUESTED,),
+    "unanswered": (CommitmentStatus.REQUESTED,),
+    "3d": (CommitmentStatus.CONFIRMED,),
+    "1d": (CommitmentStatus.CONFIRMED,),
+}
+
+
+def _subject(session: Session, reminder: Reminder) -> Task | Meeting | Deadline | Commitment | None:
+    """The open task, meeting, deadline or commitment a domain reminder is about."""
     subject: Task | Meeting | Deadline | None = None
     if reminder.subject_id is None:
         return None
+    if reminder.subject_type == "commitment":
+        found = session.get(Commitment, reminder.subject_id)
+        states = COMMITMENT_STATES.get(reminder.label, OPEN_COMMITMENT)
+        return found if found is not None and found.status in states else None
     if reminder.subject_type == "task":
         subject = session.get(Task, reminder.subject_id)
     elif reminder.subject_type == "meeting":

@@ -1,4 +1,4 @@
-"""Reminders Gotong keeps by itself for tasks, meetings and deadlines.
+"""Reminders Gotong keeps by itself for tasks, meetings, deadlines and commitments.
 
 Each sync function replaces the pending reminders of one subject with what its current
 state calls for, so moving, answering or closing it moves or cancels them too. They fall
@@ -11,9 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from core.delivery import commitment_notes
 from core.delivery.worktime import WorkingTime
 from core.models import (
+    OPEN_COMMITMENT,
     REMINDER_TEXT_MAX,
+    Commitment,
+    CommitmentStatus,
     Deadline,
     Meeting,
     MeetingAttendee,
@@ -28,6 +32,8 @@ from core.models import (
 
 # (person, label) -> the moment a reminder should fire
 Wanted = dict[tuple[int, str], datetime]
+# A request unanswered for this many of a contact's working days is nudged, once.
+NUDGE_AFTER_WORKING_DAYS = 2
 
 
 def _want(
@@ -184,6 +190,80 @@ def sync_deadline(session: Session, *, now: datetime, deadline: Deadline) -> Non
     )
 
 
+def sync_commitment(session: Session, *, now: datetime, commitment: Commitment) -> None:
+    """Contacts: a nudge after 2 working days unanswered (the manager told with it), reminders
+    3 days and 1 day before a confirmed due moment, and a note at due; the manager an
+    escalation at due. Nothing once it is fulfilled, declined or cancelled."""
+    wanted: Wanted = {}
+    manager = session.get(Person, commitment.requested_by_id)
+    if commitment.status in OPEN_COMMITMENT and manager is not None:
+        contacts = commitment_notes.contacts(session, commitment)
+        if commitment.status == CommitmentStatus.REQUESTED:
+            _want_nudges(
+                session, wanted, now=now, commitment=commitment, manager=manager, contacts=contacts
+            )
+        if commitment.status == CommitmentStatus.CONFIRMED:
+            for person in contacts:
+                for label, before in (("3d", timedelta(days=3)), ("1d", timedelta(days=1))):
+                    _want(
+                        wanted,
+                        now=now,
+                        person=person,
+                        label=label,
+                        at=commitment.due_at - before,
+                        before=commitment.due_at,
+                    )
+        for person in contacts:
+            _want_at_or_after(wanted, now=now, person=person, label="due", at=commitment.due_at)
+        _want_at_or_after(wanted, now=now, person=manager, label="escalation", at=commitment.due_at)
+    _apply(
+        session,
+        now=now,
+        subject_type="commitment",
+        subject_id=commitment.id,
+        text=commitment.what,
+        wanted=wanted,
+    )
+
+
+def _want_nudges(
+    session: Session,
+    wanted: Wanted,
+    *,
+    now: datetime,
+    commitment: Commitment,
+    manager: Person,
+    contacts: list[Person],
+) -> None:
+    """Each contact once, 2 of their working days after they were asked; the manager told when
+    the last of them is nudged (or after 2 of the manager's working days, with no contact)."""
+    asked = commitment_notes.asked_at(session, commitment)
+    moments = []
+    for person in contacts:
+        at = WorkingTime.of(person).add_working_days(asked, NUDGE_AFTER_WORKING_DAYS)
+        if at < commitment.due_at:  # at due, the escalation and the note say it instead
+            moments.append(at)
+            _want_at_or_after(wanted, now=now, person=person, label="nudge", at=at)
+    if contacts and not moments:
+        return
+    alone = WorkingTime.of(manager).add_working_days(asked, NUDGE_AFTER_WORKING_DAYS)
+    told = max(moments, default=alone)
+    if told < commitment.due_at:
+        _want_at_or_after(wanted, now=now, person=manager, label="unanswered", at=told)
+
+
+def _want_at_or_after(
+    wanted: Wanted, *, now: datetime, person: Person, label: str, at: datetime
+) -> None:
+    """Want a reminder at `at` or the person's next working time after it, never before.
+
+    What it says ("not answered yet", "due and not delivered") is only true from `at` on.
+    """
+    due = WorkingTime.of(person).next_allowed(at)
+    if due > now and person.id is not None:
+        wanted[(person.id, label)] = due
+
+
 def resync_person(session: Session, *, now: datetime, person: Person) -> None:
     """Re-plan a person's pending reminders after their time zone or working time changed."""
     subjects = session.exec(
@@ -202,3 +282,5 @@ def resync_person(session: Session, *, now: datetime, person: Person) -> None:
             sync_meeting(session, now=now, meeting=meeting)
         elif subject_type == "deadline" and (deadline := session.get(Deadline, subject_id)):
             sync_deadline(session, now=now, deadline=deadline)
+        elif subject_type == "commitment" and (commitment := session.get(Commitment, subject_id)):
+            sync_commitment(session, now=now, commitment=commitment)

@@ -89,6 +89,19 @@ class WorkingTime:
             day, limit = day - timedelta(days=1), time(23, 59)
         return at  # no working day in a year: never silence the reminder for good
 
+    def add_working_days(self, at: datetime, days: int) -> datetime:
+        """The same clock time `days` working days after `at` (weekends and holidays skipped),
+        moved to the next allowed moment when that time is quiet."""
+        local = at.astimezone(self.zone)
+        day, counted = local.date(), 0
+        for _ in range(366 + days):
+            if counted == days:
+                break
+            day += timedelta(days=1)
+            counted += self.works_on(day)
+        moment = datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=self.zone)
+        return self.next_allowed(moment.astimezone(at.tzinfo))
+
     def _latest_until(self, limit: time) -> time | None:
         """The latest clock time at or before `limit` outside quiet hours, on the same day."""
         if not self.quiet_at(limit):

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "propose": ("usul", "propose"),
     "reject": ("tolak", "reject"),
     "received": ("terima", "received"),
+    "extend": ("perpanjang", "extend"),
 }
 
 ALIASES: dict[str, str] = {
@@ -99,6 +100,7 @@ HELP_ORDER = [
     "propose",
     "reject",
     "received",
+    "extend",
     "report",
     "remind",
     "reminders",

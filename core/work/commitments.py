@@ -6,8 +6,7 @@ at once, the first answer wins and the second is told who answered, so nothing c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,11 +14,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.delivery import followups
+from core.delivery.commitment_notes import read_stamp
 from core.errors import UserError
 from core.models import (
+    OPEN_COMMITMENT,
     AuditEntry,
     Commitment,
-    CommitmentReceipt,
     CommitmentStatus,
     PartnerOrg,
     Person,
@@ -28,29 +29,18 @@ from core.models import (
 from core.people import visibility
 from core.people.directory import programs_of
 from core.people.permissions import is_manager, require_manager, require_program_access
+from core.work.deliveries import Progress as Progress
+from core.work.deliveries import progress_of as progress_of
+from core.work.deliveries import progress_of_all
+from core.work.deliveries import receipts as receipts
+from core.work.deliveries import receive as receive
 from core.work.tasks import clean_title
 
 MAX_REASON = 300
-# A receipt larger than this many times what was asked is a typing slip, not a delivery.
-MAX_OVER_DELIVERY = 100
-OPEN = (CommitmentStatus.REQUESTED, CommitmentStatus.PROPOSED, CommitmentStatus.CONFIRMED)
+OPEN = OPEN_COMMITMENT
+# How much more time the escalation's Extend button gives.
+EXTENSION = timedelta(days=7)
 CLOSED = (CommitmentStatus.DECLINED, CommitmentStatus.CANCELLED, CommitmentStatus.FULFILLED)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A commitment with what was received against it so far."""
-
-    commitment: Commitment
-    received: Decimal
-    receipts: int
-
-    @property
-    def remaining(self) -> Decimal | None:
-        """What is still to come (never below zero); None for a yes/no commitment."""
-        if self.commitment.quantity is None:
-            return None
-        return max(self.commitment.quantity - self.received, Decimal(0))
 
 
 def is_overdue(commitment: Commitment, now: datetime) -> bool:
@@ -92,6 +82,7 @@ def request(
         created_at=now,
     )
     audit.record(session, at=now, actor=actor, action="commitment.request", entity=commitment)
+    followups.sync_commitment(session, now=now, commitment=commitment)
     return commitment
 
 
@@ -127,6 +118,7 @@ def _step(
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise _already(session, commitment)
     audit.record(session, at=now, actor=actor, action=action, entity=commitment, before=before)
+    followups.sync_commitment(session, now=now, commitment=commitment)
     return commitment
 
 
@@ -242,74 +234,27 @@ def move(
     )
 
 
-def receive(
-    session: Session,
-    *,
-    now: datetime,
-    actor: Person,
-    number: int,
-    quantity: Decimal | None,
-    photo_file_id: str | None = None,
-) -> tuple[Progress, bool]:
-    """Record a delivery; (progress, whether this receipt fulfilled the commitment)."""
-    commitment = get(session, number, actor)
-    # Lock the row so two receipts at once add up instead of both deciding "not yet fulfilled".
-    session.exec(select(Commitment).where(Commitment.id == number).with_for_update()).one()
-    session.refresh(commitment)
-    if commitment.status in (CommitmentStatus.CANCELLED, CommitmentStatus.DECLINED):
+def extend(
+    session: Session, *, now: datetime, actor: Person, number: int, since: str | None
+) -> Commitment:
+    """Give the partner 7 more days (the escalation's Extend button, or /perpanjang 12).
+
+    The button carries the due moment it extends (`since`): pressed twice, or after someone
+    moved the commitment meanwhile, it changes nothing and says where the due moment is now.
+    """
+    commitment = _managed(session, actor, number)
+    if commitment.status in CLOSED:
         raise UserError("commitment.closed", number=number, status=commitment.status)
-    if commitment.quantity is None:
-        if commitment.status == CommitmentStatus.FULFILLED:
-            raise UserError("commitment.closed", number=number, status=commitment.status)
-        quantity = None
-    elif quantity is None:
-        raise UserError("commitment.receive_needs_quantity", commitment=commitment)
-    elif quantity <= 0:
-        raise UserError("commitment.bad_quantity", quantity=quantity)
-    elif quantity > commitment.quantity * MAX_OVER_DELIVERY:
-        raise UserError("commitment.too_much", commitment=commitment, quantity=quantity)
-    assert actor.id is not None
-    receipt = CommitmentReceipt(
-        commitment_id=number,
-        quantity=quantity,
-        recorded_by_id=actor.id,
-        recorded_at=now,
-        photo_file_id=photo_file_id,
-    )
-    audit.record(session, at=now, actor=actor, action="commitment.receive", entity=receipt)
-    progress = progress_of(session, commitment)
-    complete = commitment.quantity is None or progress.received >= commitment.quantity
-    fulfilled_now = complete and commitment.status != CommitmentStatus.FULFILLED
-    if fulfilled_now:
-        before = audit.snapshot(commitment)
-        commitment.status = CommitmentStatus.FULFILLED
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action="commitment.fulfil",
-            entity=commitment,
-            before=before,
-        )
-    return progress, fulfilled_now
-
-
-def receipts(session: Session, commitment: Commitment) -> list[CommitmentReceipt]:
-    """The deliveries recorded against a commitment, oldest first."""
-    return list(
-        session.exec(
-            select(CommitmentReceipt)
-            .where(CommitmentReceipt.commitment_id == commitment.id)
-            .order_by(col(CommitmentReceipt.id))
-        )
-    )
-
-
-def progress_of(session: Session, commitment: Commitment) -> Progress:
-    """What was received against the commitment so far."""
-    rows = receipts(session, commitment)
-    total = sum((r.quantity for r in rows if r.quantity is not None), Decimal(0))
-    return Progress(commitment, total, len(rows))
+    if since is not None:
+        carried = read_stamp(since)
+        if carried is None:
+            raise UserError("commitment.extend_usage")
+        if carried != commitment.due_at.replace(second=0, microsecond=0):
+            raise UserError("commitment.already_extended", c=commitment)
+    due_at = commitment.due_at + EXTENSION
+    if due_at <= now:  # an escalation answered a week late still gets its 7 days
+        due_at = now + EXTENSION
+    return move(session, now=now, actor=actor, number=number, due_at=due_at)
 
 
 def history(session: Session, commitment: Commitment) -> list[AuditEntry]:
@@ -339,7 +284,7 @@ def open_for(
         query = query.where(col(Commitment.program_id).in_(ids))
     rows = list(session.exec(query.order_by(col(Commitment.due_at), col(Commitment.id))))
     rows.sort(key=lambda c: not is_overdue(c, now))  # stable: due order kept within each
-    return [progress_of(session, c) for c in rows]
+    return progress_of_all(session, rows)
 
 
 def totals(session: Session, program: Program, now: datetime) -> dict[str, int]:
