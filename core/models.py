@@ -104,6 +104,10 @@ class Person(SQLModel, table=True):
     workdays: str = Field(default="12345", max_length=7)
     quiet_hours: str = Field(default="21:00-07:00", max_length=11)
     morning: str = Field(default="08:00", max_length=5)
+    # Digests: local HH:MM and mode ("daily", "weekly", "off"); None is the role's default.
+    digest_time: str | None = Field(default=None, max_length=5)
+    digest_mode: str | None = Field(default=None, max_length=8)
+    charts: bool = True
     created_at: datetime = _moment()
 
 
@@ -314,6 +318,22 @@ class Reminder(SQLModel, table=True):
     label: str = Field(default="", max_length=16)
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = _moment()
+    sent_at: datetime | None = _moment(nullable=True)
+
+
+class Digest(SQLModel, table=True):
+    """One person's digest for one period ("2026-12-01" daily, "2026-W49" weekly), planned ahead."""
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "period"),
+        Index("ix_digest_due", "status", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    period: str = Field(max_length=16)
+    kind: str = Field(max_length=8)
+    due_at: datetime = _moment()
+    status: str = Field(default="pending", max_length=16)  # see core.digests.rhythm.DigestStatus
     sent_at: datetime | None = _moment(nullable=True)
 
 

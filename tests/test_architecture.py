@@ -42,6 +42,7 @@ ROOMS: dict[str, set[str]] = {
     "people": {"frame", "language", "delivery", "people"},
     "work": {"frame", "language", "delivery", "people", "work"},
     "reports": {"frame", "language", "reports"},
+    "digests": {"frame", "language", "delivery", "people", "work", "digests"},
 }
 
 
@@ -100,6 +101,7 @@ COLLABORATORS = {
     "make_engine",
     "OutboxDelivery",
     "ReminderSweep",
+    "DigestSweep",
     "Leadership",
     "CoreJobs",
     "ConsoleSession",

@@ -8,6 +8,7 @@ from core.commands import (
     accounts,
     commitments,
     deadlines,
+    digests,
     meetings,
     partners,
     programs,
@@ -49,10 +50,11 @@ HANDLERS: dict[str, Handler] = {
     "propose": commitments.propose,
     "reject": commitments.reject,
     "received": commitments.received,
+    "digest": digests.digest,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.
 PERSONAL = frozenset(
     {"mytasks", "reminders", "remind", "snooze", "agenda", "late", "settings", "help", "start"}
-    | {"link"}
+    | {"link", "digest"}
 )

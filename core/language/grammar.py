@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "propose": ("usul", "propose"),
     "reject": ("tolak", "reject"),
     "received": ("terima", "received"),
+    "digest": ("ringkasan", "digest"),
 }
 
 ALIASES: dict[str, str] = {
@@ -64,6 +65,13 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "quiet": ("jam-tenang", "quiet-hours", "quiet"),
     "workdays": ("hari-kerja", "workdays"),
     "channel": ("kanal", "channel"),
+    "digest": ("ringkasan", "digest", "digests"),
+    "charts": ("grafik", "charts", "chart"),
+    # how digests come (/atur ringkasan mingguan, /atur grafik mati)
+    "daily": ("harian", "daily"),
+    "weekly": ("mingguan", "weekly"),
+    "off": ("mati", "off"),
+    "on": ("nyala", "hidup", "on"),
     # how long to snooze (/tunda 3 besok); anything else is read as a duration
     "morning": ("pagi", "besok", "morning", "tomorrow"),
     "week": ("minggu", "seminggu", "week"),
@@ -104,6 +112,7 @@ HELP_ORDER = [
     "reminders",
     "snooze",
     "agenda",
+    "digest",
     "late",
     "program",
     "partners",
