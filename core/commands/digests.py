@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from core.commands.common import one_program
 from core.context import Context
-from core.digests.compose import compose
-from core.digests.gather import Ask, build
+from core.digests.preview import digest_now
 from core.digests.rhythm import DAILY, WEEKLY
 from core.errors import UserError
 from core.language.grammar import extract_mentions, means
@@ -22,7 +21,12 @@ def digest(ctx: Context, args: str) -> None:
     program = one_program(ctx, mentions, required=False) if mentions.programs else None
     require_program_access(ctx.session, ctx.person, program)
     kind = WEEKLY if words else DAILY
-    ask = Ask(ctx.person, kind, program_id=program.id if program is not None else None)
-    content = build(ctx.session, [ask], now=ctx.now)[ctx.person.id or 0]
-    composed = compose(ctx.catalog, content, now=ctx.now)
+    composed = digest_now(
+        ctx.session,
+        ctx.catalog,
+        ctx.person,
+        now=ctx.now,
+        kind=kind,
+        program_id=program.id if program is not None else None,
+    )
     ctx.replies.append(Reply(composed.text, composed.buttons, private=ctx.personal))
