@@ -32,9 +32,10 @@ def digest(
     runtime = open_runtime(Schema.CHECK)
     moment = runtime.clock.now()
     if at is not None:
-        moment = _moment(at, runtime.settings.timezone)
-        if moment is None:
+        written = _moment(at, runtime.settings.timezone)
+        if written is None:
             raise refuse(runtime, UserError("cli.bad_moment", value=at), 2)
+        moment = written
     with unit_of_work(runtime.engine) as session:
         person = person_by_handle(session, who.lstrip("@").lower())
         if person is None:
