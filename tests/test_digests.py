@@ -212,3 +212,28 @@ class TestOnce:
         assert len(keys) == 500
         assert all(count == 1 for _, count in keys)
         assert all(key.startswith("digest:") and key.endswith(":2026-W49") for key, _ in keys)
+
+
+class TestDowntimeNotes:
+    def test_missed_reminders_and_unreachable_members_reach_the_manager(
+        self, chat: Chat, engine: Engine, clock: FakeClock
+    ) -> None:
+        """Budi's task reminders, missed while Gotong was down, and Budi's block show in #pkh."""
+        from core.models import Identity, Reminder, ReminderStatus
+
+        chat.send("ani", "/tugas Kirim data penerima @budi senin 17:00 #pkh")
+        clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=JAKARTA))
+        with unit_of_work(engine) as s:
+            budi = person_by_handle(s, "budi")
+            assert budi is not None
+            for reminder in s.exec(select(Reminder).where(Reminder.person_id == budi.id)):
+                reminder.status = ReminderStatus.MISSED  # as the reminder sweep marks them
+                s.add(reminder)
+            for identity in s.exec(select(Identity).where(Identity.person_id == budi.id)):
+                identity.unreachable_at = clock.now()
+                s.add(identity)
+        said = chat.send("ani", "/ringkasan #pkh")
+        assert "Pengingat terlewat saat Gotong mati:" in said
+        assert "@budi: Kirim data penerima" in said
+        assert "Tidak bisa dihubungi (memblokir Gotong): Budi Santoso (@budi)" in said
+        assert "Pengingat terlewat" not in chat.send("ani", "/ringkasan #gizi")

@@ -61,6 +61,8 @@ class ProgramSection:
     unanswered: list[tuple[Progress, PartnerOrg]] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     due_soon: list[tuple[Progress, PartnerOrg]] = field(default_factory=list)
+    # Reminders about the program's work missed while Gotong was down, and whose they were.
+    missed: list[tuple[Reminder, Person | None]] = field(default_factory=list)
     unreachable: list[Person] = field(default_factory=list)
     week: Week | None = None
 
@@ -76,6 +78,7 @@ class ProgramSection:
             or self.unanswered
             or self.received
             or self.due_soon
+            or self.missed
             or self.unreachable
         )
 

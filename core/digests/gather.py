@@ -73,7 +73,7 @@ def _content(ask: Ask, batch: Batch, now: datetime) -> DigestContent:
     if person.role == Role.FIELD:
         _field(content, batch, now, ask.program_id)
     elif person.role == Role.PARTNER:
-        _partner(content, batch, now)
+        _partner(content, batch, now, ask.program_id)
     else:
         program_ids = batch.programs_of.get(person.id or 0, [])
         if ask.program_id is not None:
@@ -101,15 +101,21 @@ def _field(content: DigestContent, batch: Batch, now: datetime, program_id: int 
     content.unanswered_meetings = {m.id or 0 for m, rsvp in invited if rsvp == "pending"}
 
 
-def _partner(content: DigestContent, batch: Batch, now: datetime) -> None:
+def _partner(content: DigestContent, batch: Batch, now: datetime, program_id: int | None) -> None:
     """Their organisation's open commitments and their meetings this week."""
     org_id = content.person.partner_org_id
     content.org = batch.orgs.get(org_id or 0)
     content.commitments = [
-        batch.progress[c.id or 0] for c in batch.commitments if c.partner_org_id == org_id
+        batch.progress[c.id or 0]
+        for c in batch.commitments
+        if c.partner_org_id == org_id and program_id in (None, c.program_id)
     ]
     invited = batch.my_meetings.get(content.person.id or 0, [])
-    content.meetings = [m for m, _ in invited if now <= m.starts_at < now + WEEK]
+    content.meetings = [
+        m
+        for m, _ in invited
+        if now <= m.starts_at < now + WEEK and program_id in (None, m.program_id)
+    ]
 
 
 def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramSection:
@@ -147,6 +153,11 @@ def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramS
         Received(batch.progress[r.commitment_id], batch.orgs[c.partner_org_id], r.quantity)
         for r, c in batch.receipts
         if c.program_id == program_id and r.recorded_at >= ask.since
+    ]
+    section.missed = [
+        (r, batch.people.get(r.person_id))
+        for r in batch.missed_in.get(program_id, [])
+        if r.due_at >= ask.since
     ]
     section.unreachable = [batch.people[p] for p in batch.unreachable.get(program_id, [])]
     if ask.kind == WEEKLY:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from core.digests.content import Week
@@ -63,6 +63,7 @@ class Batch:
     unreachable: dict[int, list[int]] = field(default_factory=dict)
     weeks: dict[int, Week] = field(default_factory=dict)
     missed: dict[int, list[Reminder]] = field(default_factory=dict)
+    missed_in: dict[int, list[Reminder]] = field(default_factory=dict)
     today: dict[int, list[Reminder]] = field(default_factory=dict)
     orgs: dict[int, PartnerOrg] = field(default_factory=dict)
 
@@ -84,11 +85,13 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     _updates(session, batch, program_ids, since)
     _weeks(session, batch, program_ids, now)
     _reminders(session, batch, reader_ids, since, now)
+    _missed_in_programs(session, batch, program_ids, since)
     _unreachable(session, batch, members)
     wanted = {a for ids in batch.assignees.values() for a in ids}
     wanted |= {d.owner_id for ds in batch.deadlines.values() for d in ds}
     wanted |= {u.author_id for us in batch.updates.values() for u in us}
     wanted |= {p for ps in batch.unreachable.values() for p in ps}
+    wanted |= {r.person_id for rs in batch.missed_in.values() for r in rs}
     batch.people = _by_id(session, Person, wanted)
     org_ids_wanted = {c.partner_org_id for c in batch.commitments} | set(org_ids)
     org_ids_wanted |= {c.partner_org_id for _, c in batch.receipts}
@@ -341,6 +344,35 @@ def _reminders(
     for reminder in found:
         into = batch.missed if reminder.status == ReminderStatus.MISSED else batch.today
         into.setdefault(reminder.person_id, []).append(reminder)
+
+
+def _missed_in_programs(
+    session: Session, batch: Batch, program_ids: list[int], since: datetime
+) -> None:
+    """Reminders about a program's tasks, meetings and deadlines missed while Gotong was down."""
+
+    def about(kind: str, subject_id: Any) -> ColumnElement[bool]:
+        return and_(col(Reminder.subject_type) == kind, col(Reminder.subject_id) == subject_id)
+
+    found = session.exec(
+        select(Reminder, Task.program_id, Meeting.program_id, Deadline.program_id)
+        .outerjoin(Task, about("task", Task.id))
+        .outerjoin(Meeting, about("meeting", Meeting.id))
+        .outerjoin(Deadline, about("deadline", Deadline.id))
+        .where(
+            col(Reminder.status) == ReminderStatus.MISSED,
+            col(Reminder.due_at) >= since,
+            or_(
+                col(Task.program_id).in_(program_ids),
+                col(Meeting.program_id).in_(program_ids),
+                col(Deadline.program_id).in_(program_ids),
+            ),
+        )
+        .order_by(col(Reminder.due_at), col(Reminder.id))
+    )
+    for reminder, task_program, meeting_program, deadline_program in found:
+        program_id = task_program or meeting_program or deadline_program or 0
+        batch.missed_in.setdefault(program_id, []).append(reminder)
 
 
 def _unreachable(session: Session, batch: Batch, members: list[ProgramMember]) -> None:
