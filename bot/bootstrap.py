@@ -28,6 +28,7 @@ from core.clock import Clock, SystemClock
 from core.db import make_engine
 from core.delivery.claims import OutboxDelivery
 from core.delivery.firing import ReminderSweep
+from core.digests.sweep import DigestSweep
 from core.language.i18n import Catalog, language_or_default
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def outbox_delivery(runtime: Runtime) -> OutboxDelivery:
 
 
 def build_jobs(runtime: Runtime) -> CoreJobs:
-    """The scheduler's jobs: the reminder sweep (every instance) and the leader's housekeeping."""
+    """The scheduler's jobs: the reminder and digest sweep (every instance), the leader's
+    housekeeping."""
     reminders = ReminderSweep(
         runtime.engine,
         runtime.clock,
@@ -131,9 +133,15 @@ def build_jobs(runtime: Runtime) -> CoreJobs:
         engine=runtime.engine,
         clock=runtime.clock,
         reminders=reminders,
+        digests=digest_sweep(runtime),
         leadership=Leadership(runtime.engine),
         sweep_seconds=runtime.settings.outbox_sweep_seconds,
     )
+
+
+def digest_sweep(runtime: Runtime) -> DigestSweep:
+    """Digests planned per person and fired with the reminders."""
+    return DigestSweep(runtime.engine, runtime.clock, runtime.catalog)
 
 
 def build_console(runtime: Runtime, who: str, out: TextIO, *, styled: bool) -> ConsoleSession:

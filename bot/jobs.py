@@ -14,6 +14,7 @@ from bot.leader import Leadership
 from core.clock import Clock
 from core.db import unit_of_work
 from core.delivery.firing import ReminderSweep
+from core.digests.sweep import DigestSweep
 from core.eventlog import event
 from core.models import InboxEvent
 
@@ -24,7 +25,7 @@ PROCESSED_EVENT_RETENTION = timedelta(days=14)
 
 
 class CoreJobs:
-    """Firing due reminders (every instance) and housekeeping (the leader only).
+    """Firing due reminders and digests (every instance) and housekeeping (the leader only).
 
     The composition root builds the sweep and the leadership; the jobs only schedule and run.
     """
@@ -35,12 +36,14 @@ class CoreJobs:
         engine: Engine,
         clock: Clock,
         reminders: ReminderSweep,
+        digests: DigestSweep,
         leadership: Leadership,
         sweep_seconds: float,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.reminders = reminders
+        self.digests = digests
         self.leadership = leadership
         self.sweep_seconds = sweep_seconds
         self._lock = asyncio.Lock()
@@ -69,11 +72,22 @@ class CoreJobs:
         )
 
     async def fire_reminders(self) -> None:
-        """Turn due reminders into outbox messages, then wake up again for the next one."""
+        """Turn due reminders and digests into outbox messages, then wake up for the next one."""
         async with self._lock:
             try:
                 fired = await asyncio.to_thread(self.reminders.run)
-                upcoming = await asyncio.to_thread(self.reminders.next_due)
+                digests = await asyncio.to_thread(self.digests.run)
+                upcoming = min(
+                    (
+                        moment
+                        for moment in (
+                            await asyncio.to_thread(self.reminders.next_due),
+                            await asyncio.to_thread(self.digests.next_due),
+                        )
+                        if moment is not None
+                    ),
+                    default=None,
+                )
             except Exception as error:
                 event(
                     log,
@@ -86,6 +100,15 @@ class CoreJobs:
             if fired.sent or fired.late or fired.missed:
                 log.info(
                     "reminders sent=%d late=%d missed=%d", fired.sent, fired.late, fired.missed
+                )
+            if digests.sent or digests.late or digests.skipped:
+                event(
+                    log,
+                    "digests.fired",
+                    sent=digests.sent,
+                    late=digests.late,
+                    skipped=digests.skipped,
+                    empty=digests.empty,
                 )
         self.wake_at(upcoming)
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from core import inbox
 from core.clock import Clock
 from core.commands import HANDLERS, PERSONAL
-from core.commands.updates import attach_media, plain_text, program_choice, remind_waiting
+from core.commands.work.updates import attach_media, plain_text, program_choice, remind_waiting
 from core.context import ButtonSpec, Context
 from core.db import unit_of_work
 from core.delivery.queue import keep_replies

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.commands import (
-    accounts,
+from core.commands import accounts, digests, partners, programs, queries
+from core.commands.work import (
     answers,
     commitments,
     deadlines,
     meetings,
-    partners,
-    programs,
-    queries,
     reminders,
     tasks,
     updates,
@@ -51,10 +48,11 @@ HANDLERS: dict[str, Handler] = {
     "reject": answers.reject,
     "received": commitments.received,
     "extend": commitments.extend,
+    "digest": digests.digest,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.
 PERSONAL = frozenset(
     {"mytasks", "reminders", "remind", "snooze", "agenda", "late", "settings", "help", "start"}
-    | {"link"}
+    | {"link", "digest"}
 )

@@ -8,6 +8,8 @@ from sqlmodel import col, func, select
 
 from core.commands.common import handles_of, one_program, program_codes
 from core.context import Context
+from core.digests import settings as digest_settings
+from core.digests.rhythm import DAILY, OFF, WEEKLY, digest_mode, digest_time
 from core.errors import UserError
 from core.language.grammar import ALIASES, COMMANDS, HELP_ORDER, extract_mentions, meaning_of
 from core.models import (
@@ -177,11 +179,28 @@ def settings(ctx: Context, args: str) -> None:
     """Show or change my language and time zone."""
     words = args.split()
     if not words:
-        ctx.say("settings.current", person=ctx.person)
+        person = ctx.person
+        ctx.say(
+            "settings.current",
+            person=person,
+            digest=ctx.text(
+                "digest.settings_line",
+                time=f"{digest_time(person):%H:%M}",
+                mode=WEEKLY
+                if person.role == Role.PARTNER and digest_mode(person) == DAILY
+                else digest_mode(person),
+                charts=person.charts,
+                field=person.role == Role.FIELD,
+            ),
+        )
+        return
+    what = meaning_of(words[0], "language", "zone", "quiet", "workdays", "channel")
+    what = what or meaning_of(words[0], "digest", "charts")
+    if what in ("digest", "charts"):
+        _digest_settings(ctx, what, " ".join(words[1:]))
         return
     if len(words) < 2:
         raise UserError("settings.usage")
-    what = meaning_of(words[0], "language", "zone", "quiet", "workdays", "channel")
     value = " ".join(words[1:])
     if what == "language":
         preferences.set_language(ctx.session, now=ctx.now, actor=ctx.person, language=value)
@@ -200,3 +219,25 @@ def settings(ctx: Context, args: str) -> None:
         ctx.say("settings.channel_set")
     else:
         raise UserError("settings.usage")
+
+
+def _digest_settings(ctx: Context, what: str, value: str) -> None:
+    """/atur ringkasan 06:00 | mingguan | harian | mati, /atur grafik mati | nyala."""
+    session, now, person = ctx.session, ctx.now, ctx.person
+    if what == "charts":
+        choice = meaning_of(value, "on", "off")
+        if choice is None:
+            raise UserError("digest.usage_charts")
+        digest_settings.set_charts(session, now=now, actor=person, on=choice == "on")
+        ctx.say("digest.charts_set", on=choice == "on")
+        return
+    if not value:
+        raise UserError("digest.usage")
+    mode = meaning_of(value, "daily", "weekly", "off")
+    if mode is not None:
+        chosen = {"daily": DAILY, "weekly": WEEKLY, "off": OFF}[mode]
+        digest_settings.set_digest_mode(session, now=now, actor=person, mode=chosen)
+        ctx.say("digest.mode_set", mode=chosen)
+        return
+    written = digest_settings.set_digest_time(session, now=now, actor=person, value=value)
+    ctx.say("digest.time_set", value=written)

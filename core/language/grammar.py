@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "reject": ("tolak", "reject"),
     "received": ("terima", "received"),
     "extend": ("perpanjang", "extend"),
+    "digest": ("ringkasan", "digest"),
 }
 
 ALIASES: dict[str, str] = {
@@ -65,6 +66,13 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "quiet": ("jam-tenang", "quiet-hours", "quiet"),
     "workdays": ("hari-kerja", "workdays"),
     "channel": ("kanal", "channel"),
+    "digest": ("ringkasan", "digest", "digests"),
+    "charts": ("grafik", "charts", "chart"),
+    # how digests come (/atur ringkasan mingguan, /atur grafik mati)
+    "daily": ("harian", "daily"),
+    "weekly": ("mingguan", "weekly"),
+    "off": ("mati", "off"),
+    "on": ("nyala", "hidup", "on"),
     # how long to snooze (/tunda 3 besok); anything else is read as a duration
     "morning": ("pagi", "besok", "morning", "tomorrow"),
     "week": ("minggu", "seminggu", "week"),
@@ -106,6 +114,7 @@ HELP_ORDER = [
     "reminders",
     "snooze",
     "agenda",
+    "digest",
     "late",
     "program",
     "partners",

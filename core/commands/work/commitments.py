@@ -1,5 +1,5 @@
 """/komitmen, /terima, /perpanjang: commitments asked of partner organisations, their deliveries,
-and the manager's changes (the answers are in core.commands.answers)."""
+and the manager's changes (the answers are in core.commands.work.answers)."""
 
 from __future__ import annotations
 

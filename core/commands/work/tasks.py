@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import time
 
-from core.commands.commitments import cancel_commitment, move_commitment
 from core.commands.common import (
     at_default_time,
     find_moment_in,
@@ -12,9 +11,10 @@ from core.commands.common import (
     one_program,
     program_codes,
 )
-from core.commands.deadlines import close as close_deadline
-from core.commands.meetings import cancel_meeting, move_meeting
-from core.commands.reminders import cancel_reminder
+from core.commands.work.commitments import cancel_commitment, move_commitment
+from core.commands.work.deadlines import close as close_deadline
+from core.commands.work.meetings import cancel_meeting, move_meeting
+from core.commands.work.reminders import cancel_reminder
 from core.context import ButtonSpec, Context
 from core.errors import UserError
 from core.language.grammar import extract_mentions, meaning_of, means, parse_number

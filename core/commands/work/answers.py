@@ -3,13 +3,13 @@ answer to a date the partner proposed (the same commands, read by who sends them
 
 from __future__ import annotations
 
-from core.commands.commitments import (
+from core.commands.common import at_default_time, find_moment_in
+from core.commands.work.commitments import (
     END_OF_WORKDAY,
     commitment_number,
     tell_manager,
     tell_partner,
 )
-from core.commands.common import at_default_time, find_moment_in
 from core.context import Context
 from core.delivery.commitment_notes import answer_buttons
 from core.errors import UserError
