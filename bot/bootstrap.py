@@ -29,6 +29,7 @@ from core.db import make_engine
 from core.delivery.claims import OutboxDelivery
 from core.delivery.firing import ReminderSweep
 from core.language.i18n import Catalog, language_or_default
+from core.work.nudges import NudgeSweep
 
 if TYPE_CHECKING:
     from adapters.slack import SlackAdapter
@@ -120,7 +121,8 @@ def outbox_delivery(runtime: Runtime) -> OutboxDelivery:
 
 
 def build_jobs(runtime: Runtime) -> CoreJobs:
-    """The scheduler's jobs: the reminder sweep (every instance) and the leader's housekeeping."""
+    """The scheduler's jobs: the reminder and nudge sweeps (every instance) and the leader's
+    housekeeping."""
     reminders = ReminderSweep(
         runtime.engine,
         runtime.clock,
@@ -133,6 +135,7 @@ def build_jobs(runtime: Runtime) -> CoreJobs:
         reminders=reminders,
         leadership=Leadership(runtime.engine),
         sweep_seconds=runtime.settings.outbox_sweep_seconds,
+        nudges=NudgeSweep(runtime.engine, runtime.clock, runtime.catalog),
     )
 
 

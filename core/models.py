@@ -62,6 +62,8 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Withdrawn before it went out: a nudge to report, and the person reported meanwhile.
+    CANCELLED = "cancelled"
 
 
 def _moment(nullable: bool = False) -> Any:
@@ -129,6 +131,21 @@ class Program(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     budget: Decimal | None = Field(default=None, sa_column=Column(Money(), nullable=True))
     currency: str = Field(default="IDR", max_length=3)
+
+
+class ReportingRhythm(SQLModel, table=True):
+    """When a program's field workers report (no row: never); see core/work/reporting.py."""
+
+    __tablename__ = "reporting_rhythm"
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    every: str = Field(max_length=8)  # "daily" or "weekly"
+    weekday: int | None = None  # 0 = Monday
+    at: str = Field(max_length=5)  # HH:MM in `timezone`
+    timezone: str = Field(max_length=64)
+    # The close of the window not yet swept for who did not report.
+    next_close: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    set_by_id: int | None = Field(default=None, foreign_key="person.id")
+    set_at: datetime = _moment()
 
 
 class ProgramChat(SQLModel, table=True):
@@ -267,6 +284,10 @@ class CommitmentReceipt(SQLModel, table=True):
 
 class FieldUpdate(SQLModel, table=True):
     __tablename__ = "field_update"
+    # Who reported on a program inside a reporting window, for many programs in one query.
+    __table_args__ = (
+        Index("ix_field_update_program_author_at", "program_id", "author_id", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)
     author_id: int = Field(foreign_key="person.id", index=True)

@@ -100,6 +100,7 @@ COLLABORATORS = {
     "make_engine",
     "OutboxDelivery",
     "ReminderSweep",
+    "NudgeSweep",
     "Leadership",
     "CoreJobs",
     "ConsoleSession",

@@ -13,6 +13,7 @@ from core.commands import (
     programs,
     queries,
     reminders,
+    reporting,
     tasks,
     updates,
 )
@@ -49,6 +50,7 @@ HANDLERS: dict[str, Handler] = {
     "propose": commitments.propose,
     "reject": commitments.reject,
     "received": commitments.received,
+    "nudge": reporting.nudge,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

@@ -39,11 +39,15 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "propose": ("usul", "propose"),
     "reject": ("tolak", "reject"),
     "received": ("terima", "received"),
+    # /ingatkan @budi #pkh is a nudge, /ingatkan besok jam 9 ... a reminder: the remind handler
+    # tells them apart, and "ingatkan" stays remind's word (the first command to claim a name).
+    "nudge": ("ingatkan", "nudge"),
 }
 
-ALIASES: dict[str, str] = {
-    name: canonical for canonical, names in COMMANDS.items() for name in names
-}
+ALIASES: dict[str, str] = {}
+for _canonical, _names in COMMANDS.items():
+    for _name in _names:
+        ALIASES.setdefault(_name, _canonical)
 
 # The words commands take as arguments, in both languages: meaning -> the words for it.
 ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
@@ -64,6 +68,7 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "quiet": ("jam-tenang", "quiet-hours", "quiet"),
     "workdays": ("hari-kerja", "workdays"),
     "channel": ("kanal", "channel"),
+    "reporting": ("laporan", "reporting", "report"),
     # how long to snooze (/tunda 3 besok); anything else is read as a duration
     "morning": ("pagi", "besok", "morning", "tomorrow"),
     "week": ("minggu", "seminggu", "week"),
@@ -101,6 +106,7 @@ HELP_ORDER = [
     "received",
     "report",
     "remind",
+    "nudge",
     "reminders",
     "snooze",
     "agenda",
