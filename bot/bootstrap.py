@@ -30,6 +30,7 @@ from core.delivery.claims import OutboxDelivery
 from core.delivery.firing import ReminderSweep
 from core.digests.sweep import DigestSweep
 from core.language.i18n import Catalog, language_or_default
+from core.work.nudges import NudgeSweep
 
 if TYPE_CHECKING:
     from adapters.slack import SlackAdapter
@@ -121,8 +122,8 @@ def outbox_delivery(runtime: Runtime) -> OutboxDelivery:
 
 
 def build_jobs(runtime: Runtime) -> CoreJobs:
-    """The scheduler's jobs: the reminder and digest sweep (every instance), the leader's
-    housekeeping."""
+    """The scheduler's jobs: the reminder, digest and nudge sweeps (every instance) and the
+    leader's housekeeping."""
     reminders = ReminderSweep(
         runtime.engine,
         runtime.clock,
@@ -136,6 +137,7 @@ def build_jobs(runtime: Runtime) -> CoreJobs:
         digests=digest_sweep(runtime),
         leadership=Leadership(runtime.engine),
         sweep_seconds=runtime.settings.outbox_sweep_seconds,
+        nudges=NudgeSweep(runtime.engine, runtime.clock, runtime.catalog),
     )
 
 

@@ -17,11 +17,14 @@ from core.delivery.firing import ReminderSweep
 from core.digests.sweep import DigestSweep
 from core.eventlog import event
 from core.models import InboxEvent
+from core.work.nudges import NudgeSweep
 
 log = logging.getLogger("gotong.jobs")
 
 # Platforms redeliver within minutes; ids older than this can no longer come back.
 PROCESSED_EVENT_RETENTION = timedelta(days=14)
+# Reporting windows close on the minute; nudges wait for working time anyway.
+NUDGE_SWEEP_SECONDS = 60
 
 
 class CoreJobs:
@@ -39,8 +42,10 @@ class CoreJobs:
         digests: DigestSweep,
         leadership: Leadership,
         sweep_seconds: float,
+        nudges: NudgeSweep | None = None,
     ) -> None:
         self.engine = engine
+        self.nudges = nudges
         self.clock = clock
         self.reminders = reminders
         self.digests = digests
@@ -61,6 +66,16 @@ class CoreJobs:
             coalesce=True,
             next_run_time=datetime.now(UTC),
         )
+        if self.nudges is not None:
+            scheduler.add_job(
+                self.nudge_missing_reports,
+                "interval",
+                seconds=NUDGE_SWEEP_SECONDS,
+                id="report-nudges",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=datetime.now(UTC),
+            )
         scheduler.add_job(
             self.housekeeping,
             "interval",
@@ -111,6 +126,26 @@ class CoreJobs:
                     empty=digests.empty,
                 )
         self.wake_at(upcoming)
+
+    async def nudge_missing_reports(self) -> None:
+        """Nudge field workers who did not report in a window that closed (every instance:
+        the rows are locked while swept and each nudge has its own outbox key)."""
+        if self.nudges is None:
+            return
+        async with self._lock:
+            try:
+                queued = await asyncio.to_thread(self.nudges.run)
+            except Exception as error:
+                event(
+                    log,
+                    "nudges.failed",
+                    level=logging.ERROR,
+                    exc_info=error,
+                    error=type(error).__name__,
+                )
+                return
+            if queued:
+                event(log, "nudges.queued", count=queued)
 
     def wake_at(self, moment: datetime | None) -> None:
         """Sweep again at `moment` when it comes before the next regular sweep."""

@@ -102,6 +102,7 @@ COLLABORATORS = {
     "OutboxDelivery",
     "ReminderSweep",
     "DigestSweep",
+    "NudgeSweep",
     "Leadership",
     "CoreJobs",
     "ConsoleSession",

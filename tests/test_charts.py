@@ -13,12 +13,12 @@ from sqlmodel import Session, select
 
 from core.clock import FakeClock
 from core.db import unit_of_work
+from core.digests import chart as charts
+from core.digests.chart import LABELS, ProgramSeries, chart_attachment, chart_series, render
 from core.messages import PHOTO
 from core.models import Person, Program, Status, Task
 from core.people import programs
 from core.people.accounts import add_person
-from core.reports import charts
-from core.reports.charts import LABELS, ProgramSeries, chart_attachment, chart_series, render
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

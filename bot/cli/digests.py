@@ -47,8 +47,15 @@ def digest(
             now=moment,
             kind=WEEKLY if weekly else DAILY,
         )
+        handle = person.handle
         session.rollback()  # a preview writes nothing
     typer.echo(render(Reply(composed.text, composed.buttons)))
+    if composed.chart is not None:
+        folder = runtime.settings.files_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"digest-{handle}-{moment:%Y%m%d-%H%M}.png"
+        path.write_bytes(composed.chart.data)
+        typer.echo(f"📎 {path}")
 
 
 def _moment(text: str, zone: str) -> datetime | None:

@@ -11,6 +11,7 @@ from core.commands.work import (
     deadlines,
     meetings,
     reminders,
+    reporting,
     tasks,
     updates,
 )
@@ -49,6 +50,7 @@ HANDLERS: dict[str, Handler] = {
     "received": commitments.received,
     "extend": commitments.extend,
     "digest": digests.digest,
+    "nudge": reporting.nudge,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

@@ -29,4 +29,6 @@ def digest(ctx: Context, args: str) -> None:
         kind=kind,
         program_id=program.id if program is not None else None,
     )
-    ctx.replies.append(Reply(composed.text, composed.buttons, private=ctx.personal))
+    ctx.replies.append(
+        Reply(composed.text, composed.buttons, private=ctx.personal, attachment=composed.chart)
+    )

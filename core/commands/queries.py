@@ -7,11 +7,19 @@ from datetime import timedelta
 from sqlmodel import col, func, select
 
 from core.commands.common import handles_of, one_program, program_codes
+from core.commands.work import reporting
 from core.context import Context
 from core.digests import settings as digest_settings
 from core.digests.rhythm import DAILY, OFF, WEEKLY, digest_mode, digest_time
 from core.errors import UserError
-from core.language.grammar import ALIASES, COMMANDS, HELP_ORDER, extract_mentions, meaning_of
+from core.language.grammar import (
+    ALIASES,
+    COMMANDS,
+    HELP_ORDER,
+    extract_mentions,
+    meaning_of,
+    means,
+)
 from core.models import (
     Deadline,
     PartnerOrg,
@@ -26,6 +34,8 @@ from core.people import preferences
 from core.people.directory import program_by_code, programs_of
 from core.people.permissions import is_manager, require_program_access
 from core.work import commitments, deadlines, meetings, tasks, updates
+from core.work.reporting import Rhythm
+from core.work.reporting import rhythm_of as reporting_rhythm
 
 WEEK = timedelta(days=7)
 # A summary fits one phone screen: the first few open tasks, then how many more.
@@ -137,8 +147,10 @@ def program(ctx: Context, args: str) -> None:
         select(func.count()).select_from(ProgramMember).where(ProgramMember.program_id == found.id)
     ).one()
     since = ctx.now - WEEK
+    rhythm = reporting_rhythm(session, found)
     ctx.say(
         "program.summary",
+        rhythm=Rhythm.of(rhythm) if rhythm else None,
         program=found,
         owner=session.get(Person, found.owner_id) if found.owner_id else None,
         open_tasks=open_tasks,
@@ -178,6 +190,9 @@ def help_(ctx: Context, args: str) -> None:
 def settings(ctx: Context, args: str) -> None:
     """Show or change my language and time zone."""
     words = args.split()
+    if words and means(words[0], "reporting"):
+        reporting.reporting_settings(ctx, " ".join(words[1:]))
+        return
     if not words:
         person = ctx.person
         ctx.say(

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.digests.chart import add_charts
 from core.digests.content import DigestContent, Owed, ProgramSection, Received, Week
 from core.digests.rhythm import WEEKLY, DigestStatus
 from core.digests.tables import Batch, load_batch
 from core.models import CommitmentStatus, Digest, FieldUpdate, Person, Role
+from core.work import reporting
 
 WEEK = timedelta(days=7)
 LATEST_UPDATES = 3
@@ -35,12 +37,20 @@ class Ask:
     program_id: int | None = None
 
 
-def build(session: Session, asks: Sequence[Ask], *, now: datetime) -> dict[int, DigestContent]:
-    """Each asked person's digest content at `now`, by person id."""
+def build(
+    session: Session, asks: Sequence[Ask], *, now: datetime, charts: bool = False
+) -> dict[int, DigestContent]:
+    """Each asked person's digest content at `now`, by person id; `charts`: draw the managers'
+    charts too (for digests sent or previewed, not for counting what a batch costs)."""
     since = last_digests(session, [a.person.id or 0 for a in asks])
     dated = [_dated(a, since.get(a.person.id or 0), now) for a in asks]
     batch = load_batch(session, dated, now=now)
-    return {a.person.id or 0: _content(a, batch, now) for a in dated}
+    closed = reporting.missing(session, list(batch.programs), now)
+    batch.missing = {p: (m.window.end, m.people) for p, m in closed.items() if m.people}
+    contents = {a.person.id or 0: _content(a, batch, now) for a in dated}
+    if charts:
+        add_charts(session, list(contents.values()), now)
+    return contents
 
 
 def last_digests(session: Session, person_ids: Iterable[int]) -> dict[int, datetime]:
@@ -137,6 +147,9 @@ def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramS
     section.update_count = len(updates)
     section.latest = [(u, batch.people.get(u.author_id)) for u in updates[:LATEST_UPDATES]]
     section.totals = _totals(batch, updates)
+    closed_at, missing = batch.missing.get(program_id, (None, []))
+    if closed_at is not None and closed_at >= ask.since:  # the window closed since the last one
+        section.missing = list(missing)
     section.meetings = batch.meetings.get(program_id, [])
     section.deadlines = [d for d in deadlines if d.due_at >= now]
     section.unanswered = [

@@ -22,5 +22,6 @@ def digest_now(
     program_id: int | None = None,
 ) -> Composed:
     """The digest `person` would read at `now` (for /ringkasan and `gotong digest`)."""
-    content = build(session, [Ask(person, kind, program_id=program_id)], now=now)[person.id or 0]
+    ask = Ask(person, kind, program_id=program_id)
+    content = build(session, [ask], now=now, charts=True)[person.id or 0]
     return compose(catalog, content, now=now)

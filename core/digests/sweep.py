@@ -94,7 +94,8 @@ class DigestSweep:
             )
         )
         sending = [d for d in due if not self._skipped(d, people[d.person_id], now)]
-        built = build(session, [Ask(people[d.person_id], d.kind) for d in sending], now=now)
+        asks = [Ask(people[d.person_id], d.kind) for d in sending]
+        built = build(session, asks, now=now, charts=True)
         outcomes = []
         for digest in due:
             person = people[digest.person_id]
@@ -145,6 +146,7 @@ class DigestSweep:
             due_at=now,
             now=now,
             cause=f"digest:{digest.id}",
+            attachment=composed.chart,
         )
         return DigestStatus.LATE if content.late else DigestStatus.SENT
 

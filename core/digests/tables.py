@@ -66,6 +66,8 @@ class Batch:
     missed_in: dict[int, list[Reminder]] = field(default_factory=dict)
     today: dict[int, list[Reminder]] = field(default_factory=dict)
     orgs: dict[int, PartnerOrg] = field(default_factory=dict)
+    # Per program: when its last reporting window closed, and who sent nothing in it.
+    missing: dict[int, tuple[datetime, list[Person]]] = field(default_factory=dict)
 
 
 def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch:

@@ -41,11 +41,15 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "received": ("terima", "received"),
     "extend": ("perpanjang", "extend"),
     "digest": ("ringkasan", "digest"),
+    # /ingatkan @budi #pkh is a nudge, /ingatkan besok jam 9 ... a reminder: the remind handler
+    # tells them apart, and "ingatkan" stays remind's word (the first command to claim a name).
+    "nudge": ("ingatkan", "nudge"),
 }
 
-ALIASES: dict[str, str] = {
-    name: canonical for canonical, names in COMMANDS.items() for name in names
-}
+ALIASES: dict[str, str] = {}
+for _canonical, _names in COMMANDS.items():
+    for _name in _names:
+        ALIASES.setdefault(_name, _canonical)
 
 # The words commands take as arguments, in both languages: meaning -> the words for it.
 ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
@@ -73,6 +77,7 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "weekly": ("mingguan", "weekly"),
     "off": ("mati", "off"),
     "on": ("nyala", "hidup", "on"),
+    "reporting": ("laporan", "reporting", "report"),
     # how long to snooze (/tunda 3 besok); anything else is read as a duration
     "morning": ("pagi", "besok", "morning", "tomorrow"),
     "week": ("minggu", "seminggu", "week"),
@@ -111,6 +116,7 @@ HELP_ORDER = [
     "extend",
     "report",
     "remind",
+    "nudge",
     "reminders",
     "snooze",
     "agenda",

@@ -13,10 +13,12 @@ NO_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 def command_menu(catalog: Catalog, lang: str) -> list[tuple[str, str]]:
     """(command name in `lang`, description) for every command, in help order."""
-    menu = []
+    menu: list[tuple[str, str]] = []
     for canonical in HELP_ORDER:
         names = COMMANDS[canonical]
         name = names[1] if lang == "en" else names[0]
+        if any(listed == name for listed, _ in menu):
+            continue  # /ingatkan both reminds and nudges: one entry, the first command's
         menu.append((name, catalog.render(f"menu.{canonical}", lang=lang, tz="UTC", now=NO_MOMENT)))
     return menu
 

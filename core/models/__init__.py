@@ -28,6 +28,7 @@ from core.models.people import (
     ProgramChat,
     ProgramMember,
     ProgramPartner,
+    ReportingRhythm,
 )
 from core.models.work import (
     OPEN_COMMITMENT,
@@ -72,6 +73,7 @@ __all__ = [
     "ProgramPartner",
     "Reminder",
     "ReminderStatus",
+    "ReportingRhythm",
     "Role",
     "Rsvp",
     "Status",

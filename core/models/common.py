@@ -60,6 +60,8 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Withdrawn before it went out: a nudge to report, and the person reported meanwhile.
+    CANCELLED = "cancelled"
 
 
 def moment_field(nullable: bool = False) -> Any:

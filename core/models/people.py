@@ -9,7 +9,7 @@ from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.models.common import ProgramLevel, moment_field
-from core.types import Money
+from core.types import Money, UTCDateTime
 
 
 class PartnerOrg(SQLModel, table=True):
@@ -77,6 +77,21 @@ class Program(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     budget: Decimal | None = Field(default=None, sa_column=Column(Money(), nullable=True))
     currency: str = Field(default="IDR", max_length=3)
+
+
+class ReportingRhythm(SQLModel, table=True):
+    """When a program's field workers report (no row: never); see core/work/reporting.py."""
+
+    __tablename__ = "reporting_rhythm"
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    every: str = Field(max_length=8)  # "daily" or "weekly"
+    weekday: int | None = None  # 0 = Monday
+    at: str = Field(max_length=5)  # HH:MM in `timezone`
+    timezone: str = Field(max_length=64)
+    # The close of the window not yet swept for who did not report.
+    next_close: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    set_by_id: int | None = Field(default=None, foreign_key="person.id")
+    set_at: datetime = moment_field()
 
 
 class ProgramChat(SQLModel, table=True):

@@ -121,6 +121,10 @@ class CommitmentReceipt(SQLModel, table=True):
 
 class FieldUpdate(SQLModel, table=True):
     __tablename__ = "field_update"
+    # Who reported on a program inside a reporting window, for many programs in one query.
+    __table_args__ = (
+        Index("ix_field_update_program_author_at", "program_id", "author_id", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)
     author_id: int = Field(foreign_key="person.id", index=True)

@@ -12,6 +12,7 @@ from core.errors import UserError
 from core.language.figures import Doubt, read_figures
 from core.models import FieldUpdate, Person, Program, UpdateDraft, UpdateFigure
 from core.people.permissions import require_program_access
+from core.work import reporting
 
 MAX_TEXT = 2000
 DRAFT_LIFETIME = timedelta(days=1)
@@ -33,6 +34,7 @@ def log(
     update = FieldUpdate(program_id=program.id, author_id=actor.id, text=text, created_at=now)
     audit.record(session, at=now, actor=actor, action="update.log", entity=update)
     assert update.id is not None
+    reporting.withdraw_nudges(session, program_id=program.id, person_id=actor.id)
     reading = read_figures(text, lang=actor.language)
     figures = []
     for found in reading.figures:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import time
 
 from core.commands.common import at_default_time, find_moment_in
+from core.commands.work import reporting
 from core.context import Context
 from core.errors import UserError
-from core.language.grammar import REMINDER_FILLERS, means, parse_number
+from core.language.grammar import REMINDER_FILLERS, extract_mentions, means, parse_number
 from core.work import reminders
 
 MORNING = time(8, 0)
@@ -17,6 +18,10 @@ def remind(ctx: Context, args: str) -> None:
     """Store a personal reminder: /ingatkan besok jam 9 telepon kepala desa."""
     if not args:
         raise UserError("reminder.usage")
+    mentions = extract_mentions(args)
+    if mentions.handles and not mentions.rest:
+        reporting.nudge(ctx, args)  # /ingatkan @budi #pkh: a person, no moment, no text
+        return
     split = find_moment_in(ctx, args)
     if split is None:
         return  # asked which of two readings was meant

@@ -22,8 +22,9 @@ from babel.dates import format_date
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from core.digests.content import DigestContent
 from core.messages import PHOTO, Attachment
-from core.models import Program, Status, Task
+from core.models import Program, Role, Status, Task
 
 WEEKS = 8
 # 3.6 inches at 200 dpi: 720 pixels, which a phone 360 px wide shows at twice its density,
@@ -264,3 +265,21 @@ def _day(moment: datetime, lang: str) -> str:
 def chart_attachment(png: bytes, *, lang: str, note: str) -> Attachment:
     """The chart as a photo for the outbox; `note` stands in for it if the platform refuses it."""
     return Attachment(PHOTO, "grafik.png" if lang == "id" else "chart.png", png, note)
+
+
+def add_charts(session: Session, contents: Sequence[DigestContent], now: datetime) -> None:
+    """Draw the chart of every manager's digest that wants one (charts on, programs in it).
+
+    One query for all of them (chart_series over every program named); the drawing itself is
+    the cost, about a tenth of a second each, so only digests being sent or previewed ask.
+    """
+    wanted = [
+        c
+        for c in contents
+        if c.person.charts and c.programs and c.person.role in (Role.MANAGER, Role.ADMIN)
+    ]
+    programs = {s.program.id: s.program for c in wanted for s in c.programs}
+    series = {s.code: s for s in chart_series(session, list(programs.values()), now)}
+    for content in wanted:
+        drawn = [series[s.program.code] for s in content.programs[:MAX_PANELS]]
+        content.chart = render(drawn, lang=content.person.language)
