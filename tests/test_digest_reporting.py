@@ -30,7 +30,9 @@ def test_who_has_not_reported_is_named_once_with_a_nudge_button(
     assert "Belum melapor: @yohana" in said
     assert "nudge @yohana #pkh" in said.commands
     assert not any("@budi" in c for c in said.commands if c.startswith("nudge"))
-    assert "🔔 Ingatkan @yohana" in [b.label for r in said.replies for row in r.buttons for b in row]
+    assert "🔔 Ingatkan @yohana" in [
+        b.label for r in said.replies for row in r.buttons for b in row
+    ]
     # The button works: one nudge, and the manager hears who was reached.
     pressed = chat.send("ani", "nudge @yohana #pkh", button=True)
     assert "Yohana" in pressed
