@@ -10,6 +10,10 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.tables.budget import BudgetAlert as BudgetAlert
+from core.tables.budget import BudgetLine as BudgetLine
+from core.tables.budget import BudgetPermission as BudgetPermission
+from core.tables.budget import Expense as Expense
 from core.types import Money, UTCDateTime
 
 
