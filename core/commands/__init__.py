@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from core.commands import (
     accounts,
+    budgets,
     commitments,
     deadlines,
     meetings,
@@ -49,6 +50,8 @@ HANDLERS: dict[str, Handler] = {
     "propose": commitments.propose,
     "reject": commitments.reject,
     "received": commitments.received,
+    "budget": budgets.budget,
+    "spend": budgets.spend,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

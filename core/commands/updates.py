@@ -8,13 +8,14 @@ followed by a reminder that it still waits; one left past its day is reported wh
 
 from __future__ import annotations
 
+from core.commands.budgets import attach_receipt
 from core.commands.common import one_program
 from core.context import ButtonSpec, Context
 from core.errors import UserError
 from core.language.grammar import PROGRAM, extract_mentions, has_words
 from core.models import FieldUpdate, Program, Role
 from core.people.directory import program_by_code, programs_of
-from core.work import updates
+from core.work import expenses, updates
 
 # Words around a program's name in an answer to "which program?": "untuk pkh", "the PKH one".
 _FILLER = frozenset({"untuk", "yang", "program", "ke", "buat", "itu", "for", "the", "one", "to"})
@@ -66,6 +67,14 @@ def attach_media(ctx: Context) -> None:
     """A photo or location sent on its own belongs to the sender's update just before it."""
     incoming = ctx.incoming
     update = updates.latest(ctx.session, author=ctx.person, since=ctx.now - updates.MEDIA_WINDOW)
+    expense = expenses.latest(ctx.session, author=ctx.person, since=ctx.now - expenses.MEDIA_WINDOW)
+    if (
+        incoming.photo_file_id
+        and expense
+        and (not update or expense.recorded_at >= update.created_at)
+    ):
+        attach_receipt(ctx, expense)
+        return
     if update is None:
         raise UserError("update.media_needs_text")
     _attach_incoming_media(ctx, update)

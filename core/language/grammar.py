@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "propose": ("usul", "propose"),
     "reject": ("tolak", "reject"),
     "received": ("terima", "received"),
+    "budget": ("anggaran", "budget"),
+    "spend": ("belanja", "spend"),
 }
 
 ALIASES: dict[str, str] = {
@@ -52,10 +54,15 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "deadline": ("tenggat", "deadline"),
     "reminder": ("pengingat", "reminder"),
     "commitment": ("komitmen", "commitment"),
+    "expense": ("belanja", "expense", "spend"),
     # what to do (/pengingat batal 3, /program baru, /program #pkh tambah)
     "cancel": ("batal", "cancel", "hapus", "delete"),
     "new": ("baru", "new"),
     "add": ("tambah", "add"),
+    # a budget line's planned amount, and who may spend (/anggaran #pkh ubah, izinkan, cabut)
+    "change": ("ubah", "change"),
+    "allow": ("izinkan", "allow"),
+    "revoke": ("cabut", "revoke"),
     # a partner's contact person (/mitra kontak @pmi-demak "Pak Joko" 0812...)
     "contact": ("kontak", "contact"),
     # what to set (/atur bahasa en)
@@ -99,6 +106,8 @@ HELP_ORDER = [
     "propose",
     "reject",
     "received",
+    "budget",
+    "spend",
     "report",
     "remind",
     "reminders",
