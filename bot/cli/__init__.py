@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from bot.cli import digests, partners, records, serving
+from bot.cli.budget import budget_app
 from bot.cli.common import close_opened
 from bot.cli.directory import partners_app, people_app, programs_app
 
@@ -37,4 +38,5 @@ partners_app.command("contacts")(partners.partners_contacts)
 app.add_typer(people_app, name="people")
 app.add_typer(partners_app, name="partners")
 app.add_typer(programs_app, name="programs")
+app.add_typer(budget_app, name="budget")
 app.add_typer(db_app, name="db")

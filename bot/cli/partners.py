@@ -30,7 +30,7 @@ def partners_import(
 ) -> None:
     """Import partner organisations and their contacts, upserting by handle (all or nothing)."""
     runtime = open_runtime(Schema.START)
-    text = _read(runtime, file)
+    text = read_file(runtime, file)
     with explained(runtime), unit_of_work(runtime.engine) as session:
         rows = partner_import.read_rows(text)
         result = partner_import.import_rows(session, now=runtime.clock.now(), actor=None, rows=rows)
@@ -64,7 +64,8 @@ def _accepted_line(accepted: partner_import.Accepted) -> str:
     return line
 
 
-def _read(runtime: Runtime, file: Path) -> str:
+def read_file(runtime: Runtime, file: Path) -> str:
+    """The text of a small UTF-8 file, or a refusal (exit status 2) that says why not."""
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             raise refuse(runtime, UserError("cli.file_too_big", limit=MAX_FILE_BYTES), 2)

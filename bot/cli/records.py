@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import re
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -91,10 +93,27 @@ def export_rows(
     with unit_of_work(runtime.engine) as session:
         rows = export(session, kind, tz=runtime.settings.timezone)
     if fmt == Format.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(as_json(rows))
         sys.stdout.write("\n")
         return
     if rows:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def as_json(rows: list[dict[str, Any]]) -> str:
+    """Rows as JSON, with Decimal amounts written as numbers digit for digit (never via float)."""
+    text = json.dumps(rows, ensure_ascii=False, indent=2, default=_marked)
+    return _MARKED_NUMBER.sub(lambda match: match.group(1), text)
+
+
+# A Decimal travels through json.dumps as a marked string and comes out as a bare number.
+_MARK = "\u0000decimal:"
+_MARKED_NUMBER = re.compile('"' + re.escape(json.dumps(_MARK)[1:-1]) + r'(-?[0-9.]+)"')
+
+
+def _marked(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"{_MARK}{value:f}"
+    raise TypeError(f"{type(value).__name__} is not exported")

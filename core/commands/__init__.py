@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.commands import accounts, digests, partners, programs, queries
+from core.commands import accounts, budgets, digests, partners, programs, queries
 from core.commands.work import (
     answers,
     commitments,
@@ -51,6 +51,8 @@ HANDLERS: dict[str, Handler] = {
     "extend": commitments.extend,
     "digest": digests.digest,
     "nudge": reporting.nudge,
+    "budget": budgets.budget,
+    "spend": budgets.spend,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

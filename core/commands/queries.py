@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import col, func, select
 
+from core.commands import budgets
 from core.commands.common import handles_of, one_program, program_codes
 from core.commands.work import reporting
 from core.context import Context
@@ -164,6 +165,7 @@ def program(ctx: Context, args: str) -> None:
         update_count=updates.count_since(session, found, since),
         totals=updates.totals(session, found, since),
         commitments=commitments.totals(session, found, ctx.now),
+        budget=budgets.glance(ctx, found),
     )
 
 

@@ -44,6 +44,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     # /ingatkan @budi #pkh is a nudge, /ingatkan besok jam 9 ... a reminder: the remind handler
     # tells them apart, and "ingatkan" stays remind's word (the first command to claim a name).
     "nudge": ("ingatkan", "nudge"),
+    "budget": ("anggaran", "budget"),
+    "spend": ("belanja", "spend"),
 }
 
 ALIASES: dict[str, str] = {}
@@ -58,10 +60,15 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "deadline": ("tenggat", "deadline"),
     "reminder": ("pengingat", "reminder"),
     "commitment": ("komitmen", "commitment"),
+    "expense": ("belanja", "expense", "spend"),
     # what to do (/pengingat batal 3, /program baru, /program #pkh tambah)
     "cancel": ("batal", "cancel", "hapus", "delete"),
     "new": ("baru", "new"),
     "add": ("tambah", "add"),
+    # a budget line's planned amount, and who may spend (/anggaran #pkh ubah, izinkan, cabut)
+    "change": ("ubah", "change"),
+    "allow": ("izinkan", "allow"),
+    "revoke": ("cabut", "revoke"),
     # a partner's contact person (/mitra kontak @pmi-demak "Pak Joko" 0812...)
     "contact": ("kontak", "contact"),
     # what to set (/atur bahasa en)
@@ -114,6 +121,8 @@ HELP_ORDER = [
     "reject",
     "received",
     "extend",
+    "budget",
+    "spend",
     "report",
     "remind",
     "nudge",

@@ -1,6 +1,7 @@
-"""The coordination domain's tables, by room: `people`, `work`, `delivery`; `common` holds
-the words a status or role may take. Import them from here: `from core.models import Task`."""
+"""The coordination domain's tables, by room: `people`, `work`, `budget`, `delivery`; `common`
+holds the words a status or role may take. Import them from here: `from core.models import Task`."""
 
+from core.models.budget import BudgetAlert, BudgetLine, BudgetPermission, Expense
 from core.models.common import (
     OutboxStatus,
     PartnerKind,
@@ -49,11 +50,15 @@ __all__ = [
     "OPEN_COMMITMENT",
     "REMINDER_TEXT_MAX",
     "AuditEntry",
+    "BudgetAlert",
+    "BudgetLine",
+    "BudgetPermission",
     "Commitment",
     "CommitmentReceipt",
     "CommitmentStatus",
     "Deadline",
     "Digest",
+    "Expense",
     "FieldUpdate",
     "Identity",
     "InboxEvent",

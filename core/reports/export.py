@@ -30,6 +30,7 @@ from core.models import (
     TaskAssignment,
     UpdateFigure,
 )
+from core.reports import budget_export
 
 Row = dict[str, Any]
 
@@ -330,6 +331,8 @@ KINDS: dict[str, Callable[[Exporter], list[Row]]] = {
     "partners": Exporter.partners,
     "contacts": Exporter.contacts,
     "programs": Exporter.programs,
+    "budget": budget_export.budget_lines,
+    "expenses": budget_export.expenses,
 }
 
 

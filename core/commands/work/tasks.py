@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from core.commands.budgets import cancel_expense
 from core.commands.common import (
     at_default_time,
     find_moment_in,
@@ -155,8 +156,11 @@ def done(ctx: Context, args: str) -> None:
 def cancel(ctx: Context, args: str) -> None:
     """Cancel a task, or a meeting, deadline or reminder named by its kind first."""
     words = args.split()
-    kinds = ("meeting", "deadline", "reminder", "commitment")
+    kinds = ("meeting", "deadline", "reminder", "commitment", "expense")
     kind = meaning_of(words[0], *kinds) if len(words) == 2 else None
+    if kind == "expense":
+        cancel_expense(ctx, words[1])
+        return
     if kind == "commitment":
         cancel_commitment(ctx, words[1])
         return

@@ -8,10 +8,14 @@ followed by a reminder that it still waits; one left past its day is reported wh
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from core.commands.budgets import attach_receipt
 from core.commands.common import one_program
 from core.context import ButtonSpec, Context
 from core.errors import UserError
 from core.language.grammar import PROGRAM, extract_mentions, has_words
+from core.measures import expenses
 from core.models import Commitment, CommitmentReceipt, FieldUpdate, Program, Role
 from core.people.directory import program_by_code, programs_of
 from core.work import deliveries, updates
@@ -64,15 +68,27 @@ def _attach_incoming_media(ctx: Context, update: FieldUpdate) -> None:
 
 def attach_media(ctx: Context) -> None:
     """A photo or location sent on its own belongs to the sender's update just before it; a
-    photo to their receipt (/terima) instead, when that came after the update."""
+    photo to their delivery receipt (/terima) or expense (/belanja) instead, when that came
+    after the update."""
     incoming = ctx.incoming
     update = updates.latest(ctx.session, author=ctx.person, since=ctx.now - updates.MEDIA_WINDOW)
     receipt = deliveries.latest_receipt(
         ctx.session, recorder=ctx.person, since=ctx.now - deliveries.MEDIA_WINDOW
     )
-    newer = receipt is not None and (update is None or receipt.recorded_at >= update.created_at)
-    if incoming.photo_file_id and receipt is not None and newer:
+    expense = expenses.latest(ctx.session, author=ctx.person, since=ctx.now - expenses.MEDIA_WINDOW)
+    # A photo goes to the newest of the three (a receipt or expense over an update at a tie).
+    recent: list[tuple[datetime, object]] = [
+        (r.recorded_at, r) for r in (receipt, expense) if r is not None
+    ]
+    recent += [(update.created_at, update)] if update is not None else []
+    newest = max(recent, key=lambda pair: pair[0])[1] if recent else None
+    if incoming.photo_file_id and newest is not None and newest is receipt:
+        assert receipt is not None
         _attach_to_receipt(ctx, receipt, incoming.photo_file_id)
+        return
+    if incoming.photo_file_id and newest is not None and newest is expense:
+        assert expense is not None
+        attach_receipt(ctx, expense)
         return
     if update is None:
         raise UserError("update.media_needs_text")
