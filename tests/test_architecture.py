@@ -263,3 +263,42 @@ def plain_log_calls(path: Path) -> list[int]:
 def test_adapters_log_named_events_only(path: Path) -> None:
     """A plain line is quoted whole by the formatter; a named event with fields can be grepped."""
     assert plain_log_calls(path) == []
+
+
+# Things people name by number; only core/people/visibility.py opens them by that number.
+NUMBERED = {"Task", "Meeting", "Deadline", "Commitment", "FieldUpdate", "Reminder"}
+BY_NUMBER = sorted(
+    [*(CORE / "commands").glob("*.py"), *(CORE / "work").glob("*.py"), *CORE.glob("[ac]*.py")]
+)
+
+
+def lookups_by_number(source: str) -> list[int]:
+    """Lines that call `<anything>.get(Task|Meeting|..., ...)`: a numbered thing opened directly.
+
+    A grep-level check: it sees `session.get(Task, n)` whatever the session is called, not a
+    `select(Task).where(Task.id == n)` written to get round it.
+    """
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id in NUMBERED
+    ]
+
+
+def test_the_lookup_check_sees_a_direct_lookup() -> None:
+    """The check below would catch a handler that opens a commitment by the number typed."""
+    source = "def confirm(ctx, n):\n    found = ctx.session.get(Commitment, n)\n"
+    assert lookups_by_number(source) == [2]
+    assert lookups_by_number("found = session.get(Program, found.program_id)\n") == []
+
+
+@pytest.mark.parametrize("path", BY_NUMBER, ids=lambda p: str(p.relative_to(CORE)))
+def test_numbered_things_are_opened_through_visibility(path: Path) -> None:
+    """Commands and services open a task, meeting, deadline, commitment, update or reminder by
+    its number only through core.people.visibility, the one rule that answers "not found"."""
+    assert lookups_by_number(path.read_text(encoding="utf-8")) == []

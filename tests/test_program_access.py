@@ -28,8 +28,9 @@ class TestFieldWorkerOutsideAProgram:
             ("kevin", "/task Notes tomorrow 10:00 #pkh", "You are not on program #pkh"),
             ("budi", "/program #gizi", "Anda tidak terdaftar di program #gizi"),
             ("kevin", "/report #pkh 5 kits delivered", "You are not on program #pkh"),
-            ("harjo", "/program #gizi", "Anda tidak terdaftar di program #gizi"),
-            ("tom", "/report #pkh 5 kits", "You are not on program #pkh"),
+            # A partner contact is not told that another organisation's program exists.
+            ("harjo", "/program #gizi", "Program #gizi tidak ada. Program Anda: #pkh."),
+            ("tom", "/report #pkh 5 kits", "There is no program #pkh. Your programs: #gizi."),
         ],
     )
     def test_command_naming_a_foreign_program_is_refused(

@@ -89,3 +89,14 @@ class TestLogsAtDebug:
         assert "event=slack.handling via=event event_id=slack:" in written  # the run was logged...
         for leak in ("Rahasia", slack.bot_token, slack.app_token, SECRET):
             assert leak not in written  # ...without a secret or what people wrote
+
+
+class TestGotongsOwnLoggers:
+    """Starting the Slack adapter leaves Gotong's own loggers as they were."""
+
+    async def test_bolt_does_not_raise_the_gotong_logger(self, desk: Desk) -> None:
+        """bolt gives its app-named logger its own INFO level: named "gotong", that silenced
+        every gotong.* DEBUG line once Slack had started."""
+        await desk.dm("budi", "halo")
+        assert logging.getLogger("gotong").level == logging.NOTSET
+        assert logging.getLogger("gotong.outbox").getEffectiveLevel() == logging.getLogger().level

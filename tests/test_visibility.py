@@ -53,3 +53,43 @@ class TestHiddenLooksMissing:
         hidden_things(chat)
         assert "Review" in chat.send("tom", "/meeting 1")
         assert "Meeting 1 was not found" not in chat.send("tom", "/attend 1")
+
+
+def two_organisations_on_pkh(chat: Chat) -> None:
+    """UNICEF joins #pkh beside Dinas Sosial; each is asked for one thing (1: dinsos, 2: unicef)."""
+    chat.send("ani", "/program #pkh tambah @unicef")
+    chat.send("ani", "/komitmen @dinsos 200 paket sembako sebelum 10 Des #pkh")
+    chat.send("ani", "/komitmen @unicef 50 timbangan bayi sebelum 12 Des #pkh")
+
+
+class TestListingsShowOnlyTheirOrganisation:
+    """The ways a partner contact obtains rows list and count only their organisation's."""
+
+    def test_commitment_listing_holds_only_their_own(self, chat: Chat) -> None:
+        two_organisations_on_pkh(chat)
+        listed = chat.send("tom", "/commitments")
+        assert "timbangan bayi" in listed and "paket sembako" not in listed
+        assert "paket sembako" in chat.send("harjo", "/komitmen")
+        assert "timbangan bayi" not in chat.send("harjo", "/komitmen")
+
+    def test_partner_entry_lists_only_that_organisations_commitments(self, chat: Chat) -> None:
+        two_organisations_on_pkh(chat)
+        own = chat.send("tom", "/partners @unicef")
+        assert "timbangan bayi" in own and "paket sembako" not in own
+        other = chat.send("tom", "/partners @dinsos").text
+        assert other == chat.send("tom", "/partners @tidakada").text.replace("tidakada", "dinsos")
+
+    def test_program_totals_count_only_their_organisations(self, chat: Chat) -> None:
+        two_organisations_on_pkh(chat)
+        chat.send("ani", "/komitmen @dinsos 5 ton beras sebelum 11 Des #pkh")
+        assert "Komitmen mitra: 3 terbuka" in chat.send("ani", "/program #pkh")
+        assert "Komitmen mitra: 2 terbuka" in chat.send("harjo", "/program #pkh")
+        assert "Partner commitments: 1 open" in chat.send("tom", "/program #pkh")
+
+    def test_another_organisations_program_looks_unknown(self, chat: Chat) -> None:
+        """Tom (UNICEF, on #gizi) asking for #pkh hears what a code that does not exist gets."""
+        hidden = chat.send("tom", "/program #pkh").text
+        assert hidden == chat.send("tom", "/program #xyz").text.replace("xyz", "pkh")
+        assert hidden.startswith("There is no program #pkh. Your programs: #gizi.")
+        late = chat.send("tom", "/late #pkh").text
+        assert late == chat.send("tom", "/late #xyz").text.replace("xyz", "pkh")

@@ -27,10 +27,16 @@ PEOPLE = [
 
 
 def add_workspace(
-    engine: Engine, clock: FakeClock, *, platform: str, accounts: dict[str, str]
+    engine: Engine,
+    clock: FakeClock,
+    *,
+    platform: str,
+    accounts: dict[str, str],
+    platform_of: dict[str, str] | None = None,
 ) -> None:
-    """Two managers, two field workers and two partner contacts, each on `platform` with the
-    account `accounts[handle]`, working on #pkh (with Dinas Sosial) and #gizi (with UNICEF)."""
+    """Two managers, two field workers and two partner contacts, each on `platform` (or on
+    `platform_of[handle]`) with the account `accounts[handle]`, working on #pkh (with Dinas
+    Sosial) and #gizi (with UNICEF)."""
     now = clock.now()
     with unit_of_work(engine) as s:
         add_partner(
@@ -52,7 +58,8 @@ def add_workspace(
                 partner=partner,
             )
             account = accounts[handle]
-            link_identity(s, person=person, platform=platform, external_id=account, chat_id=account)
+            on = (platform_of or {}).get(handle, platform)
+            link_identity(s, person=person, platform=on, external_id=account, chat_id=account)
         for code, name, owner, member, partner in [
             ("pkh", "Program Keluarga Harapan", "ani", "budi", "dinsos"),
             ("gizi", "Gizi balita NTT", "sarah", "kevin", "unicef"),

@@ -83,7 +83,7 @@ class SlackAdapter:
             process_before_response=True,
             raise_error_for_unhandled_request=True,
             logger=bolt_log,
-            name="gotong",
+            name=BOLT_LOG,  # bolt sets its app-named logger's level: never Gotong's own "gotong"
         )
         self._register_listeners()
         self._delivery = SlackOutbox(

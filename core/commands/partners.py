@@ -40,12 +40,10 @@ def show(ctx: Context, handle: str) -> None:
     """One organisation's entry, if the reader may see it (else the unknown-handle reply)."""
     org = partners.visible_organisation(ctx.session, ctx.person, handle)
     entry = partners.entry(ctx.session, org, now=ctx.now, reader=ctx.person)
-    owed = commitments.open_for(ctx.session, ctx.person, ctx.now)
+    owed = commitments.open_for(ctx.session, ctx.person, ctx.now, partner=org)
     ctx.say(
         "partner.entry",
-        entry=replace(
-            entry, commitments=[p for p in owed if p.commitment.partner_org_id == org.id]
-        ),
+        entry=replace(entry, commitments=owed),
         codes=program_codes(ctx.session),
     )
 

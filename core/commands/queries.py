@@ -164,7 +164,7 @@ def program(ctx: Context, args: str) -> None:
         members=members,
         update_count=updates.count_since(session, found, since),
         totals=updates.totals(session, found, since),
-        commitments=commitments.totals(session, found, ctx.now),
+        commitments=commitments.totals(session, found, ctx.now, ctx.person),
         budget=budgets.glance(ctx, found),
     )
 

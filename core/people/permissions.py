@@ -33,10 +33,15 @@ def require_program_access(session: Session, person: Person, program: Program | 
     """Refuse unless a manager, or a person who works on the program (no program: nothing to check).
 
     Every service that reads or writes a program's things calls this, so naming a #code (or
-    writing in its group chat) never reaches a program the person is not on.
+    writing in its group chat) never reaches a program the person is not on; a partner contact
+    hears the reply an unknown #code gets, as visibility answers for numbers.
     """
     if program is None or is_manager(person) or works_on(session, person, program):
         return
+    if person.role == Role.PARTNER:
+        # To a partner contact another organisation's program is one that does not exist.
+        known = [p.code for p in programs_of(session, person)]
+        raise UserError("common.unknown_program", code=program.code, known=known)
     raise UserError("permission.not_in_program", code=program.code)
 
 

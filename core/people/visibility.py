@@ -6,7 +6,10 @@ gets, so trying numbers tells nobody what exists.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core.errors import UserError
 from core.models import (
@@ -20,6 +23,7 @@ from core.models import (
     Task,
     TaskAssignment,
 )
+from core.people.directory import programs_of
 from core.people.permissions import is_manager, works_on
 
 
@@ -83,3 +87,15 @@ def commitment(session: Session, reader: Person, number: int) -> Commitment:
         if program is not None and (is_manager(reader) or works_on(session, reader, program)):
             return found
     raise UserError("commitment.not_found", number=number)
+
+
+def commitments_listed(
+    session: Session, reader: Person, query: SelectOfScalar[Any]
+) -> SelectOfScalar[Any]:
+    """`query` over commitments narrowed to those the reader lists: a partner contact only
+    their organisation's, everyone else their programs'. Counts follow it too, so a total
+    hints at nothing another organisation was asked for."""
+    if reader.partner_org_id is not None:
+        return query.where(Commitment.partner_org_id == reader.partner_org_id)
+    ids = [p.id for p in programs_of(session, reader)]
+    return query.where(col(Commitment.program_id).in_(ids))

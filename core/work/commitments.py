@@ -27,7 +27,6 @@ from core.models import (
     Program,
 )
 from core.people import visibility
-from core.people.directory import programs_of
 from core.people.permissions import is_manager, require_manager, require_program_access
 from core.work.deliveries import Progress as Progress
 from core.work.deliveries import progress_of as progress_of
@@ -277,19 +276,19 @@ def open_for(
     query = select(Commitment).where(col(Commitment.status).in_(OPEN))
     if partner is not None:
         query = query.where(Commitment.partner_org_id == partner.id)
-    if reader.partner_org_id is not None:
-        query = query.where(Commitment.partner_org_id == reader.partner_org_id)
-    else:
-        ids = [p.id for p in programs_of(session, reader)]
-        query = query.where(col(Commitment.program_id).in_(ids))
+    query = visibility.commitments_listed(session, reader, query)
     rows = list(session.exec(query.order_by(col(Commitment.due_at), col(Commitment.id))))
     rows.sort(key=lambda c: not is_overdue(c, now))  # stable: due order kept within each
     return progress_of_all(session, rows)
 
 
-def totals(session: Session, program: Program, now: datetime) -> dict[str, int]:
-    """How many of a program's commitments are open, overdue and fulfilled."""
-    rows = session.exec(select(Commitment).where(Commitment.program_id == program.id))
+def totals(session: Session, program: Program, now: datetime, reader: Person) -> dict[str, int]:
+    """How many of a program's commitments are open, overdue and fulfilled, as the reader
+    may count them (a partner contact counts only their organisation's)."""
+    query = select(Commitment).where(Commitment.program_id == program.id)
+    if reader.partner_org_id is not None:
+        query = visibility.commitments_listed(session, reader, query)
+    rows = session.exec(query)
     counts = {"open": 0, "overdue": 0, "fulfilled": 0}
     for c in rows:
         if c.status in OPEN:
