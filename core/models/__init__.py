@@ -1,4 +1,4 @@
-"""The coordination domain's tables."""
+"""The coordination domain's tables (a program's indicators in `core.models.indicators`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.models.indicators import Combine as Combine
+from core.models.indicators import Indicator as Indicator
+from core.models.indicators import IndicatorValue as IndicatorValue
+from core.models.indicators import Review as Review
 from core.types import Money, UTCDateTime
 
 
@@ -275,6 +279,8 @@ class FieldUpdate(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     created_at: datetime = _moment()
+    # Set by /batal lapor: the update and the indicator values it gave stop counting.
+    withdrawn_at: datetime | None = _moment(nullable=True)
 
 
 class UpdateFigure(SQLModel, table=True):
