@@ -8,6 +8,7 @@ from core.commands import (
     accounts,
     commitments,
     deadlines,
+    indicators,
     meetings,
     partners,
     programs,
@@ -49,6 +50,7 @@ HANDLERS: dict[str, Handler] = {
     "propose": commitments.propose,
     "reject": commitments.reject,
     "received": commitments.received,
+    "indicator": indicators.indicator,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

@@ -23,7 +23,7 @@ from core.models import (
 from core.people import preferences
 from core.people.directory import program_by_code, programs_of
 from core.people.permissions import is_manager, require_program_access
-from core.work import commitments, deadlines, meetings, tasks, updates
+from core.work import commitments, deadlines, indicators, meetings, tasks, updates
 
 WEEK = timedelta(days=7)
 # A summary fits one phone screen: the first few open tasks, then how many more.
@@ -150,6 +150,7 @@ def program(ctx: Context, args: str) -> None:
         update_count=updates.count_since(session, found, since),
         totals=updates.totals(session, found, since),
         commitments=commitments.totals(session, found, ctx.now),
+        indicators=indicators.standings(session, found),
     )
 
 

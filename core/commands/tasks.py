@@ -13,6 +13,7 @@ from core.commands.common import (
     program_codes,
 )
 from core.commands.deadlines import close as close_deadline
+from core.commands.indicators import withdraw_update
 from core.commands.meetings import cancel_meeting, move_meeting
 from core.commands.reminders import cancel_reminder
 from core.context import ButtonSpec, Context
@@ -155,8 +156,11 @@ def done(ctx: Context, args: str) -> None:
 def cancel(ctx: Context, args: str) -> None:
     """Cancel a task, or a meeting, deadline or reminder named by its kind first."""
     words = args.split()
-    kinds = ("meeting", "deadline", "reminder", "commitment")
+    kinds = ("meeting", "deadline", "reminder", "commitment", "update")
     kind = meaning_of(words[0], *kinds) if len(words) == 2 else None
+    if kind == "update" or (len(words) == 1 and means(words[0], "update")):
+        withdraw_update(ctx, words[1] if len(words) == 2 else "")
+        return
     if kind == "commitment":
         cancel_commitment(ctx, words[1])
         return

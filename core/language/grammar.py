@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "propose": ("usul", "propose"),
     "reject": ("tolak", "reject"),
     "received": ("terima", "received"),
+    "indicator": ("indikator", "indicator", "indicators"),
 }
 
 ALIASES: dict[str, str] = {
@@ -52,6 +53,7 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "deadline": ("tenggat", "deadline"),
     "reminder": ("pengingat", "reminder"),
     "commitment": ("komitmen", "commitment"),
+    "update": ("lapor", "laporan", "update", "report"),
     # what to do (/pengingat batal 3, /program baru, /program #pkh tambah)
     "cancel": ("batal", "cancel", "hapus", "delete"),
     "new": ("baru", "new"),
@@ -67,7 +69,23 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     # how long to snooze (/tunda 3 besok); anything else is read as a duration
     "morning": ("pagi", "besok", "morning", "tomorrow"),
     "week": ("minggu", "seminggu", "week"),
+    # an indicator (/indikator #pkh tambah ... target 1200 baseline 0 terakhir per wilayah)
+    "target": ("target", "sasaran"),
+    "baseline": ("baseline", "awal"),
+    "sum": ("jumlah", "sum", "total"),
+    "latest": ("terakhir", "latest"),
+    "max": ("maks", "maksimum", "max", "maximum"),
+    "by_region": ("per wilayah", "by region", "per region", "per-wilayah", "by-region"),
+    # a manager's answer to a value that looked wrong (the buttons Benar and Hapus)
+    "correct": ("benar", "correct"),
+    "remove": ("hapus", "remove"),
 }
+
+# The keys of a field update that name where (/lapor #pkh penerima=45 desa=Sukamaju).
+REGION_KEYS = frozenset(
+    {"desa", "kelurahan", "kecamatan", "kabupaten", "kota", "wilayah", "region", "village"}
+    | {"district"}
+)
 
 # Words that open a personal reminder's text and are not part of it: /ingatkan saya ...
 REMINDER_FILLERS = ("saya ", "aku ", "me to ", "me ", "untuk ", "to ")
@@ -100,6 +118,7 @@ HELP_ORDER = [
     "reject",
     "received",
     "report",
+    "indicator",
     "remind",
     "reminders",
     "snooze",
