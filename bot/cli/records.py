@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import json
 import sys
 from datetime import timedelta
 from enum import StrEnum
@@ -20,6 +19,7 @@ from core.errors import UserError
 from core.people import invites
 from core.people.directory import person_by_handle
 from core.reports.export import KINDS, export
+from core.reports.formats import as_csv_row, as_json
 
 
 def invite(
@@ -91,10 +91,9 @@ def export_rows(
     with unit_of_work(runtime.engine) as session:
         rows = export(session, kind, tz=runtime.settings.timezone)
     if fmt == Format.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(as_json(rows) + "\n")
         return
     if rows:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(as_csv_row(row) for row in rows)
