@@ -151,6 +151,9 @@ class TestDemoChatExport:
         assert {"id", "title", "starts_at", "people", "organisations"} <= set(rows[0])
         for kind in ("deadlines", "updates", "reminders", "partners", "programs", "outbox"):
             assert gotong_cli.invoke(app, ["export", kind]).exit_code == 0
+        for kind in ("updates", "indicators"):
+            assert gotong_cli.invoke(app, ["export", kind, "--format", "csv"]).exit_code == 0
+            assert gotong_cli.invoke(app, ["export", kind]).exit_code == 0
         written = gotong_cli.invoke(app, ["export", "commitments", "--format", "csv"]).output
         [kits, csr] = list(csv.DictReader(io.StringIO(written)))
         assert (kits["quantity"], kits["received"], kits["partner"]) == (
@@ -159,6 +162,8 @@ class TestDemoChatExport:
             "yayasan-peduli",
         )
         assert csr["due_at"].endswith("+07:00") and csr["money"] == "True"
+        [kits, csr] = json.loads(gotong_cli.invoke(app, ["export", "commitments"]).output)
+        assert (kits["quantity"], kits["received"], csr["quantity"]) == (200, 80, 25000000)
         assert gotong_cli.invoke(app, ["export", "nonsense"]).exit_code == 2
 
     def test_run_with_demo_serves_the_console(self, gotong_cli: CliRunner) -> None:

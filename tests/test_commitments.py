@@ -309,7 +309,7 @@ class TestSummaryAndExport:
         chat.send("harjo", "/tolak 2 anggaran belum cair")
         with unit_of_work(engine) as s:
             first, second = export(s, "commitments", tz="Asia/Jakarta")
-        assert (first["quantity"], first["unit"], first["received"]) == ("200", "paket", "150")
+        assert (first["quantity"], first["unit"], first["received"]) == (200, "paket", 150)
         assert (first["status"], first["partner"], first["program"]) == (
             "confirmed",
             "dinsos",
@@ -317,9 +317,9 @@ class TestSummaryAndExport:
         )
         assert first["due_at"] == "2026-12-10T17:00:00+07:00"
         assert first["answered_by"] == "harjo"
-        assert (second["quantity"], second["unit"], second["money"]) == ("25000000", "IDR", True)
+        assert (second["quantity"], second["unit"], second["money"]) == (25000000, "IDR", True)
         assert second["decline_reason"] == "anggaran belum cair"
-        assert second["received"] == "0"
+        assert second["received"] == 0
 
 
 class TestReceiptPhotos:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 from sqlalchemy.engine import Engine
 
 from core.db import unit_of_work
 from core.reports.export import export
+from core.reports.formats import as_csv_row, as_json
 from tests.chat import Chat
 
 
@@ -28,11 +32,11 @@ class TestUpdatesExport:
         )
         chat.send("budi", "/lapor #pkh Rp 2.500.000 untuk transport")
         first, second = rows(engine, "updates")
-        assert (first["quantity"], first["unit"]) == ("45", "paket sembako")
-        assert (first["quantity_2"], first["unit_2"]) == ("12", "KK")
+        assert (first["quantity"], first["unit"]) == (Decimal(45), "paket sembako")
+        assert (first["quantity_2"], first["unit_2"]) == (Decimal(12), "KK")
         assert first["photo"] == "AgAD-photo-1"
         assert (first["latitude"], first["longitude"]) == (-6.89, 110.64)
-        assert (second["quantity"], second["unit"]) == ("2500000", "IDR")
+        assert (second["quantity"], second["unit"]) == (Decimal(2500000), "IDR")
         assert second["quantity_2"] is None and second["photo"] is None
         assert set(first) == set(second)
 
@@ -41,6 +45,40 @@ class TestUpdatesExport:
         chat.send("budi", "/lapor #pkh gudang sudah dibersihkan")
         [row] = rows(engine, "updates")
         assert row["quantity"] is None and row["unit"] is None
+
+    def test_figures_are_numbers_in_json_and_csv(self, chat: Chat, engine: Engine) -> None:
+        """Quantities are written as numbers with every digit, never as strings or floats."""
+        chat.send("budi", "/lapor #pkh 45 paket sembako, Rp 1.234.567.890.123,45 dana")
+        [row] = rows(engine, "updates")
+        written = json.loads(as_json([row]), parse_float=Decimal)
+        assert written[0]["quantity"] == 45 and isinstance(written[0]["quantity"], int)
+        assert written[0]["quantity_2"] == Decimal("1234567890123.45")
+        assert as_csv_row(row)["quantity_2"] == "1234567890123.45"
+
+    def test_withdrawn_update_keeps_its_row_with_the_moment(
+        self, chat: Chat, engine: Engine
+    ) -> None:
+        chat.send("budi", "/lapor #pkh 45 paket sembako")
+        chat.send("budi", "/batal lapor 1")
+        [row] = rows(engine, "updates")
+        assert str(row["withdrawn_at"]).endswith("+07:00")
+
+
+class TestIndicatorsExport:
+    """Each indicator value with its code, region, reporter and update."""
+
+    def test_values_with_code_region_reporter_and_update(self, chat: Chat, engine: Engine) -> None:
+        chat.send("ani", '/indikator #pkh tambah kpm "KPM" kpm target 100 per wilayah')
+        chat.send("budi", "/lapor #pkh kpm=12,5 desa=Sukamaju")
+        chat.send("yohana", "/lapor #pkh kpm=3 kecamatan=Wedung")
+        chat.send("yohana", "/batal lapor 2")
+        first, second = rows(engine, "indicators")
+        assert (first["indicator"], first["program"], first["region"]) == ("kpm", "pkh", "Sukamaju")
+        assert (first["value"], first["reporter"], first["update"]) == (Decimal("12.5"), "budi", 1)
+        assert str(first["recorded_at"]).endswith("+07:00") and first["withdrawn_at"] is None
+        assert (second["reporter"], second["update"]) == ("yohana", 2)
+        assert str(second["withdrawn_at"]).endswith("+07:00")
+        assert json.loads(as_json([first]))[0]["value"] == 12.5
 
 
 class TestMeetingsExport:

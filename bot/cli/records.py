@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import json
-import re
 import sys
 from datetime import timedelta
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -22,6 +19,7 @@ from core.errors import UserError
 from core.people import invites
 from core.people.directory import person_by_handle
 from core.reports.export import KINDS, export
+from core.reports.formats import as_csv_row, as_json
 
 
 def invite(
@@ -93,27 +91,9 @@ def export_rows(
     with unit_of_work(runtime.engine) as session:
         rows = export(session, kind, tz=runtime.settings.timezone)
     if fmt == Format.json:
-        sys.stdout.write(as_json(rows))
-        sys.stdout.write("\n")
+        sys.stdout.write(as_json(rows) + "\n")
         return
     if rows:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
-
-
-def as_json(rows: list[dict[str, Any]]) -> str:
-    """Rows as JSON, with Decimal amounts written as numbers digit for digit (never via float)."""
-    text = json.dumps(rows, ensure_ascii=False, indent=2, default=_marked)
-    return _MARKED_NUMBER.sub(lambda match: match.group(1), text)
-
-
-# A Decimal travels through json.dumps as a marked string and comes out as a bare number.
-_MARK = "\u0000decimal:"
-_MARKED_NUMBER = re.compile('"' + re.escape(json.dumps(_MARK)[1:-1]) + r'(-?[0-9.]+)"')
-
-
-def _marked(value: object) -> str:
-    if isinstance(value, Decimal):
-        return f"{_MARK}{value:f}"
-    raise TypeError(f"{type(value).__name__} is not exported")
+        writer.writerows(as_csv_row(row) for row in rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.commands import accounts, budgets, digests, partners, programs, queries
+from core.commands import accounts, budgets, digests, indicators, partners, programs, queries
 from core.commands.work import (
     answers,
     commitments,
@@ -53,6 +53,7 @@ HANDLERS: dict[str, Handler] = {
     "nudge": reporting.nudge,
     "budget": budgets.budget,
     "spend": budgets.spend,
+    "indicator": indicators.indicator,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

@@ -21,6 +21,7 @@ from core.language.grammar import (
     meaning_of,
     means,
 )
+from core.measures import indicators
 from core.models import (
     Deadline,
     PartnerOrg,
@@ -166,6 +167,7 @@ def program(ctx: Context, args: str) -> None:
         totals=updates.totals(session, found, since),
         commitments=commitments.totals(session, found, ctx.now, ctx.person),
         budget=budgets.glance(ctx, found),
+        indicators=indicators.standings(session, found),
     )
 
 

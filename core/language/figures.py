@@ -29,6 +29,8 @@ _LABEL_BEFORE = re.compile(r"(?<![\w#@])([^\W\d_][\w'-]*)\.?\s*[:=]?\s*$")
 _CLOCK_OR_DATE = re.compile(r"\d{1,2}[:.]\d{2}(?!\d)|\d{1,2}/\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4}")
 # Phone numbers and codes with a leading zero: "0812 3456 7890", "+62 812-3456".
 _PHONE = re.compile(r"(?<![\w.,])(?:\+62[\s-]?|0)\d{2,}(?:[\s-]\d{3,})*")
+# "penerima=45": the key written before a number is what it counts (an indicator's code).
+_KEYED = re.compile(r"(?<![\w=])([^\W\d_][\w-]*)=$")
 _DECIMAL_OR_GROUP = re.compile(r"\d{1,3}[.,]\d{3}")
 _THOUSANDS = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})*")
 
@@ -174,6 +176,9 @@ def _figure(
         times, end = None, m.end("num")
     if times:
         value *= multiplier(times, lang)
+    keyed = None if m["cur"] else _KEYED.search(text, max(0, start - 40), start)
+    if keyed is not None:
+        return _made(value, keyed.group(1), keyed.start(1), end), None
     if m["cur"] or m["suffix"] or m["dash"]:
         return _made(value, MONEY, start, end), None  # "Rp 2,5 jt", "2,5 juta rupiah", "50.000,-"
     unit, unit_end = _unit_after(text, end, skip)

@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "nudge": ("ingatkan", "nudge"),
     "budget": ("anggaran", "budget"),
     "spend": ("belanja", "spend"),
+    "indicator": ("indikator", "indicator", "indicators"),
 }
 
 ALIASES: dict[str, str] = {}
@@ -61,6 +62,7 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     "reminder": ("pengingat", "reminder"),
     "commitment": ("komitmen", "commitment"),
     "expense": ("belanja", "expense", "spend"),
+    "update": ("lapor", "laporan", "update", "report"),
     # what to do (/pengingat batal 3, /program baru, /program #pkh tambah)
     "cancel": ("batal", "cancel", "hapus", "delete"),
     "new": ("baru", "new"),
@@ -88,7 +90,23 @@ ARGUMENT_WORDS: dict[str, tuple[str, ...]] = {
     # how long to snooze (/tunda 3 besok); anything else is read as a duration
     "morning": ("pagi", "besok", "morning", "tomorrow"),
     "week": ("minggu", "seminggu", "week"),
+    # an indicator (/indikator #pkh tambah ... target 1200 baseline 0 terakhir per wilayah)
+    "target": ("target", "sasaran"),
+    "baseline": ("baseline", "awal"),
+    "sum": ("jumlah", "sum", "total"),
+    "latest": ("terakhir", "latest"),
+    "max": ("maks", "maksimum", "max", "maximum"),
+    "by_region": ("per wilayah", "by region", "per region", "per-wilayah", "by-region"),
+    # a manager's answer to a value that looked wrong (the buttons Benar and Hapus)
+    "correct": ("benar", "correct"),
+    "remove": ("hapus", "remove"),
 }
+
+# The keys of a field update that name where (/lapor #pkh penerima=45 desa=Sukamaju).
+REGION_KEYS = frozenset(
+    {"desa", "kelurahan", "kecamatan", "kabupaten", "kota", "wilayah", "region", "village"}
+    | {"district"}
+)
 
 # Words that open a personal reminder's text and are not part of it: /ingatkan saya ...
 REMINDER_FILLERS = ("saya ", "aku ", "me to ", "me ", "untuk ", "to ")
@@ -124,6 +142,7 @@ HELP_ORDER = [
     "budget",
     "spend",
     "report",
+    "indicator",
     "remind",
     "nudge",
     "reminders",

@@ -1,5 +1,6 @@
-"""The coordination domain's tables, by room: `people`, `work`, `budget`, `delivery`; `common`
-holds the words a status or role may take. Import them from here: `from core.models import Task`."""
+"""The coordination domain's tables, by room: `people`, `work`, `budget`, `indicators`,
+`delivery`; `common` holds the words a status or role may take. Import them from here:
+`from core.models import Task`."""
 
 from core.models.budget import BudgetAlert, BudgetLine, BudgetPermission, Expense
 from core.models.common import (
@@ -19,6 +20,7 @@ from core.models.delivery import (
     OutboxMessage,
     Reminder,
 )
+from core.models.indicators import Combine, Indicator, IndicatorValue, Review
 from core.models.people import (
     Identity,
     Invite,
@@ -53,6 +55,7 @@ __all__ = [
     "BudgetAlert",
     "BudgetLine",
     "BudgetPermission",
+    "Combine",
     "Commitment",
     "CommitmentReceipt",
     "CommitmentStatus",
@@ -62,6 +65,8 @@ __all__ = [
     "FieldUpdate",
     "Identity",
     "InboxEvent",
+    "Indicator",
+    "IndicatorValue",
     "Invite",
     "Meeting",
     "MeetingAttendee",
@@ -79,6 +84,7 @@ __all__ = [
     "Reminder",
     "ReminderStatus",
     "ReportingRhythm",
+    "Review",
     "Role",
     "Rsvp",
     "Status",

@@ -133,6 +133,8 @@ class FieldUpdate(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     created_at: datetime = moment_field()
+    # Set by /batal lapor: the update and the indicator values it gave stop counting.
+    withdrawn_at: datetime | None = moment_field(nullable=True)
 
 
 class UpdateFigure(SQLModel, table=True):

@@ -1,4 +1,7 @@
-"""Flat exports of the domain for reports and backups: moments in ISO 8601 with an offset."""
+"""Flat exports of the domain for reports and backups: moments in ISO 8601 with an offset.
+
+Quantities stay exact Decimals, written as numbers by core.reports.formats.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from core.models import (
     Deadline,
     FieldUpdate,
     Identity,
+    Indicator,
+    IndicatorValue,
     Meeting,
     MeetingAttendee,
     OutboxMessage,
@@ -50,8 +55,6 @@ class Exporter:
             return value.astimezone(self.zone).isoformat()
         if isinstance(value, date):
             return value.isoformat()
-        if isinstance(value, Decimal):
-            return str(value)
         return value
 
     def clean(self, row: Row) -> Row:
@@ -204,6 +207,7 @@ class Exporter:
                 "author": self.handles.get(update.author_id),
                 "created_at": update.created_at,
                 "text": update.text,
+                "withdrawn_at": update.withdrawn_at,
                 "photo": update.photo_file_id,
                 "latitude": update.latitude,
                 "longitude": update.longitude,
@@ -214,6 +218,32 @@ class Exporter:
                 row[f"quantity{suffix}"] = figure.quantity if figure else None
                 row[f"unit{suffix}"] = figure.unit if figure else None
             rows.append(self.clean(row))
+        return rows
+
+    def indicators(self) -> list[Row]:
+        """Every value field updates gave an indicator, withdrawn ones too (with the moment)."""
+        indicators = {i.id: i for i in self.session.exec(select(Indicator))}
+        rows = []
+        for v in self.session.exec(select(IndicatorValue).order_by(col(IndicatorValue.id))):
+            indicator = indicators[v.indicator_id]
+            rows.append(
+                self.clean(
+                    {
+                        "id": v.id,
+                        "program": self.codes.get(indicator.program_id),
+                        "indicator": indicator.code,
+                        "unit": indicator.unit,
+                        "combine": indicator.combine,
+                        "region": v.region,
+                        "value": v.value,
+                        "reporter": self.handles.get(v.reporter_id),
+                        "update": v.update_id,
+                        "review": v.review,
+                        "recorded_at": v.recorded_at,
+                        "withdrawn_at": v.withdrawn_at,
+                    }
+                )
+            )
         return rows
 
     def reminders(self) -> list[Row]:
@@ -325,6 +355,7 @@ KINDS: dict[str, Callable[[Exporter], list[Row]]] = {
     "deadlines": Exporter.deadlines,
     "commitments": Exporter.commitments,
     "updates": Exporter.updates,
+    "indicators": Exporter.indicators,
     "reminders": Exporter.reminders,
     "outbox": Exporter.outbox,
     "people": Exporter.people,

@@ -121,6 +121,7 @@ def totals(session: Session, program: Program, since: datetime) -> list[tuple[st
         select(UpdateFigure)
         .join(FieldUpdate, col(FieldUpdate.id) == UpdateFigure.update_id)
         .where(FieldUpdate.program_id == program.id, col(FieldUpdate.created_at) >= since)
+        .where(col(FieldUpdate.withdrawn_at).is_(None))
     )
     for figure in figures:
         sums[figure.unit] = sums.get(figure.unit, Decimal(0)) + figure.quantity
@@ -133,4 +134,5 @@ def count_since(session: Session, program: Program, since: datetime) -> int:
         select(func.count())
         .select_from(FieldUpdate)
         .where(FieldUpdate.program_id == program.id, col(FieldUpdate.created_at) >= since)
+        .where(col(FieldUpdate.withdrawn_at).is_(None))
     ).one()

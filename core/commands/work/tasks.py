@@ -12,6 +12,7 @@ from core.commands.common import (
     one_program,
     program_codes,
 )
+from core.commands.indicators import withdraw_update
 from core.commands.work.commitments import cancel_commitment, move_commitment
 from core.commands.work.deadlines import close as close_deadline
 from core.commands.work.meetings import cancel_meeting, move_meeting
@@ -156,8 +157,11 @@ def done(ctx: Context, args: str) -> None:
 def cancel(ctx: Context, args: str) -> None:
     """Cancel a task, or a meeting, deadline or reminder named by its kind first."""
     words = args.split()
-    kinds = ("meeting", "deadline", "reminder", "commitment", "expense")
+    kinds = ("meeting", "deadline", "reminder", "commitment", "expense", "update")
     kind = meaning_of(words[0], *kinds) if len(words) == 2 else None
+    if kind == "update" or (len(words) == 1 and means(words[0], "update")):
+        withdraw_update(ctx, words[1] if len(words) == 2 else "")
+        return
     if kind == "expense":
         cancel_expense(ctx, words[1])
         return

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from core.commands.budgets import attach_receipt
 from core.commands.common import one_program
+from core.commands.indicators import count
 from core.context import ButtonSpec, Context
 from core.errors import UserError
 from core.language.grammar import PROGRAM, extract_mentions, has_words
@@ -41,11 +42,13 @@ def _log(ctx: Context, program: Program, text: str) -> None:
     update, figures, doubts = updates.log(
         ctx.session, now=ctx.now, actor=ctx.person, program=program, text=text
     )
+    counting = count(ctx, program, update)
     incoming = ctx.incoming
     if incoming.photo_file_id or incoming.latitude is not None:
         _attach_incoming_media(ctx, update)
     ctx.say(
         "update.logged",
+        counting=counting,
         update=update,
         program=program,
         figures=figures,
