@@ -241,7 +241,7 @@ class TestPartnerIsolation:
         chat.send("harjo", "/terima 1 80")
         entry = chat.send("ani", "/mitra @dinsos").text
         assert "Komitmen terbuka:" in entry
-        assert "• Komitmen 1: 200 paket sembako, Kam 10 Des 17.00 — sisa 120 dari 200" in entry
+        assert "• Komitmen 1: 200 paket sembako, Kam 10 Des 17.00 — sisa 120 paket" in entry
         assert "Komitmen 1:" in chat.send("harjo", "/mitra @dinsos")
         assert "Commitment" not in chat.send("tom", "/partners @dinsos").text
         assert "Open commitments" not in chat.send("tom", "/partners @unicef").text

@@ -150,6 +150,27 @@ class TestParseMoment:
         assert moment.at.utcoffset() == timedelta(0)
         assert moment.text == "besok jam 3 sore"
 
+    @pytest.mark.parametrize(
+        ("phrase", "noted"),
+        [
+            ("1 Nov", True),  # passed this year (today is 27 Nov): read as 2027, and said so
+            ("Nov 3 10:00", True),
+            ("1/11", True),
+            ("5 Jan", False),  # next year, but plainly meant: January comes next
+            ("1 Nov 2027", False),  # the year written
+            ("1/11/27", False),
+            ("akhir tahun depan", False),  # next year, as asked
+            ("5 Des", False),
+        ],
+    )
+    def test_a_date_read_next_year_far_off_is_said(self, phrase: str, noted: bool) -> None:
+        """A date without its year that passed this year is never moved a year on silently."""
+        moment = parse_moment(phrase, now=NOW, tz=JAKARTA)
+        notes = [g for g in moment.guesses if g.kind == "next_year"]
+        assert bool(notes) == noted
+        if notes:
+            assert notes[0].year == 2027 and notes[0].written == phrase
+
     def test_day_only_is_local_midnight_in_utc(self) -> None:
         """A day without a time is 00:00 local, which is the previous evening in UTC."""
         moment = parse_moment("besok", now=NOW, tz=JAKARTA)

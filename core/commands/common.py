@@ -71,7 +71,11 @@ def one_program(ctx: Context, mentions: Mentions, *, required: bool) -> Program 
     mine = programs_of(ctx.session, ctx.person)
     if len(mine) == 1:
         return mine[0]
-    raise UserError("common.which_program", known=[p.code for p in mine])
+    known = [p.code for p in mine]
+    # The example is their own command with a #code added, so it is one they can send.
+    typed = " ".join((ctx.incoming.text or "").split())
+    example = f"{typed} #{known[0]}" if typed.startswith("/") and known and len(typed) < 120 else ""
+    raise UserError("common.which_program", known=known, example=example)
 
 
 def number_arg(args: str, usage_key: str) -> int:

@@ -72,7 +72,32 @@ def parse_moment(phrase: str, *, now: datetime, tz: str) -> Moment:
         raise MomentError("moment.out_of_range", phrase=phrase.strip()) from error
     if not EARLIEST <= at <= now + FURTHEST:
         raise MomentError("moment.out_of_range", phrase=phrase.strip())
-    return Moment(at=at, has_time=reading.has_time, text=phrase, guesses=reading.guesses)
+    guesses = reading.guesses
+    local = at.astimezone(zone)
+    if _rolled_to_next_year(written, local, now.astimezone(zone)):
+        note = Guess("next_year", phrase.strip(), local.hour, local.minute, local.year)
+        guesses = (*guesses, note)
+    return Moment(at=at, has_time=reading.has_time, text=phrase, guesses=guesses)
+
+
+# A calendar date read next year this many days ahead or more is said so in the reply.
+ROLLED_NOTE_DAYS = 120
+_RELATIVE_YEAR = frozenset({"depan", "next", "tahun", "year", "lagi", "kemudian"})
+
+
+def _rolled_to_next_year(phrase: str, at: datetime, now: datetime) -> bool:
+    """ "1 Nov" written on 30 Nov is read as next year's: a date without its year that has
+    passed this year. Far enough off to say so, in case a past date was meant ("5 Jan" in late
+    December plainly means next year and is left alone)."""
+    if at.year <= now.year or (at.date() - now.date()).days < ROLLED_NOTE_DAYS:
+        return False
+    words = [w.strip(_EDGE_PUNCTUATION).lower() for w in phrase.split()]
+    if any(w in _RELATIVE_YEAR or w == str(at.year) for w in words):
+        return False
+    numeric = [w for w in words if _NUMERIC_DATE.fullmatch(w)]
+    if numeric:
+        return all(w.count("/") + w.count("-") + w.count(".") < 2 for w in numeric)
+    return any(w in MONTHS for w in words)
 
 
 # --- finding the moment inside a command ---------------------------------------------------

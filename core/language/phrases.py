@@ -90,6 +90,7 @@ class Guess:
     written: str  # the words as written: "jam 3"
     hour: int  # the time as read
     minute: int
+    year: int = 0  # "next_year": a date written without its year, passed this year, read in
 
 
 @dataclass(frozen=True)
