@@ -245,8 +245,9 @@ class TestPermissions:
         said = pkh.send("sarah", "/budget #pkh")
         assert "You are not on program #pkh" in said or "not registered" in said.text
 
-    def test_partner_sees_nothing_not_even_that_it_exists(self, pkh: Chat, engine: Engine) -> None:
-        """Harjo's organisation works on #pkh; its budget answers like a program that is not there."""
+    def test_partner_sees_nothing_of_the_budget(self, pkh: Chat, engine: Engine) -> None:
+        """Harjo's organisation works on #pkh: he is told its budget is internal, and sees no
+        amount anywhere; an expense number answers like one that does not exist."""
         pkh.send("ani", "/belanja #pkh Rp 200.000 transport")
         commands = (
             "/anggaran #pkh",
@@ -254,7 +255,11 @@ class TestPermissions:
             "/anggaran #pkh tambah x 1",
         )
         said = {pkh.send("harjo", text).text for text in commands}
-        assert said == {"Program #pkh tidak ada. Contoh: /program #pkh"}
+        assert said == {
+            "Anggaran #pkh bersifat internal: hanya manajer program dan orang yang diizinkan "
+            "manajer yang melihatnya. Yang bisa Anda lihat: /program #pkh"
+        }
+        assert pkh.send("tom", "/budget #pkh").text.startswith("There is no program #pkh.")
         one, seven = pkh.send("harjo", "/batal belanja 1"), pkh.send("harjo", "/batal belanja 7")
         assert one.text == seven.text.replace(" 7 ", " 1 ")
         assert "Pos anggaran" not in pkh.send("harjo", "/program #pkh")

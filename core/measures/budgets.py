@@ -58,6 +58,8 @@ def allowed(session: Session, person: Person, program: Program) -> bool:
 def require_budget(session: Session, person: Person, program: Program, need: Need) -> None:
     """Refuse unless the person may `need` the program's budget; the reason is in the refusal."""
     if person.role == Role.PARTNER or person.partner_org_id is not None:
+        if works_on(session, person, program):  # their organisation's program: say why
+            raise UserError("budget.internal", code=program.code)
         raise hidden(session, person, program.code)
     if manages(session, person, program):
         return
