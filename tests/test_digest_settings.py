@@ -38,7 +38,7 @@ class TestDigestSettings:
     def test_time_moves_the_planned_digest(self, chat: Chat, engine: Engine) -> None:
         """Friday 10:00: a digest at 06:00 is planned for Monday 06:00 (the weekly), and said."""
         said = chat.send("ani", "/atur ringkasan 06:00")
-        assert "pukul 06:00" in said
+        assert "pukul 06.00" in said
         assert settings_of(engine, "ani")[0] == "06:00"
         assert planned(engine, "ani") == [("2026-W49", datetime(2026, 11, 30, 6, tzinfo=JAKARTA))]
 
@@ -79,7 +79,7 @@ class TestDigestSettings:
 
     def test_settings_show_the_digest(self, chat: Chat) -> None:
         """/atur lists when the digest comes; a field worker's is daily at 06:30."""
-        assert "Ringkasan: harian pukul 06:30; grafik nyala" in chat.send("budi", "/atur")
+        assert "Ringkasan: harian pukul 06.30; grafik nyala" in chat.send("budi", "/atur")
         assert "Digest: weekly, Mondays at 08:00" in chat.send("tom", "/set")
 
 
