@@ -16,9 +16,13 @@ from core.db import unit_of_work
 from core.digests.gather import Ask, build
 from core.digests.rhythm import DAILY, WEEKLY
 from core.models import (
+    BudgetLine,
     Commitment,
     Deadline,
+    Expense,
     FieldUpdate,
+    Indicator,
+    IndicatorValue,
     Meeting,
     MeetingAttendee,
     PartnerOrg,
@@ -34,7 +38,8 @@ NOW = datetime(2026, 12, 1, 7, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 def seed(engine: Engine, size: int, *, first: int) -> None:
-    """`size` managers, each owning a program with a field worker, work, updates and a partner."""
+    """`size` managers, each owning a program with a field worker, work, updates, a partner, a
+    budget line with an expense and an indicator with a value."""
     past, soon = NOW - timedelta(days=2), NOW + timedelta(days=2)
     with unit_of_work(engine) as s:
         org = s.exec(select(PartnerOrg)).first() or PartnerOrg(handle="org", name="O", kind="ngo")
@@ -81,6 +86,7 @@ def seed(engine: Engine, size: int, *, first: int) -> None:
             s.add(TaskAssignment(task_id=task.id, person_id=worker.id))
             s.add(MeetingAttendee(meeting_id=meeting.id, person_id=worker.id))
             s.add(UpdateFigure(update_id=update.id, quantity=Decimal(5), unit="paket"))
+            measures(s, program, manager, worker, update)
             s.add(
                 Deadline(
                     title="d",
@@ -96,6 +102,34 @@ def seed(engine: Engine, size: int, *, first: int) -> None:
                     quantity=Decimal(10), due_at=soon, requested_by_id=manager.id, created_at=NOW,
                 )
             )  # fmt: skip
+
+
+def measures(s: Any, program: Program, manager: Person, worker: Person, update: Any) -> None:
+    """The program's budget line and expense, its indicator and one value of it."""
+    assert program.id and manager.id and worker.id and update.id
+    line = BudgetLine(
+        program_id=program.id, name="transport", key="transport", planned=Decimal(100),
+        created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
+    indicator = Indicator(
+        program_id=program.id, code="paket", name="Paket", unit="paket", target=Decimal(50),
+        created_by_id=manager.id, created_at=NOW,
+    )  # fmt: skip
+    s.add_all([line, indicator])
+    s.flush()
+    assert line.id and indicator.id
+    s.add(
+        Expense(
+            program_id=program.id, line_id=line.id, amount=Decimal(85),
+            recorded_by_id=manager.id, recorded_at=NOW,
+        )
+    )  # fmt: skip
+    s.add(
+        IndicatorValue(
+            indicator_id=indicator.id, update_id=update.id, reporter_id=worker.id,
+            value=Decimal(5), recorded_at=NOW - timedelta(hours=3),
+        )
+    )  # fmt: skip
 
 
 @contextmanager
@@ -120,6 +154,9 @@ def statements_for(engine: Engine) -> tuple[int, int]:
         with counted(engine) as statements:
             built = build(s, asks, now=NOW)
     assert all(not c.empty for c in built.values())
+    managers = [c for c in built.values() if c.programs]
+    assert all(c.programs[0].budget and c.programs[0].warned for c in managers)
+    assert all(c.programs[0].indicators[0].standing.value == 5 for c in managers)
     return len(statements), len(built)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,8 +64,8 @@ LABELS = {
 class ProgramSeries:
     """One program's weeks, oldest first: tasks done in each week, tasks open at its end.
 
-    `progress` (0 to 1) is how far the program is towards its target, once the budget and
-    indicators can say so; None draws no progress bar.
+    `progress` (0 to 1) is the program's mean indicator completion (each indicator capped at
+    its target), from the digest's sections; None (no indicators) draws no progress bar.
     """
 
     code: str
@@ -281,5 +281,8 @@ def add_charts(session: Session, contents: Sequence[DigestContent], now: datetim
     programs = {s.program.id: s.program for c in wanted for s in c.programs}
     series = {s.code: s for s in chart_series(session, list(programs.values()), now)}
     for content in wanted:
-        drawn = [series[s.program.code] for s in content.programs[:MAX_PANELS]]
+        drawn = [
+            replace(series[s.program.code], progress=s.progress)
+            for s in content.programs[:MAX_PANELS]
+        ]
         content.chart = render(drawn, lang=content.person.language)

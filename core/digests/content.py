@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from core.digests.measures import IndicatorLine, completion
+from core.measures.budgets import LineState, Overview
 from core.models import (
     Deadline,
     FieldUpdate,
@@ -65,6 +67,15 @@ class ProgramSection:
     missed: list[tuple[Reminder, Person | None]] = field(default_factory=list)
     unreachable: list[Person] = field(default_factory=list)
     week: Week | None = None
+    # The budget only for readers who may see it; indicators for every manager.
+    budget: Overview | None = None
+    warned: list[LineState] = field(default_factory=list)
+    indicators: list[IndicatorLine] = field(default_factory=list)
+
+    @property
+    def progress(self) -> float | None:
+        """How far the program is towards its indicators' targets (0 to 1), for the chart."""
+        return completion(self.indicators)
 
     @property
     def quiet(self) -> bool:

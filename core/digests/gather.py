@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.digests.chart import add_charts
 from core.digests.content import DigestContent, Owed, ProgramSection, Received, Week
+from core.digests.measures import budget_of, indicator_lines, sees_budget, warned
 from core.digests.rhythm import WEEKLY, DigestStatus
 from core.digests.tables import Batch, load_batch
 from core.models import CommitmentStatus, Digest, FieldUpdate, Person, Role
@@ -175,7 +176,20 @@ def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramS
     section.unreachable = [batch.people[p] for p in batch.unreachable.get(program_id, [])]
     if ask.kind == WEEKLY:
         section.week = batch.weeks.get(program_id, Week((0, 0), (0, 0), (0, 0)))
+    _measures(section, batch, ask, now)
     return section
+
+
+def _measures(section: ProgramSection, batch: Batch, ask: Ask, now: datetime) -> None:
+    """The program's indicators, and its budget when the reader may see it."""
+    program, weekly = section.program, ask.kind == WEEKLY
+    section.indicators = indicator_lines(batch.measures, program.id or 0, now=now, weekly=weekly)
+    if not sees_budget(ask.person, program, batch.members):
+        return
+    today = _start_of_day(ask.person, now).date()
+    section.budget = budget_of(batch.measures, program, today)
+    if section.budget is not None:
+        section.warned = warned(section.budget, today)
 
 
 def _totals(batch: Batch, updates: list[FieldUpdate]) -> list[tuple[str, Decimal]]:

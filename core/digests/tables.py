@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from core.digests.content import Week
+from core.digests.measures import Measures, load_measures
 from core.models import (
     Commitment,
     CommitmentReceipt,
@@ -68,6 +69,8 @@ class Batch:
     orgs: dict[int, PartnerOrg] = field(default_factory=dict)
     # Per program: when its last reporting window closed, and who sent nothing in it.
     missing: dict[int, tuple[datetime, list[Person]]] = field(default_factory=dict)
+    members: set[tuple[int, int]] = field(default_factory=set)  # (program, person)
+    measures: Measures = field(default_factory=Measures)
 
 
 def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch:
@@ -81,6 +84,8 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     _programs(session, batch, readers, named)
     program_ids = list(batch.programs)
     members = _members(session, program_ids)
+    batch.members = {(m.program_id, m.person_id) for m in members}
+    batch.measures = load_measures(session, program_ids)
     _work(session, batch, program_ids, readers, now)
     _meetings(session, batch, program_ids, readers, now)
     _commitments(session, batch, program_ids, org_ids, since)

@@ -149,7 +149,12 @@ def standing(session: Session, indicator: Indicator) -> Standing:
     The baseline is where a sum starts, and the value of a latest or max rule with nothing
     reported yet.
     """
-    values = counted_values(session, indicator)
+    return standing_of(indicator, counted_values(session, indicator))
+
+
+def standing_of(indicator: Indicator, values: list[IndicatorValue]) -> Standing:
+    """Where an indicator stands given its counted values (oldest first), read in one go for
+    many indicators by the digests."""
     flagged = sum(1 for v in values if v.review == "flagged")
     if not indicator.by_region:
         if not values:
