@@ -74,7 +74,7 @@ class Scale:
         def n(x: int) -> int:
             return max(1, round(x * factor))
 
-        return cls(n(1_000), 30, n(2_000), n(100_000), n(1_000_000), n(20_000), n(20_000))
+        return cls(n(1_000), 32, n(2_000), n(100_000), n(1_000_000), n(20_000), n(20_000))
 
     @property
     def people(self) -> int:

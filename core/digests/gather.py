@@ -118,8 +118,8 @@ def _partner(content: DigestContent, batch: Batch, now: datetime, program_id: in
     content.org = batch.orgs.get(org_id or 0)
     content.commitments = [
         batch.progress[c.id or 0]
-        for c in batch.commitments
-        if c.partner_org_id == org_id and program_id in (None, c.program_id)
+        for c in batch.commitments_of.get(org_id or 0, [])
+        if program_id in (None, c.program_id)
     ]
     invited = batch.my_meetings.get(content.person.id or 0, [])
     content.meetings = [
@@ -132,7 +132,7 @@ def _partner(content: DigestContent, batch: Batch, now: datetime, program_id: in
 def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramSection:
     assert ask.since is not None
     section = ProgramSection(program=batch.programs[program_id])
-    mine = [c for c in batch.commitments if c.program_id == program_id]
+    mine = batch.commitments_in.get(program_id, [])
     late_tasks = batch.late_tasks.get(program_id, [])
     deadlines = batch.deadlines.get(program_id, [])
     section.overdue = [
@@ -165,8 +165,8 @@ def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramS
     ]
     section.received = [
         Received(batch.progress[r.commitment_id], batch.orgs[c.partner_org_id], r.quantity)
-        for r, c in batch.receipts
-        if c.program_id == program_id and r.recorded_at >= ask.since
+        for r, c in batch.receipts_in.get(program_id, [])
+        if r.recorded_at >= ask.since
     ]
     section.missed = [
         (r, batch.people.get(r.person_id))

@@ -9,17 +9,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from core.digests.content import Week
 from core.digests.measures import Measures, load_measures
+from core.digests.missed import missed_in_programs, unreachable
 from core.models import (
     Commitment,
     CommitmentReceipt,
     Deadline,
     FieldUpdate,
-    Identity,
     Meeting,
     MeetingAttendee,
     PartnerOrg,
@@ -57,6 +57,10 @@ class Batch:
     meetings: dict[int, list[Meeting]] = field(default_factory=dict)
     my_meetings: dict[int, list[tuple[Meeting, str]]] = field(default_factory=dict)
     commitments: list[Commitment] = field(default_factory=list)
+    # The same commitments (and receipts) by program and by organisation, read per section.
+    commitments_in: dict[int, list[Commitment]] = field(default_factory=dict)
+    commitments_of: dict[int, list[Commitment]] = field(default_factory=dict)
+    receipts_in: dict[int, list[tuple[CommitmentReceipt, Commitment]]] = field(default_factory=dict)
     progress: dict[int, Progress] = field(default_factory=dict)
     receipts: list[tuple[CommitmentReceipt, Commitment]] = field(default_factory=list)
     updates: dict[int, list[FieldUpdate]] = field(default_factory=dict)
@@ -92,8 +96,8 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     _updates(session, batch, program_ids, since)
     _weeks(session, batch, program_ids, now)
     _reminders(session, batch, reader_ids, since, now)
-    _missed_in_programs(session, batch, program_ids, since)
-    _unreachable(session, batch, members)
+    batch.missed_in = missed_in_programs(session, program_ids, since)
+    batch.unreachable = unreachable(session, members)
     wanted = {a for ids in batch.assignees.values() for a in ids}
     wanted |= {d.owner_id for ds in batch.deadlines.values() for d in ds}
     wanted |= {u.author_id for us in batch.updates.values() for u in us}
@@ -136,8 +140,8 @@ def _programs(
             mine[program.owner_id].add(program.id or 0)
     for person_id, program_id in named:
         mine[person_id].add(program_id)
-    order = list(batch.programs)
-    batch.programs_of = {p: sorted(mine[p], key=order.index) for p in ids if p in mine}
+    order = {program_id: n for n, program_id in enumerate(batch.programs)}
+    batch.programs_of = {p: sorted(mine[p], key=order.__getitem__) for p in ids if p in mine}
 
 
 def _members(session: Session, program_ids: list[int]) -> list[ProgramMember]:
@@ -169,19 +173,21 @@ def _work(
     for assignment in owing:
         batch.assignees.setdefault(assignment.task_id, []).append(assignment.person_id)
     field_ids = [p.id for p in readers if p.role == Role.FIELD]
+    # The task's own status is checked here, not in SQL: asked there, SQLite reads every open
+    # task of the workspace instead of the few the readers' assignments point to.
     own = session.exec(
         select(Task, TaskAssignment.person_id)
         .join(TaskAssignment, col(TaskAssignment.task_id) == Task.id)
         .where(
             col(TaskAssignment.person_id).in_(field_ids),
             TaskAssignment.status == Status.OPEN,
-            Task.status == Status.OPEN,
             col(Task.due_at) < now + WEEK,
         )
         .order_by(col(Task.due_at), col(Task.id))
     )
     for task, person_id in own:
-        batch.my_tasks.setdefault(person_id, []).append(task)
+        if task.status == Status.OPEN:
+            batch.my_tasks.setdefault(person_id, []).append(task)
     deadlines = session.exec(
         select(Deadline)
         .where(
@@ -272,6 +278,11 @@ def _commitments(
             .order_by(col(CommitmentReceipt.recorded_at), col(CommitmentReceipt.id))
         )
     )
+    for commitment in batch.commitments:
+        batch.commitments_in.setdefault(commitment.program_id, []).append(commitment)
+        batch.commitments_of.setdefault(commitment.partner_org_id, []).append(commitment)
+    for receipt, commitment in batch.receipts:
+        batch.receipts_in.setdefault(commitment.program_id, []).append((receipt, commitment))
     known = {c.id or 0: c for c in batch.commitments} | {c.id or 0: c for _, c in batch.receipts}
     received: dict[int, list[Decimal]] = defaultdict(list)
     for receipt in session.exec(
@@ -289,7 +300,9 @@ def _updates(session: Session, batch: Batch, program_ids: list[int], since: date
         col(FieldUpdate.program_id).in_(program_ids), col(FieldUpdate.created_at) >= since
     )
     for update in session.exec(
-        select(FieldUpdate).where(recent).order_by(col(FieldUpdate.created_at).desc())
+        select(FieldUpdate)
+        .where(recent)
+        .order_by(col(FieldUpdate.created_at).desc(), col(FieldUpdate.id).desc())
     ):
         batch.updates.setdefault(update.program_id, []).append(update)
     figures = session.exec(
@@ -351,45 +364,3 @@ def _reminders(
     for reminder in found:
         into = batch.missed if reminder.status == ReminderStatus.MISSED else batch.today
         into.setdefault(reminder.person_id, []).append(reminder)
-
-
-def _missed_in_programs(
-    session: Session, batch: Batch, program_ids: list[int], since: datetime
-) -> None:
-    """Reminders about a program's tasks, meetings and deadlines missed while Gotong was down."""
-
-    def about(kind: str, subject_id: Any) -> ColumnElement[bool]:
-        return and_(col(Reminder.subject_type) == kind, col(Reminder.subject_id) == subject_id)
-
-    found = session.exec(
-        select(Reminder, Task.program_id, Meeting.program_id, Deadline.program_id)
-        .outerjoin(Task, about("task", Task.id))
-        .outerjoin(Meeting, about("meeting", Meeting.id))
-        .outerjoin(Deadline, about("deadline", Deadline.id))
-        .where(
-            col(Reminder.status) == ReminderStatus.MISSED,
-            col(Reminder.due_at) >= since,
-            or_(
-                col(Task.program_id).in_(program_ids),
-                col(Meeting.program_id).in_(program_ids),
-                col(Deadline.program_id).in_(program_ids),
-            ),
-        )
-        .order_by(col(Reminder.due_at), col(Reminder.id))
-    )
-    for reminder, task_program, meeting_program, deadline_program in found:
-        program_id = task_program or meeting_program or deadline_program or 0
-        batch.missed_in.setdefault(program_id, []).append(reminder)
-
-
-def _unreachable(session: Session, batch: Batch, members: list[ProgramMember]) -> None:
-    """Members who blocked Gotong on every platform they use, by program."""
-    people = sorted({m.person_id for m in members})
-    linked: dict[int, list[Identity]] = defaultdict(list)
-    for identity in session.exec(select(Identity).where(col(Identity.person_id).in_(people))):
-        if identity.platform != "console":
-            linked[identity.person_id].append(identity)
-    blocked = {p for p, ids in linked.items() if all(i.unreachable_at for i in ids)}
-    for member in members:
-        if member.person_id in blocked:
-            batch.unreachable.setdefault(member.program_id, []).append(member.person_id)

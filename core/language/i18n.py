@@ -21,6 +21,7 @@ from core.language import numbers, zones
 from core.messages import escape_markup
 
 LANGUAGES = ("id", "en")
+MODULES_KEPT = 256
 
 
 def templates_dir() -> Path:
@@ -94,6 +95,7 @@ class Catalog:
             keep_trailing_newline=False,
             finalize=_literal,
         )
+        self._modules: dict[tuple[str, str, str, datetime], Any] = {}
         self.env.filters.update(
             moment=_moment,
             day=_day,
@@ -108,12 +110,25 @@ class Catalog:
     def render(self, key: str, *, lang: str, tz: str, now: datetime, **params: Any) -> str:
         """The text of message `key` for a reader of `lang` in time zone `tz`."""
         area, _, name = key.partition(".")
-        template = self.env.get_template(f"{language_or_default(lang)}/{area}.j2")
-        module = template.make_module(vars={"lang": lang, "tz": tz, "now": now})
-        macro = getattr(module, name, None)
+        macro = getattr(
+            self._module(f"{language_or_default(lang)}/{area}.j2", lang, tz, now), name, None
+        )
         if macro is None:
             raise KeyError(f"no message {key!r} for language {lang!r}")
         return "\n".join(line.rstrip() for line in str(macro(**params)).strip().splitlines())
+
+    def _module(self, path: str, lang: str, tz: str, now: datetime) -> Any:
+        """The template's macros for one reader's language, zone and moment, made once: a
+        morning's digests share a handful, and making one costs more than most replies."""
+        found = (path, lang, tz, now)
+        module = self._modules.get(found)
+        if module is None:
+            if len(self._modules) >= MODULES_KEPT:
+                self._modules.clear()
+            template = self.env.get_template(path)
+            module = template.make_module(vars={"lang": lang, "tz": tz, "now": now})
+            self._modules[found] = module
+        return module
 
     def keys(self, lang: str) -> set[str]:
         """Every message key defined for `lang`, to check both languages say the same things."""

@@ -121,9 +121,11 @@ class CommitmentReceipt(SQLModel, table=True):
 
 class FieldUpdate(SQLModel, table=True):
     __tablename__ = "field_update"
-    # Who reported on a program inside a reporting window, for many programs in one query.
+    # Who reported on a program inside a reporting window, for many programs in one query;
+    # and a program's updates since the last digest, without reading its whole history.
     __table_args__ = (
         Index("ix_field_update_program_author_at", "program_id", "author_id", "created_at"),
+        Index("ix_field_update_program_at", "program_id", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)
