@@ -96,6 +96,7 @@ class TestTelegram:
             await chats.say(
                 "ani", f"/tugas Verifikasi data penerima desa ke-{n} @budi senin 17:00 #pkh"
             )
+            await chats.say("ani", f"/tenggat Laporan penyaluran desa ke-{n} kamis 17:00 #pkh")
         await chats.deliver()
         sweep = DigestSweep(chats.engine, chats.clock, Catalog())
         chats.clock.set(at(5))
@@ -108,7 +109,9 @@ class TestTelegram:
         assert [m.method for m in sent][:2] == ["sendPhoto", "sendMessage"]
         assert sent[0].file is not None and sent[0].text is None
         text = "\n".join(m.visible_text for m in sent[1:])
-        assert len(text) > 1024 and "Verifikasi data penerima desa ke-29" in text
+        assert len(text) > 1024 and "Laporan penyaluran desa ke-29" in text
+        # The late ones: the five longest late named, the rest counted (a digest is read on a phone).
+        assert "… dan 25 lagi: /terlambat" in text
         assert sent[-1].callback_data[0].startswith("done ")
 
     async def test_field_worker_gets_theirs_at_half_past_six_and_done_works(

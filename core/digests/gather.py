@@ -21,11 +21,15 @@ from core.digests.content import DigestContent, Owed, ProgramSection, Received, 
 from core.digests.measures import budget_of, indicator_lines, sees_budget, warned
 from core.digests.rhythm import WEEKLY, DigestStatus
 from core.digests.tables import Batch, load_batch
-from core.models import CommitmentStatus, Digest, FieldUpdate, Person, Role
+from core.models import CommitmentStatus, Deadline, Digest, FieldUpdate, Person, Role, Task
 from core.work import reporting
+from core.work.commitments import Progress
 
 WEEK = timedelta(days=7)
 LATEST_UPDATES = 3
+# Late things named per program, the longest late first; the rest are counted
+# and /terlambat lists them all. A digest is read on a phone.
+MAX_OVERDUE = 5
 
 
 @dataclass(frozen=True)
@@ -129,21 +133,29 @@ def _partner(content: DigestContent, batch: Batch, now: datetime, program_id: in
     ]
 
 
+def _owed(batch: Batch, what: Task | Deadline | Progress) -> Owed:
+    """A late thing with who owes it: a task's assignees, a deadline's owner, a partner."""
+    if isinstance(what, Task):
+        return Owed(what, _handles(batch, batch.assignees.get(what.id or 0, [])))
+    if isinstance(what, Deadline):
+        return Owed(what, _handles(batch, [what.owner_id]))
+    return Owed(what, batch.orgs[what.commitment.partner_org_id].name)
+
+
 def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramSection:
     assert ask.since is not None
     section = ProgramSection(program=batch.programs[program_id])
     mine = batch.commitments_in.get(program_id, [])
     late_tasks = batch.late_tasks.get(program_id, [])
     deadlines = batch.deadlines.get(program_id, [])
-    section.overdue = [
-        *(Owed(t, _handles(batch, batch.assignees.get(t.id or 0, []))) for t in late_tasks),
-        *(Owed(d, _handles(batch, [d.owner_id])) for d in deadlines if d.due_at < now),
-        *(
-            Owed(batch.progress[c.id or 0], batch.orgs[c.partner_org_id].name)
-            for c in mine
-            if c.due_at < now
-        ),
+    late: list[tuple[datetime, Task | Deadline | Progress]] = [
+        *((t.due_at or now, t) for t in late_tasks),
+        *((d.due_at, d) for d in deadlines if d.due_at < now),
+        *((c.due_at, batch.progress[c.id or 0]) for c in mine if c.due_at < now),
     ]
+    late.sort(key=lambda pair: pair[0])
+    section.overdue = [_owed(batch, what) for _, what in late[:MAX_OVERDUE]]
+    section.overdue_more = max(0, len(late) - MAX_OVERDUE)
     updates = [u for u in batch.updates.get(program_id, []) if u.created_at >= ask.since]
     section.update_count = len(updates)
     section.latest = [(u, batch.people.get(u.author_id)) for u in updates[:LATEST_UPDATES]]
