@@ -34,6 +34,7 @@ def test_core_imports_no_platform_or_scheduler(path: Path) -> None:
 
 
 FRAME = {
+    "imports",
     "models",
     "types",
     "db",

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session
 
 from bot.bootstrap import Schema
-from bot.cli.common import err, explained, open_runtime, refusal_text
-from bot.cli.partners import read_file
-from core.db import unit_of_work
+from bot.cli.common import import_file, open_runtime
 from core.language.i18n import language_or_default
 from core.language.numbers import format_amount
 from core.measures import budget_import
@@ -28,27 +27,15 @@ def budget_import_command(
 ) -> None:
     """Import budget lines, upserting by program and line name (all or nothing)."""
     runtime = open_runtime(Schema.START)
-    text = read_file(runtime, file)
     lang = language_or_default(runtime.settings.language)
-    with explained(runtime), unit_of_work(runtime.engine) as session:
+
+    def load(session: Session, text: str) -> tuple[int, budget_import.ImportResult]:
         rows = budget_import.read_rows(text)
-        result = budget_import.import_rows(session, now=runtime.clock.now(), rows=rows, lang=lang)
-        if result.rejected:
-            session.rollback()
-    if result.rejected:
-        for rejected in result.rejected:
-            err.print(
-                f"line {rejected.line}: {refusal_text(runtime, rejected.error)}",
-                highlight=False,
-                markup=False,
-            )
-        err.print(
-            f"Nothing was imported: {len(result.rejected)} of {len(rows)} rows rejected. "
-            "Fix them and run the import again.",
-            highlight=False,
-        )
-        raise typer.Exit(1)
-    for row in result.accepted:
+        now = runtime.clock.now()
+        return len(rows), budget_import.import_rows(session, now=now, rows=rows, lang=lang)
+
+    def describe(row: budget_import.Accepted) -> str:
         amount = format_amount(row.planned, lang=lang)
-        typer.echo(f"line {row.line}: #{row.program} {row.name} {amount} {_OUTCOMES[row.outcome]}")
-    typer.echo(f"Imported {len(result.accepted)} rows.")
+        return f"line {row.line}: #{row.program} {row.name} {amount} {_OUTCOMES[row.outcome]}"
+
+    import_file(runtime, file, load, describe)

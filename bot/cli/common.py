@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import typer
 from pydantic import ValidationError
@@ -14,7 +16,9 @@ from sqlalchemy import Engine
 
 from bot.bootstrap import OutdatedSchema, Runtime, Schema, build
 from bot.settings import Settings, explain
+from core.db import unit_of_work
 from core.errors import UserError
+from core.imports import ImportResult
 from core.language.i18n import language_or_default
 
 err = Console(stderr=True)
@@ -87,3 +91,50 @@ def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     for row in rows:
         table.add_row(*row)
     Console().print(table)
+
+
+# Bigger than any list or budget a person imports; a file this size is the wrong file.
+MAX_FILE_BYTES = 5_000_000
+
+
+def read_file(runtime: Runtime, file: Path) -> str:
+    """The text of a small UTF-8 file, or a refusal (exit status 2) that says why not."""
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise refuse(runtime, UserError("cli.file_too_big", limit=MAX_FILE_BYTES), 2)
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise refuse(runtime, UserError("cli.unreadable_file", path=str(file)), 2) from None
+
+
+def import_file(
+    runtime: Runtime,
+    file: Path,
+    load: Callable[[Any, str], tuple[int, ImportResult[Any]]],
+    describe: Callable[[Any], str],
+) -> None:
+    """Import a CSV file all or nothing: `load(session, text)` checks and writes every row and
+    gives (rows read, result). When any row is rejected, every rejected row is printed with its
+    line number and reason, nothing at all is written, and the command exits with status 1, so
+    fixing the file and running it again never leaves half of an earlier run behind."""
+    text = read_file(runtime, file)
+    with explained(runtime), unit_of_work(runtime.engine) as session:
+        count, result = load(session, text)
+        if result.rejected:
+            session.rollback()
+    if result.rejected:
+        for rejected in result.rejected:
+            err.print(
+                f"line {rejected.line}: {refusal_text(runtime, rejected.error)}",
+                highlight=False,
+                markup=False,
+            )
+        err.print(
+            f"Nothing was imported: {len(result.rejected)} of {count} rows rejected. "
+            "Fix them and run the import again.",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    for accepted in result.accepted:
+        typer.echo(describe(accepted))
+    typer.echo(f"Imported {len(result.accepted)} rows.")

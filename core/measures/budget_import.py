@@ -6,15 +6,15 @@ whole file by whether any row was rejected (`gotong budget import` drops it: all
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from core import imports
 from core.errors import UserError
+from core.imports import Rejected, Row
 from core.language.numbers import parse_amount
 from core.measures import budgets
 from core.models import Program
@@ -22,16 +22,6 @@ from core.models import Program
 COLUMNS = ("program", "line", "planned")
 # More lines than any program's budget has: a bigger file is a mistake, not a budget.
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class Row:
-    """One data row of the file, with the line it starts on."""
-
-    line: int
-    values: dict[str, str]
-    # More fields than the header names: an unquoted "2,5" split one amount in two.
-    overflow: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,39 +35,13 @@ class Accepted:
     outcome: str  # "added", "updated" or "unchanged"
 
 
-@dataclass(frozen=True)
-class Rejected:
-    """A row refused, with the reason as a UserError (rendered in the reader's language)."""
-
-    line: int
-    error: UserError
-
-
-@dataclass
-class ImportResult:
-    """Every row's fate, in file order."""
-
-    accepted: list[Accepted] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
+ImportResult = imports.ImportResult[Accepted]
+__all__ = ["COLUMNS", "Accepted", "ImportResult", "Rejected", "Row", "import_rows", "read_rows"]
 
 
 def read_rows(text: str) -> list[Row]:
-    """The data rows of a CSV text whose header names the expected columns (in any order)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in next(reader, [])]
-    if sorted(header) != sorted(COLUMNS):
-        raise UserError("budget.import_header", expected=list(COLUMNS))
-    rows: list[Row] = []
-    for fields in reader:
-        values = dict(zip(header, (value.strip() for value in fields), strict=False))
-        if not any(values.values()):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise UserError("budget.import_too_long", limit=MAX_ROWS)
-        start = reader.line_num - sum(value.count("\n") for value in fields)
-        values = {column: values.get(column, "") for column in COLUMNS}
-        rows.append(Row(start, values, overflow=len(fields) > len(header)))
-    return rows
+    """The data rows of the file, its header checked (see core.imports.read_rows)."""
+    return imports.read_rows(text, COLUMNS, area="budget", max_rows=MAX_ROWS)
 
 
 def import_rows(session: Session, *, now: datetime, rows: list[Row], lang: str) -> ImportResult:

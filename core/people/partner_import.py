@@ -7,14 +7,14 @@ rejected (the `gotong partners import` command drops it: all or nothing).
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
+from core import imports
 from core.errors import UserError
+from core.imports import Rejected, Row
 from core.models import Person
 from core.people import partners
 from core.people.accounts import checked_handle, partner_kind
@@ -23,14 +23,6 @@ from core.people.directory import person_by_handle
 COLUMNS = ("handle", "name", "kind", "region", "contact_name", "contact_phone", "contact_email")
 # More rows than a district's partner list ever has: a bigger file is a mistake, not a list.
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class Row:
-    """One data row of the file, with the line it starts on."""
-
-    line: int
-    values: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -44,39 +36,13 @@ class Accepted:
     contact_added: bool
 
 
-@dataclass(frozen=True)
-class Rejected:
-    """A row refused, with the reason as a UserError (rendered in the reader's language)."""
-
-    line: int
-    error: UserError
-
-
-@dataclass
-class ImportResult:
-    """Every row's fate, in file order."""
-
-    accepted: list[Accepted] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
+ImportResult = imports.ImportResult[Accepted]
+__all__ = ["COLUMNS", "Accepted", "ImportResult", "Rejected", "Row", "import_rows", "read_rows"]
 
 
 def read_rows(text: str) -> list[Row]:
-    """The data rows of a CSV text whose header names the expected columns (in any order)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in next(reader, [])]
-    if sorted(header) != sorted(COLUMNS):
-        raise UserError("partners.import_header", expected=list(COLUMNS))
-    rows: list[Row] = []
-    for fields in reader:
-        values = dict(zip(header, (value.strip() for value in fields), strict=False))
-        if not any(values.values()):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise UserError("partners.import_too_long", limit=MAX_ROWS)
-        # The reader counts lines up to the row's end; a quoted field may hold line breaks.
-        start = reader.line_num - sum(value.count("\n") for value in fields)
-        rows.append(Row(start, {column: values.get(column, "") for column in COLUMNS}))
-    return rows
+    """The data rows of the file, its header checked (see core.imports.read_rows)."""
+    return imports.read_rows(text, COLUMNS, area="partners", max_rows=MAX_ROWS)
 
 
 def import_rows(
