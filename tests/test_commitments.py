@@ -175,6 +175,14 @@ class TestKomitmen:
         assert "Komitmen 2" in chat.send("budi", "/komitmen")
         assert "No open commitments" in chat.send("kevin", "/commit")
 
+    def test_empty_list_suggests_what_the_reader_can_do(self, chat: Chat) -> None:
+        """A manager is shown how to ask; a partner contact is not offered a manager's command."""
+        assert "Minta komitmen mitra: /komitmen @mitra" in chat.send("ani", "/komitmen")
+        partner = chat.send("harjo", "/komitmen").text
+        assert partner.startswith("Tidak ada komitmen terbuka. Permintaan untuk organisasi Anda")
+        assert "/komitmen @" not in partner
+        assert chat.send("budi", "/komitmen").text == "Tidak ada komitmen terbuka."
+
     def test_cancel_and_move_tell_the_partner(self, chat: Chat, engine: Engine) -> None:
         chat.send("ani", ASK_ID)
         said = chat.send("ani", "/ubah komitmen 1 20 Des")

@@ -35,6 +35,7 @@ from core.models import (
     Program,
 )
 from core.people.directory import people_of_org, resolve_handles
+from core.people.permissions import is_manager
 from core.work import commitments, deliveries
 
 END_OF_WORKDAY = time(17, 0)
@@ -135,7 +136,13 @@ def _asked(text: str, ctx: Context) -> tuple[Decimal | None, bool, str, str]:
 def listing(ctx: Context) -> None:
     rows = commitments.open_for(ctx.session, ctx.person, ctx.now)
     orgs = {o.id: o for o in ctx.session.exec(select(PartnerOrg))}
-    ctx.say("commitment.listing", rows=rows, orgs=orgs)
+    ctx.say(
+        "commitment.listing",
+        rows=rows,
+        orgs=orgs,
+        manager=is_manager(ctx.person),
+        partner=ctx.person.partner_org_id is not None,
+    )
 
 
 def show(ctx: Context, number: int) -> None:
