@@ -60,6 +60,24 @@ def _want(
     wanted[(person.id, label)] = due
 
 
+# How long before a moment Gotong reminds of it, each reminder with its label.
+HOURS_AHEAD = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))  # a meeting
+DAYS_AHEAD = (("3d", timedelta(days=3)), ("1d", timedelta(days=1)))  # a deadline, a commitment
+
+
+def _want_ahead(
+    wanted: Wanted,
+    *,
+    now: datetime,
+    person: Person,
+    due: datetime,
+    leads: tuple[tuple[str, timedelta], ...],
+) -> None:
+    """A reminder `lead` before `due` for each of `leads`, in the person's working time."""
+    for label, lead in leads:
+        _want(wanted, now=now, person=person, label=label, at=due - lead, before=due)
+
+
 def _apply(
     session: Session,
     *,
@@ -147,15 +165,7 @@ def sync_meeting(session: Session, *, now: datetime, meeting: Meeting) -> None:
             .order_by(col(Person.id))
         )
         for person in people:
-            for label, before in (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1))):
-                _want(
-                    wanted,
-                    now=now,
-                    person=person,
-                    label=label,
-                    at=meeting.starts_at - before,
-                    before=meeting.starts_at,
-                )
+            _want_ahead(wanted, now=now, person=person, due=meeting.starts_at, leads=HOURS_AHEAD)
     _apply(
         session,
         now=now,
@@ -171,15 +181,7 @@ def sync_deadline(session: Session, *, now: datetime, deadline: Deadline) -> Non
     wanted: Wanted = {}
     owner = session.get(Person, deadline.owner_id)
     if deadline.status == Status.OPEN and owner is not None:
-        for label, before in (("3d", timedelta(days=3)), ("1d", timedelta(days=1))):
-            _want(
-                wanted,
-                now=now,
-                person=owner,
-                label=label,
-                at=deadline.due_at - before,
-                before=deadline.due_at,
-            )
+        _want_ahead(wanted, now=now, person=owner, due=deadline.due_at, leads=DAYS_AHEAD)
     _apply(
         session,
         now=now,
@@ -204,15 +206,8 @@ def sync_commitment(session: Session, *, now: datetime, commitment: Commitment) 
             )
         if commitment.status == CommitmentStatus.CONFIRMED:
             for person in contacts:
-                for label, before in (("3d", timedelta(days=3)), ("1d", timedelta(days=1))):
-                    _want(
-                        wanted,
-                        now=now,
-                        person=person,
-                        label=label,
-                        at=commitment.due_at - before,
-                        before=commitment.due_at,
-                    )
+                due = commitment.due_at
+                _want_ahead(wanted, now=now, person=person, due=due, leads=DAYS_AHEAD)
         for person in contacts:
             _want_at_or_after(wanted, now=now, person=person, label="due", at=commitment.due_at)
         _want_at_or_after(wanted, now=now, person=manager, label="escalation", at=commitment.due_at)
