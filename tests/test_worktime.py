@@ -25,9 +25,21 @@ class TestPreviousAllowed:
         at = datetime(2026, 11, 27, 10, 0, tzinfo=WIB)
         assert working().previous_allowed(at) == at
 
-    def test_saturday_goes_back_to_friday_before_quiet_hours(self) -> None:
-        """Saturday 09:00 becomes Friday 20:59, the last minute before Friday's quiet hours."""
+    def test_saturday_goes_back_to_friday_at_the_same_time(self) -> None:
+        """Saturday 09:00 becomes Friday 09:00: the clock time is kept on an earlier day."""
         at = datetime(2026, 11, 28, 9, 0, tzinfo=WIB)
+        assert working().previous_allowed(at) == datetime(2026, 11, 27, 9, 0, tzinfo=WIB)
+
+    def test_without_keeping_the_clock_friday_ends_before_quiet_hours(self) -> None:
+        """keep_clock=False (Friday 09:00 has passed): Saturday 09:00 becomes Friday 20:59."""
+        at = datetime(2026, 11, 28, 9, 0, tzinfo=WIB)
+        assert working().previous_allowed(at, keep_clock=False) == datetime(
+            2026, 11, 27, 20, 59, tzinfo=WIB
+        )
+
+    def test_quiet_saturday_night_goes_back_to_friday_before_quiet_hours(self) -> None:
+        """Saturday 22:00 (quiet anyway) becomes Friday 20:59, before Friday's quiet hours."""
+        at = datetime(2026, 11, 28, 22, 0, tzinfo=WIB)
         assert working().previous_allowed(at) == datetime(2026, 11, 27, 20, 59, tzinfo=WIB)
 
     def test_small_hours_go_back_to_the_evening_before(self) -> None:
@@ -50,9 +62,9 @@ class TestPreviousAllowed:
         )
 
     def test_public_holiday_is_skipped(self) -> None:
-        """Christmas (25 Dec 2026) and its cuti bersama (24 Dec) are passed over to 23 Dec."""
+        """Christmas (25 Dec 2026) and its cuti bersama (24 Dec) are passed over to 23 Dec, same time."""
         at = datetime(2026, 12, 25, 10, 0, tzinfo=WIB)
-        assert working().previous_allowed(at) == datetime(2026, 12, 23, 20, 59, tzinfo=WIB)
+        assert working().previous_allowed(at) == datetime(2026, 12, 23, 10, 0, tzinfo=WIB)
 
     def test_answer_is_in_the_zone_it_was_asked_in(self) -> None:
         """A UTC moment gets a UTC answer."""

@@ -55,6 +55,8 @@ def _want(
     due = working.next_allowed(at)
     if due != at and due >= before:
         due = working.previous_allowed(at)
+        if due <= now:  # the same clock time has passed: the end of today's working time
+            due = working.previous_allowed(at, keep_clock=False)
     if due <= now or person.id is None:
         return
     wanted[(person.id, label)] = due

@@ -76,17 +76,22 @@ class WorkingTime:
             day += timedelta(days=1)
         return at  # no working day in a year: never silence the reminder for good
 
-    def previous_allowed(self, at: datetime) -> datetime:
-        """`at` itself when allowed, else the last moment of the working time before it."""
+    def previous_allowed(self, at: datetime, *, keep_clock: bool = True) -> datetime:
+        """`at` itself when allowed, else the latest allowed moment before it.
+
+        With `keep_clock`, an earlier day keeps the same clock time when it is allowed ("a day
+        before the 17.00 deadline" on a Saturday becomes Friday 17.00, not Friday 20.59).
+        """
         if self.allows(at):
             return at
         local = at.astimezone(self.zone)
         day, limit = local.date(), local.time().replace(tzinfo=None)
+        earlier_days = limit if keep_clock and not self.quiet_at(limit) else time(23, 59)
         for _ in range(366):
             latest = self._latest_until(limit) if self.works_on(day) else None
             if latest is not None:
                 return datetime.combine(day, latest, tzinfo=self.zone).astimezone(at.tzinfo)
-            day, limit = day - timedelta(days=1), time(23, 59)
+            day, limit = day - timedelta(days=1), earlier_days
         return at  # no working day in a year: never silence the reminder for good
 
     def add_working_days(self, at: datetime, days: int) -> datetime:
