@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.language.figures import Figure, Reading, read_figures
-from core.language.numbers import NumberError, format_amount, format_number, parse_amount
+from core.language.numbers import (
+    NumberError,
+    format_amount,
+    format_number,
+    parse_amount,
+    spelled_as_digits,
+)
 
 
 class TestParseAmount:
@@ -223,3 +229,50 @@ def test_any_text_gives_ordered_figures_inside_it(text: str) -> None:
         assert end <= figure.start < figure.end <= len(text)
         end = figure.end
     assert {d.figure for d in reading.doubts} <= set(reading.figures)
+
+
+class TestNumbersInWords:
+    """Numbers typed as words are read like digits, and nothing else moves."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("dua puluh paket sembako", [(Decimal(20), "paket sembako")]),
+            ("dua belas KK didata", [(Decimal(12), "KK")]),
+            ("seratus dua puluh tiga jiwa", [(Decimal(123), "jiwa")]),
+            ("seribu dua ratus lima puluh KK", [(Decimal(1250), "KK")]),
+            ("lima juta untuk transport", [(Decimal(5_000_000), "IDR")]),
+            ("Rp dua juta lima ratus ribu", [(Decimal(2_500_000), "IDR")]),
+            ("nol tenda tersisa", [(Decimal(0), "tenda")]),
+            ("twelve families visited", [(Decimal(12), "families")]),
+            ("twenty-five kits", [(Decimal(25), "kits")]),
+            ("two hundred and fifty kits delivered", [(Decimal(250), "kits")]),
+            ("zero tents left", [(Decimal(0), "tents")]),
+        ],
+    )
+    def test_spelled_numbers_become_figures(
+        self, text: str, expected: list[tuple[Decimal, str]]
+    ) -> None:
+        """Indonesian and English number words give the same figures as digits would."""
+        reading = read_figures(text, lang="id" if "twelve" not in text else "en")
+        assert [(f.value, f.unit) for f in reading.figures] == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        ["salah satu warga sakit", "one of the villages", "kedua desa", "jeruk limau", "Satuan"],
+    )
+    def test_articles_and_other_words_are_not_counts(self, text: str) -> None:
+        """ "satu"/"one" alone are articles, and words that merely contain a number are words."""
+        assert read_figures(text).figures == ()
+
+    def test_every_other_character_keeps_its_place(self) -> None:
+        """The digits are padded to the words' length, so spans stay spans of the original."""
+        text = "dua puluh paket, lima KK"
+        spelled = spelled_as_digits(text)
+        assert len(spelled) == len(text)
+        assert spelled == "20        paket, 5    KK"
+
+    def test_two_numbers_side_by_side_are_not_added(self) -> None:
+        """ "tiga tujuh" is two numbers (3 and 7), not ten; "five and six" is 5 and 6."""
+        assert spelled_as_digits("tiga tujuh").split() == ["3", "7"]
+        assert spelled_as_digits("five and six").split() == ["5", "and", "6"]

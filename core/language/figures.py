@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.language.calendar_words import MONTHS
-from core.language.numbers import MULTIPLIER_WORDS, bounded, multiplier, read_number, tidy
+from core.language.numbers import (
+    MULTIPLIER_WORDS,
+    bounded,
+    multiplier,
+    read_number,
+    spelled_as_digits,
+    tidy,
+)
 
 MONEY = "IDR"
 
@@ -132,6 +139,7 @@ def read_figures(
     """The counted things and money in a field update; spans in `skip` (a moment) are left out."""
     figures: list[Figure] = []
     doubts: list[Doubt] = []
+    text = spelled_as_digits(text)  # "dua puluh paket" is 20 paket, in the same places
     skip = [*(skip or []), *(m.span() for m in _PHONE.finditer(text))]
     for m in _NUMBER.finditer(text):
         if _overlaps(m.start(), m.end(), skip) or _not_a_count(text, m):

@@ -209,3 +209,133 @@ def _duration_of(m: re.Match[str]) -> timedelta | None:
     if minutes > LONGEST.total_seconds() / 60:
         raise MomentError("duration.too_long", phrase=m.group(0), days=LONGEST.days)
     return timedelta(minutes=round(minutes))
+
+
+# Numbers written in words, as a field worker types them on a phone: "dua puluh paket",
+# "lima ratus ribu", "twelve families". "satu"/"one" alone are articles far more often
+# than counts ("salah satu warga", "one of the villages"), so they are read only in a compound.
+_WORD_DIGITS: dict[str, int] = {
+    "nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11,
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_WORD_GROUPS = {
+    "ribu": 10**3, "thousand": 10**3, "juta": 10**6, "million": 10**6,
+    "miliar": 10**9, "milyar": 10**9, "billion": 10**9,
+}  # fmt: skip
+_SE_GROUPS = {"seribu": "ribu", "sejuta": "juta", "semiliar": "miliar"}
+_WORD_SCALES = ("belas", "puluh", "ratus", "seratus", "hundred", "and")
+_LONE_ARTICLES = frozenset({"satu", "one"})
+_NUMBER_WORD = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        sorted(
+            [*_WORD_DIGITS, *_WORD_GROUPS, *_SE_GROUPS, *_WORD_SCALES],
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def spelled_as_digits(text: str) -> str:
+    """`text` with numbers written in words turned into digits, padded to the words' length.
+
+    "dua puluh paket" becomes "20        paket": every other character keeps its place, so
+    spans found in the result (a figure, a moment) are spans of the original text too. A
+    number that ends in "ribu"/"juta"/"thousand"... keeps that word ("lima juta" is "5 juta"),
+    which the readers of amounts already know.
+    """
+    out, pos = [], 0
+    for start, end, digits in _spelled_numbers(text):
+        out.append(text[pos:start] + digits.ljust(end - start))
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _spelled_numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of each number written in words, in order."""
+    found: list[tuple[int, int, str]] = []
+    run = _SpelledNumber()
+    for m in _NUMBER_WORD.finditer(text):
+        word = m.group().lower()
+        joined = run.words and not text[run.end : m.start()].strip(" -")
+        if not (joined and run.takes(word)):
+            run.close_into(found)
+            run = _SpelledNumber()
+            if not run.takes(word):
+                continue
+        run.add(word, m.start(), m.end())
+    run.close_into(found)
+    return found
+
+
+class _SpelledNumber:
+    """One number being read word by word: "dua ratus lima puluh ribu", "twenty-five"."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.start = self.end = 0
+        self.total = self.group = self.current = 0
+        self.scale = 10**12  # the last "ribu"/"juta"...: a later one must be smaller
+
+    def takes(self, word: str) -> bool:
+        """Whether `word` continues this number (a new number starts otherwise)."""
+        last = self.words[-1] if self.words else None
+        if word in _WORD_DIGITS:
+            tens = 20 <= self.current <= 90 and self.current % 10 == 0
+            return self.current == 0 or (tens and _WORD_DIGITS[word] < 10)
+        if word in ("belas", "puluh"):
+            return 1 <= self.current <= 9
+        if word == "ratus":
+            return 1 <= self.current <= 9 and self.group == 0
+        if word == "hundred":
+            return 1 <= self.current <= 99 and self.group == 0
+        if word == "seratus":
+            return self.current == 0 and self.group == 0
+        if word in _WORD_GROUPS:
+            return self.group + self.current > 0 and _WORD_GROUPS[word] < self.scale
+        if word in _SE_GROUPS:
+            return not self.group + self.current and _WORD_GROUPS[_SE_GROUPS[word]] < self.scale
+        return word == "and" and last in ("hundred", "thousand", "million", "billion")
+
+    def add(self, word: str, start: int, end: int) -> None:
+        if not self.words:
+            self.start = start
+        self.words.append(word)
+        self.end = end
+        if word in _WORD_DIGITS:
+            self.current += _WORD_DIGITS[word]
+        elif word == "belas":
+            self.group, self.current = self.group + 10 + self.current, 0
+        elif word == "puluh":
+            self.group, self.current = self.group + 10 * self.current, 0
+        elif word in ("ratus", "hundred"):
+            self.group, self.current = self.group + 100 * self.current, 0
+        elif word == "seratus":
+            self.group += 100
+        elif word != "and":
+            name = _SE_GROUPS.get(word, word)
+            self.scale = _WORD_GROUPS[name]
+            self.total += (self.group + self.current or 1) * self.scale
+            self.group = self.current = 0
+
+    def close_into(self, found: list[tuple[int, int, str]]) -> None:
+        """Add the number read so far to `found`, unless it is a lone article or an "and"."""
+        while self.words and self.words[-1] == "and":
+            self.words.pop()
+        if not self.words or (len(self.words) == 1 and self.words[0] in _LONE_ARTICLES):
+            return
+        last = _SE_GROUPS.get(self.words[-1], self.words[-1])
+        if last in _WORD_GROUPS:  # "lima juta" stays "5 juta" for the amount readers
+            digits = f"{self.total // _WORD_GROUPS[last]} {last}"
+        else:
+            digits = str(self.total + self.group + self.current)
+        if len(digits) <= self.end - self.start:
+            found.append((self.start, self.end, digits))

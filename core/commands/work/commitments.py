@@ -24,6 +24,7 @@ from core.language.numbers import (
     multiplier,
     parse_amount,
     read_number,
+    spelled_as_digits,
 )
 from core.models import (
     AuditEntry,
@@ -110,7 +111,7 @@ def commitment(ctx: Context, args: str) -> None:
 
 def _asked(text: str, ctx: Context) -> tuple[Decimal | None, bool, str, str]:
     """(quantity, money, unit, what) from "200 paket sembako" or "Rp 25 jt dana CSR"."""
-    text = " ".join(text.split())
+    text = " ".join(spelled_as_digits(text).split())  # "lima ratus paket" is 500 paket
     match = QUANTITY.match(text)
     if match is None:
         return None, False, "", text
