@@ -130,10 +130,13 @@ class TestTelegram:
         done = f"done {ids['Kirim data penerima']}"
         assert done in digest.callback_data
 
-        await chats.press("budi", digest, done)
+        answer = await chats.press("budi", digest, done)
 
+        # The digest stays as it was, without the pressed button; the answer comes after it.
         (edit,) = chats.tg.edits_of(BUDI, digest.message_id)
-        assert "selesai: Kirim data penerima" in (edit.text or "")
+        assert edit.method == "editMessageReplyMarkup" and edit.text is None
+        assert done not in edit.callback_data and edit.callback_data
+        assert any("selesai: Kirim data penerima" in m.visible_text for m in answer)
         with unit_of_work(chats.engine) as s:
             task = s.get(Task, ids["Kirim data penerima"])
             other = s.get(Task, ids["Rekap laporan desa"])

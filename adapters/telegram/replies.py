@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import CallbackQuery, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -40,7 +40,12 @@ class TelegramReplies:
         if query is not None:
             await self.stop_spinner(query)
         message = query.message if query is not None else None
-        editable = isinstance(message, Message) and message.text is not None
+        # A message about one thing (a task with its Done button) shows the answer in place; a
+        # list of many (a digest, the reminders) stays, losing only the button that was pressed.
+        many = isinstance(message, Message) and len(_subjects(message)) > 1
+        editable = isinstance(message, Message) and message.text is not None and not many
+        if query is not None and many:
+            await self._drop_pressed(query, incoming.origin)
 
         async def replace_clicked(piece: TelegramMessage) -> bool:
             assert query is not None
@@ -69,6 +74,20 @@ class TelegramReplies:
             await query.answer()
         except TelegramError as error:  # too old, or answered by an earlier delivery
             event(log, "telegram.callback_not_answered", query=query.id, error=error_kind(error))
+
+    async def _drop_pressed(self, query: CallbackQuery, origin: str) -> None:
+        """Take the pressed button out of its message's keyboard; the rest stay to be pressed."""
+        message = query.message
+        assert isinstance(message, Message) and message.reply_markup is not None
+        rows = [
+            [button for button in row if button.callback_data != query.data]
+            for row in message.reply_markup.inline_keyboard
+        ]
+        kept = [row for row in rows if row]
+        try:
+            await query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+        except TelegramError as error:  # not modified, too old: the answer still goes out
+            event(log, "telegram.keyboard_not_edited", event_id=origin, error=error_kind(error))
 
     async def _edit(self, query: CallbackQuery, piece: TelegramMessage, origin: str) -> bool:
         """Whether the pressed message now shows `piece` (its keyboard replaced or removed)."""
@@ -147,3 +166,11 @@ def _chat(chat_id: str) -> int | str:
         return int(chat_id)
     except ValueError:  # a channel's @username
         return chat_id
+
+
+def _subjects(message: Message) -> set[str]:
+    """The numbered things a message's buttons act on ("done 4" and "done 7": two tasks)."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    words = (str(b.callback_data or "").rsplit(" ", 1)[-1] for row in rows for b in row)
+    return {word for word in words if word.isdigit()}
