@@ -341,6 +341,8 @@ def _updates(session: Session, report: ProgramReport, program_id: int, span: Spa
         .order_by(col(UpdateFigure.id))
     ):
         figures[figure.update_id].append((figure.quantity, figure.unit))
+    # "KK" and "kk" are one unit, shown as first written.
+    spelling: dict[str, str] = {}
     totals: dict[str, Decimal] = defaultdict(Decimal)
     counted: dict[str, set[int]] = defaultdict(set)
     authors: set[int] = set()
@@ -352,13 +354,15 @@ def _updates(session: Session, report: ProgramReport, program_id: int, span: Spa
     ):
         found = figures.get(update.id or 0, [])
         for quantity, unit in found:
-            totals[unit] += quantity
-            counted[unit].add(update.id or 0)
+            key = spelling.setdefault(unit.casefold(), unit)
+            totals[key] += quantity
+            counted[key].add(update.id or 0)
         authors.add(update.author_id)
         report.updates.append(
             UpdateLine(update.id or 0, update.created_at, f"@{handle}", update.text, tuple(found))
         )
     report.reporters = len(authors)
     report.figures = [
-        FigureTotal(unit, totals[unit], len(counted[unit])) for unit in sorted(totals)
+        FigureTotal(unit, totals[unit], len(counted[unit]))
+        for unit in sorted(totals, key=lambda u: (u.casefold(), u))
     ]
