@@ -19,13 +19,14 @@ from sqlalchemy import Engine
 from core import demo
 from core.app import Gotong
 from core.clock import FakeClock
-from core.commands.program_report import read_month
+from core.commands.program_report import asked_period
 from core.db import unit_of_work
 from core.language.grammar import parse_command
 from core.language.i18n import Catalog
 from core.messages import DOCUMENT
 from core.people import accounts
 from core.people.directory import person_by_handle, program_by_code
+from core.reports.periods import Period
 from core.reports.program.make import make_report
 from core.reports.program.words import WORDS
 from tests.chat import Chat
@@ -163,8 +164,16 @@ class TestChat:
         assert reply.attachment is not None and reply.attachment.kind == DOCUMENT
         assert reply.attachment.name == "laporan-banjir-demak-2026-11.pdf"
         assert reply.attachment.data.startswith(b"%PDF")
-        assert "1 November 2026 – 30 November 2026" in said
+        assert "1–30 November 2026" in said
         assert "1 tugas selesai" in said and "3 laporan lapangan" in said
+
+    def test_period_in_words_and_range_of_days(self, demo_chat: Chat) -> None:
+        """/laporan #banjir-demak 1-15 Nov md reads the days and names the file by them."""
+        said = demo_chat.send("ani", "/laporan #banjir-demak 1-15 Nov md")
+        reply = said.replies[0]
+        assert reply.attachment is not None
+        assert reply.attachment.name == "laporan-banjir-demak-2026-11-01_2026-11-15.md"
+        assert "1–15 November 2026" in said and "teks Markdown" in said
 
     def test_programreport_in_english_as_a_spreadsheet(self, demo_chat: Chat) -> None:
         """/programreport #gizi-ntt Nov 2026 xlsx answers Sarah in English with a workbook."""
@@ -196,8 +205,8 @@ class TestChat:
     @pytest.mark.parametrize(
         ("handle", "text", "expected"),
         [
-            ("ani", "/laporan #pkh kemarin", "tidak bisa saya baca sebagai bulan"),
-            ("sarah", "/programreport #gizi-ntt someday", "as a month"),
+            ("ani", "/laporan #pkh besok", "tidak bisa saya baca sebagai periode"),
+            ("sarah", "/programreport #gizi-ntt someday", "as a period"),
             ("ani", "/laporan #pkh @budi", "Contoh: /laporan #pkh November"),
         ],
     )
@@ -213,18 +222,17 @@ class TestMonths:
     @pytest.mark.parametrize(
         ("words", "expected"),
         [
-            ([], (date(2026, 10, 1), date(2026, 10, 31))),
-            (["November"], (date(2026, 11, 1), date(2026, 11, 30))),
-            (["desember"], (date(2025, 12, 1), date(2025, 12, 31))),
-            (["Feb", "2028"], (date(2028, 2, 1), date(2028, 2, 29))),
-            (["Agustus"], (date(2026, 8, 1), date(2026, 8, 31))),
+            ([], Period(date(2026, 10, 1), date(2026, 10, 31))),
+            (["November"], Period(date(2026, 11, 1), date(2026, 11, 30))),
+            (["desember"], Period(date(2025, 12, 1), date(2025, 12, 31))),
+            (["bulan", "lalu"], Period(date(2026, 10, 1), date(2026, 10, 31))),
+            (["Q3", "2026"], Period(date(2026, 7, 1), date(2026, 9, 30))),
             (["besok"], None),
-            (["Nov", "26"], None),
         ],
     )
-    def test_month_words_read_in_both_languages(self, words: list[str], expected: object) -> None:
-        """A month name (Indonesian or English, with a year or not) is the latest such month begun."""
-        assert read_month(words, today=date(2026, 11, 27)) == expected
+    def test_period_words_read_in_both_languages(self, words: list[str], expected: object) -> None:
+        """No words is the last full month; otherwise the period the words name (core.reports.periods)."""
+        assert asked_period(words, today=date(2026, 11, 27)) == expected
 
     def test_both_languages_have_the_same_words(self) -> None:
         """The workbook and chart words exist in both languages."""

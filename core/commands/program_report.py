@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from babel.dates import get_month_names
 
 from core.commands.common import one_program
 from core.context import Context
@@ -17,41 +14,19 @@ from core.measures.budgets import hidden, manages
 from core.messages import DOCUMENT, Attachment, Reply
 from core.models import Role
 from core.people.permissions import is_manager, works_on
+from core.reports.periods import Period, read_period
 from core.reports.program.make import FORMATS, make_report
 
 FORMAT_WORDS = {"pdf": "pdf", "xlsx": "xlsx", "excel": "xlsx", "md": "md", "markdown": "md"}
 
 
-def _month_words() -> dict[str, int]:
-    """Month names and their short forms in both languages: "november", "nov", "agustus"..."""
-    found: dict[str, int] = {}
-    for locale in ("id", "en"):
-        for width in ("wide", "abbreviated"):
-            for number, name in get_month_names(width, locale=locale).items():
-                found[name.lower().rstrip(".")] = number
-    return found
-
-
-MONTHS = _month_words()
-
-
-def read_month(words: list[str], *, today: date) -> tuple[date, date] | None:
-    """The month named by `words` ("November", "nov 2026"), the last full one when none are
-    given; a month without a year is the latest one that has begun. None: not a month."""
+def asked_period(words: list[str], *, today: date) -> Period | None:
+    """The period `words` name ("November", "bulan lalu", "Q4 2026", "1-15 Nov"), the last full
+    month when there are none; None when they name no period."""
     if not words:
         end = today.replace(day=1) - timedelta(days=1)
-        return end.replace(day=1), end
-    if len(words) > 2 or words[0].lower() not in MONTHS:
-        return None
-    month = MONTHS[words[0].lower()]
-    if len(words) == 2:
-        if not (words[1].isdigit() and len(words[1]) == 4):
-            return None
-        year = int(words[1])
-    else:
-        year = today.year if month <= today.month else today.year - 1
-    first = date(year, month, 1)
-    return first, first.replace(day=monthrange(year, month)[1])
+        return Period(end.replace(day=1), end)
+    return read_period(" ".join(words), today=today)
 
 
 def program_report(ctx: Context, args: str) -> None:
@@ -74,10 +49,10 @@ def program_report(ctx: Context, args: str) -> None:
     if words and words[-1].lower() in FORMAT_WORDS:
         fmt = FORMAT_WORDS[words.pop().lower()]
     today = ctx.now.astimezone(ZoneInfo(person.timezone)).date()
-    period = read_month(words, today=today)
+    period = asked_period(words, today=today)
     if period is None:
         raise UserError("program_report.bad_period", typed=" ".join(words), code=program.code)
-    start, end = period
+    start, end = period.start, period.end
     lang = person.language
     made = make_report(
         ctx.session,
@@ -95,6 +70,7 @@ def program_report(ctx: Context, args: str) -> None:
         "code": program.code,
         "name": program.name,
         "start": start,
+        "period": period.in_words(person.language),
         "end": end,
         "fmt": fmt,
         "file": made.name,

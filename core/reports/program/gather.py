@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,7 @@ from core.models import (
     TaskAssignment,
     UpdateFigure,
 )
+from core.reports.periods import Period
 from core.reports.program.content import (
     BudgetProgress,
     ClosedTask,
@@ -65,9 +66,7 @@ class Span:
 
 def span_of(start: date, end: date, *, tz: str, now: datetime) -> Span:
     """The moments of an inclusive date range in time zone `tz`."""
-    zone = ZoneInfo(tz)
-    first = datetime.combine(start, time(0), tzinfo=zone)
-    stop = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    first, stop = Period(start, end).bounds(tz)
     return Span(first, stop, min(stop, now))
 
 
