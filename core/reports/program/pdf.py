@@ -19,7 +19,8 @@ HEADING_SIZES = {1: 15, 2: 12.5, 3: 10.5}
 BODY_SIZE = 9
 TABLE_SIZE = 7.5
 LINE = 4.6  # mm: one line of body text
-MAX_COLUMN = 48  # characters a column is sized for at most; longer text wraps
+KEEP_WITH_HEADING = 35  # mm of room a heading needs below it, or it starts the next page
+MAX_COLUMN = 36  # characters a column is sized for at most; longer text wraps
 
 
 def font_files() -> tuple[Path, Path]:
@@ -78,6 +79,8 @@ def as_pdf(
                 pdf.ln(2)
         elif line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
+            if level > 1 and pdf.will_page_break(KEEP_WITH_HEADING):
+                pdf.add_page()  # a heading never ends a page without what it heads
             pdf.ln(3 if level > 1 else 0)
             pdf.set_font("DejaVu", "B", HEADING_SIZES.get(level, BODY_SIZE))
             pdf.multi_cell(
@@ -108,8 +111,14 @@ def _table(pdf: object, block: list[str], face: type) -> None:
     """A pipe table: its header row bold and shaded, right-aligned columns as the Markdown says."""
     header, rule, *rows = [_cells(line) for line in block]
     aligns = ["RIGHT" if cell.endswith(":") else "LEFT" for cell in rule]
+    # A column is as wide as its longest text (up to a bound), and never narrower than its
+    # heading's longest word in bold, so "Diundang" is not broken in two.
     width = [
-        min(max(len(row[n].replace("**", "")) for row in [header, *rows]), MAX_COLUMN) + 3
+        max(
+            min(max(len(row[n].replace("**", "")) for row in [header, *rows]), MAX_COLUMN),
+            max(len(word) for word in header[n].split() or [""]) * 1.7,
+        )
+        + 3
         for n in range(len(header))
     ]
     pdf.set_font("DejaVu", "", TABLE_SIZE)  # type: ignore[attr-defined]
