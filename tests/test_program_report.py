@@ -27,6 +27,7 @@ from core.messages import DOCUMENT
 from core.people import accounts
 from core.people.directory import person_by_handle, program_by_code
 from core.reports.periods import Period
+from core.reports.program.content import ProgramReport
 from core.reports.program.make import make_report
 from core.reports.program.words import WORDS
 from tests.chat import Chat
@@ -208,6 +209,8 @@ class TestChat:
             ("ani", "/laporan #pkh besok", "tidak bisa saya baca sebagai periode"),
             ("sarah", "/programreport #gizi-ntt someday", "as a period"),
             ("ani", "/laporan #pkh @budi", "Contoh: /laporan #pkh November"),
+            ("ani", "/laporan #pkh tahun depan", "belum dimulai"),
+            ("sarah", "/programreport #gizi-ntt next year", "has not begun yet"),
         ],
     )
     def test_bad_input_changes_nothing_and_shows_an_example(
@@ -216,6 +219,54 @@ class TestChat:
         """Words that are not a month get a short answer with a working example, and no file."""
         said = demo_chat.send(handle, text)
         assert expected in said and said.replies[0].attachment is None
+
+
+class TestQueries:
+    def test_the_report_reads_in_a_fixed_number_of_queries(
+        self, demo_chat: Chat, engine: Engine
+    ) -> None:
+        """More updates, tasks, meetings and commitments add rows, never queries."""
+        from sqlalchemy import event
+
+        from core.reports.program.gather import gather
+
+        def count() -> tuple[int, ProgramReport]:
+            seen: list[str] = []
+
+            def note(*args: object) -> None:
+                seen.append("query")
+
+            with unit_of_work(engine) as session:
+                program = program_by_code(session, "banjir-demak")
+                event.listen(engine, "before_cursor_execute", note)
+                try:
+                    report = gather(
+                        session,
+                        program=program,
+                        start=NOVEMBER[0],
+                        end=NOVEMBER[1],
+                        tz="Asia/Jakarta",
+                        now=MADE,
+                    )
+                finally:
+                    event.remove(engine, "before_cursor_execute", note)
+            return len(seen), report
+
+        before, small = count()
+        demo_chat.clock.set(datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA))
+        for n in range(5):
+            demo_chat.send("siti", f"/lapor #banjir-demak kk={n + 1} desa=Desa{n} {n} selimut")
+            demo_chat.send("ani", f"/tugas Tugas {n} @budi besok 09:00 #banjir-demak")
+            demo_chat.send("ani", f"/rapat Rapat {n} besok 10:00 @siti #banjir-demak")
+            demo_chat.send(
+                "ani", f"/komitmen @dinsos-demak {n + 1} tenda sebelum 22 Nov #banjir-demak"
+            )
+        demo_chat.clock.set(MADE)
+        after, large = count()
+        assert after == before <= 25
+        assert len(large.updates) == len(small.updates) + 5
+        assert len(large.meetings) == len(small.meetings) + 5
+        assert len(large.open_issues) == len(small.open_issues) + 10
 
 
 class TestMonths:

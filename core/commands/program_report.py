@@ -11,7 +11,7 @@ from core.context import Context
 from core.errors import UserError
 from core.language.grammar import extract_mentions
 from core.measures.budgets import hidden, manages
-from core.messages import DOCUMENT, Attachment, Reply
+from core.messages import DOCUMENT, MAX_ATTACHMENT_BYTES, Attachment, Reply
 from core.models import Role
 from core.people.permissions import is_manager, works_on
 from core.reports.periods import Period, read_period
@@ -52,6 +52,11 @@ def program_report(ctx: Context, args: str) -> None:
     period = asked_period(words, today=today)
     if period is None:
         raise UserError("program_report.bad_period", typed=" ".join(words), code=program.code)
+    if period.start > today:
+        # A report is about what happened: a period still to come is a slip, said as such.
+        raise UserError(
+            "program_report.future", period=period.in_words(person.language), code=program.code
+        )
     start, end = period.start, period.end
     lang = person.language
     made = make_report(
@@ -76,6 +81,8 @@ def program_report(ctx: Context, args: str) -> None:
         "file": made.name,
         "r": r,
     }
+    if len(made.data) > MAX_ATTACHMENT_BYTES:
+        raise UserError("program_report.too_big", **params)
     note = ctx.text("program_report.not_sent", **params)
     ctx.replies.append(
         Reply(
