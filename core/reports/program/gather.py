@@ -333,33 +333,38 @@ def _updates(session: Session, report: ProgramReport, program_id: int, span: Spa
         & (col(FieldUpdate.created_at) < span.stop)
     )
     figures: dict[int, list[tuple[Decimal, str]]] = defaultdict(list)
-    for figure in session.exec(
-        select(UpdateFigure)
+    for update_id, quantity, unit in session.exec(
+        select(col(UpdateFigure.update_id), col(UpdateFigure.quantity), col(UpdateFigure.unit))
         .join(FieldUpdate, col(FieldUpdate.id) == UpdateFigure.update_id)
         .where(within)
         .order_by(col(UpdateFigure.id))
     ):
-        figures[figure.update_id].append((figure.quantity, figure.unit))
+        figures[update_id].append((quantity, unit))
     # "KK" and "kk" are one unit, shown as first written.
     spelling: dict[str, str] = {}
     totals: dict[str, Decimal] = defaultdict(Decimal)
     counted: dict[str, set[int]] = defaultdict(set)
-    authors: set[int] = set()
-    for update, handle in session.exec(
-        select(FieldUpdate, Person.handle)
+    authors: set[str] = set()
+    # Columns, not whole rows: a national program's month is tens of thousands of updates.
+    for found_id, at, text, handle in session.exec(
+        select(
+            col(FieldUpdate.id),
+            col(FieldUpdate.created_at),
+            col(FieldUpdate.text),
+            col(Person.handle),
+        )
         .join(Person, col(Person.id) == FieldUpdate.author_id)
         .where(within)
         .order_by(col(FieldUpdate.created_at), col(FieldUpdate.id))
     ):
-        found = figures.get(update.id or 0, [])
+        number = found_id or 0
+        found = figures.get(number, [])
         for quantity, unit in found:
             key = spelling.setdefault(unit.casefold(), unit)
             totals[key] += quantity
-            counted[key].add(update.id or 0)
-        authors.add(update.author_id)
-        report.updates.append(
-            UpdateLine(update.id or 0, update.created_at, f"@{handle}", update.text, tuple(found))
-        )
+            counted[key].add(number)
+        authors.add(handle)
+        report.updates.append(UpdateLine(number, at, f"@{handle}", text, tuple(found)))
     report.reporters = len(authors)
     report.figures = [
         FigureTotal(unit, totals[unit], len(counted[unit]))

@@ -6,8 +6,9 @@ from core.language.i18n import Catalog
 from core.messages import unescape_markup
 from core.reports.program.content import ProgramReport
 
-# Updates listed in the annex of the Markdown and the PDF; the workbook holds every one.
-ANNEX_LIMIT = 300
+# Updates listed in the annex of the Markdown and the PDF (about five A4 pages, and laying out
+# a table cell in fpdf2 costs milliseconds); the workbook holds every one.
+ANNEX_LIMIT = 100
 
 
 def as_markdown(report: ProgramReport, catalog: Catalog, *, lang: str) -> str:
