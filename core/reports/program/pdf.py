@@ -11,6 +11,7 @@ import io
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from core.messages import bold_runs
 
@@ -95,19 +96,19 @@ def as_pdf(
     return bytes(pdf.output())
 
 
-def _paragraph(pdf: object, line: str) -> None:
+def _paragraph(pdf: Any, line: str) -> None:
     """One line of text, its **bold** runs in bold, wrapped at the margin."""
     for text, strong in bold_runs(line):
-        pdf.set_font("DejaVu", "B" if strong else "", BODY_SIZE)  # type: ignore[attr-defined]
-        pdf.write(LINE, text)  # type: ignore[attr-defined]
-    pdf.ln(LINE)  # type: ignore[attr-defined]
+        pdf.set_font("DejaVu", "B" if strong else "", BODY_SIZE)
+        pdf.write(LINE, text)
+    pdf.ln(LINE)
 
 
 def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def _table(pdf: object, block: list[str], face: type) -> None:
+def _table(pdf: Any, block: list[str], face: type) -> None:
     """A pipe table: its header row bold and shaded, right-aligned columns as the Markdown says."""
     header, rule, *rows = [_cells(line) for line in block]
     aligns = ["RIGHT" if cell.endswith(":") else "LEFT" for cell in rule]
@@ -121,9 +122,9 @@ def _table(pdf: object, block: list[str], face: type) -> None:
         + 3
         for n in range(len(header))
     ]
-    pdf.set_font("DejaVu", "", TABLE_SIZE)  # type: ignore[attr-defined]
+    pdf.set_font("DejaVu", "", TABLE_SIZE)
     headings = face(emphasis="BOLD", fill_color=(230, 236, 240))
-    with pdf.table(  # type: ignore[attr-defined]
+    with pdf.table(
         col_widths=width,
         text_align=aligns,
         headings_style=headings,
@@ -136,4 +137,4 @@ def _table(pdf: object, block: list[str], face: type) -> None:
             row = table.row(style=face(emphasis="BOLD") if strong and cells is not header else None)
             for cell in cells:
                 row.cell(cell.replace("**", ""))
-    pdf.ln(2)  # type: ignore[attr-defined]
+    pdf.ln(2)

@@ -65,6 +65,11 @@ WORDS: dict[str, dict[str, str]] = {
         "chart_indicators": "Capaian indikator terhadap target",
         "chart_budget": "Anggaran: rencana dan belanja per pos",
         "page": "Halaman {page} dari {pages}",
+        "level_village": "desa",
+        "level_district": "kabupaten/kota",
+        "level_province": "provinsi",
+        "level_national": "nasional",
+        "level_international": "internasional",
     },
     "en": {
         "summary": "Summary",
@@ -127,6 +132,11 @@ WORDS: dict[str, dict[str, str]] = {
         "chart_indicators": "Indicators against target",
         "chart_budget": "Budget: planned and spent per line",
         "page": "Page {page} of {pages}",
+        "level_village": "village",
+        "level_district": "district/city",
+        "level_province": "province",
+        "level_national": "national",
+        "level_international": "international",
     },
 }
 

@@ -36,7 +36,7 @@ def as_xlsx(report: ProgramReport, *, lang: str) -> bytes:
     for label, value in [
         (said["program"], f"#{h.code}"),
         (said["name"], h.name),
-        (said["level"], h.level),
+        (said["level"], said.get(f"level_{h.level}", h.level)),
         (said["region"], h.region),
         (said["from"], h.start),
         (said["to"], h.end),
