@@ -20,6 +20,7 @@ HEADING_SIZES = {1: 15, 2: 12.5, 3: 10.5}
 BODY_SIZE = 9
 TABLE_SIZE = 7.5
 LINE = 4.6  # mm: one line of body text
+MISSING = "□"
 KEEP_WITH_HEADING = 35  # mm of room a heading needs below it, or it starts the next page
 MAX_COLUMN = 36  # characters a column is sized for at most; longer text wraps
 
@@ -38,7 +39,7 @@ def as_pdf(
     """The Markdown laid out on A4 pages with `charts` in place; `page_words` is the footer,
     e.g. "Halaman {page} dari {pages}"."""
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
+    from fpdf.fonts import FontFace, TTFFont
 
     class Document(FPDF):
         def footer(self) -> None:
@@ -54,6 +55,12 @@ def as_pdf(
     regular, bold = font_files()
     pdf.add_font("DejaVu", "", str(regular))
     pdf.add_font("DejaVu", "B", str(bold))
+    # A letter the font lacks (an emoji, Chinese) is drawn as a box: fpdf2 would otherwise log
+    # the missing letters, and a log line holds no words of anyone's message.
+    regular_font, bold_font = pdf.fonts["dejavu"], pdf.fonts["dejavuB"]
+    assert isinstance(regular_font, TTFFont) and isinstance(bold_font, TTFFont)
+    known = set(regular_font.cmap) & set(bold_font.cmap)
+    markdown = "".join(c if ord(c) in known or c in "\n\t" else MISSING for c in markdown)
     pdf.set_title(title)
     pdf.set_creation_date(made_at)
     pdf.set_auto_page_break(auto=True, margin=16)
