@@ -52,9 +52,11 @@ ROOMS: dict[str, set[str]] = {
     "delivery": {"frame", "language", "delivery"},
     "people": {"frame", "language", "delivery", "people"},
     "work": {"frame", "language", "delivery", "people", "work"},
-    "reports": {"frame", "language", "reports"},
     "measures": {"frame", "language", "delivery", "people", "work", "measures"},
     "digests": {"frame", "language", "delivery", "people", "work", "measures", "digests"},
+    # Reports read what every other room keeps (the program report sums measures as digests do).
+    "reports": {"frame", "language", "delivery", "people", "work", "measures", "digests"}
+    | {"reports"},
 }
 
 

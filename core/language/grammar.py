@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "budget": ("anggaran", "budget"),
     "spend": ("belanja", "spend"),
     "indicator": ("indikator", "indicator", "indicators"),
+    # /laporan is the program report, /lapor a field update: two words, two commands.
+    "programreport": ("laporan", "programreport"),
 }
 
 ALIASES: dict[str, str] = {}
@@ -143,6 +145,7 @@ HELP_ORDER = [
     "spend",
     "report",
     "indicator",
+    "programreport",
     "remind",
     "nudge",
     "reminders",
