@@ -83,14 +83,6 @@ class TestKomitmen:
         assert "terpenuhi" in chat.send("harjo", "/terima 1")
         assert status_of(engine, 1) == CommitmentStatus.FULFILLED
 
-    def test_quantity_in_words_is_a_quantity(self, chat: Chat, engine: Engine) -> None:
-        """ "lima ratus paket sembako" asks for 500 paket, not a yes/no favour."""
-        said = chat.send("ani", "/komitmen @dinsos lima ratus paket sembako sebelum 10 Des #pkh")
-        assert "500 paket sembako" in said
-        with Session(engine) as s:
-            found = s.get(Commitment, 1)
-            assert found is not None and str(found.quantity) == "500"
-
     def test_money_is_kept_as_decimal(self, chat: Chat, engine: Engine) -> None:
         said = chat.send("ani", "/komitmen @dinsos Rp 25 jt dana CSR sebelum 10 Des #pkh")
         assert "Rp25.000.000 dana CSR" in said

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from core.language.figures import Figure, Reading, read_figures
 from core.language.numbers import (
@@ -16,6 +18,8 @@ from core.language.numbers import (
     parse_amount,
     spelled_as_digits,
 )
+from core.models import Commitment
+from tests.chat import Chat
 
 
 class TestParseAmount:
@@ -276,3 +280,11 @@ class TestNumbersInWords:
         """ "tiga tujuh" is two numbers (3 and 7), not ten; "five and six" is 5 and 6."""
         assert spelled_as_digits("tiga tujuh").split() == ["3", "7"]
         assert spelled_as_digits("five and six").split() == ["5", "and", "6"]
+
+    def test_a_commitment_quantity_in_words(self, chat: Chat, engine: Engine) -> None:
+        """ "lima ratus paket sembako" asks for 500 paket, not a yes/no favour."""
+        said = chat.send("ani", "/komitmen @dinsos lima ratus paket sembako sebelum 10 Des #pkh")
+        assert "500 paket sembako" in said
+        with Session(engine) as s:
+            found = s.get(Commitment, 1)
+            assert found is not None and str(found.quantity) == "500"
