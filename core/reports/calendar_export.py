@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from core.errors import UserError
+from core.language.zones import resolve_zone
 from core.models import Deadline, Meeting, MeetingAttendee, PartnerOrg, Person, Program
 from core.reports.calendar import (
     CALENDAR_END,
@@ -45,13 +46,15 @@ def write_calendar(
 ) -> int:
     """Write the chosen meetings and deadlines to `out` as one calendar; the events written.
 
+    `tz` is an IANA name or WIB/WITA/WIT; every moment is written in it, with its VTIMEZONE.
+
     `now` is each event's DTSTAMP; without it, the row's own creation moment, so the same
     rows give the same bytes.
     """
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise UserError("calendar.unknown_kind", kind=unknown[0], kinds=list(KINDS))
-    zone = ZoneInfo(tz)
+    zone = ZoneInfo(resolve_zone(tz))
     program_ids = _program_ids(session, programs, region)
     org = _partner(session, partner)
     out.write(calendar_head(method=PUBLISH, zone=zone))
