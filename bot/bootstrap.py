@@ -48,6 +48,7 @@ class Schema(StrEnum):
     UPGRADE = "upgrade"  # `gotong db upgrade`: migrate, whatever the database
     START = "start"  # run, chat and writing commands: migrate SQLite, refuse a shared database
     CHECK = "check"  # read-only commands: never migrate, refuse
+    ANY = "any"  # backup and restore: take the database as it is (they check what they need)
 
 
 class OutdatedSchema(Exception):
@@ -96,6 +97,8 @@ def _prepare_schema(runtime: Runtime, schema: Schema) -> None:
     engine = runtime.engine
     if schema == Schema.UPGRADE:
         upgrade(engine)
+        return
+    if schema == Schema.ANY:
         return
     if is_current(engine):
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,11 +13,13 @@ from core.delivery.claims import Route, route
 from core.delivery.queue import queue
 from core.delivery.reach import Reach
 from core.language.i18n import Catalog
-from core.messages import Button, Incoming, Reply
+from core.messages import Attachment, Button, Incoming, Reply
 from core.models import Person, Program
 
 # (label key, command) pairs; each label macro gets the command, rendered for the reader.
 ButtonSpec = tuple[tuple[str, str], ...]
+# Makes the file that goes with a notice for one reader (in their zone and language).
+Attach = Callable[[Person], Attachment]
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Context:
         dedupe_key: str,
         reach: Reach | None = None,
         buttons: tuple[ButtonSpec, ...] = (),
+        attach: Attach | None = None,
         **params: Any,
     ) -> Reach:
         """Notify each person (the sender excepted) and count who that reached, into `reach`."""
@@ -82,7 +85,12 @@ class Context:
             if person.id == self.person.id:
                 continue
             way = self.notify(
-                person, key, dedupe_key=f"{dedupe_key}:{person.id}", buttons=buttons, **params
+                person,
+                key,
+                dedupe_key=f"{dedupe_key}:{person.id}",
+                buttons=buttons,
+                attach=attach,
+                **params,
             )
             assert way is not None
             reach.note(person, way)
@@ -96,12 +104,14 @@ class Context:
         dedupe_key: str,
         buttons: tuple[ButtonSpec, ...] = (),
         delay: timedelta = timedelta(0),
+        attach: Attach | None = None,
         **params: Any,
     ) -> Route | None:
         """Queue a message to someone else in the outbox, in their language, in this transaction.
 
         The outbox key is the incoming event's plus `dedupe_key`: an event is handled once, so
         the key is unique by construction, however often a task goes back to an old moment.
+        `attach` makes the file that goes with it (a meeting's calendar file), for this reader.
         """
         if reader.id == self.person.id:
             return None
@@ -119,6 +129,7 @@ class Context:
             due_at=self.now + delay,
             now=self.now,
             cause=event,
+            attachment=attach(reader) if attach is not None else None,
         )
         self.queued += 1
         return way

@@ -5,6 +5,8 @@ The harness (tests/telegram_harness.py) runs the real adapter against the fake B
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -156,10 +158,11 @@ class TestButtons:
     async def test_meeting_invitation_is_answered_with_hadir(self, chats: Chats) -> None:
         """Invitation → "👍 Hadir / 👎 Tidak hadir" (rsvp 1 yes/no) → organiser hears the answer."""
         await chats.say("ani", "/rapat Koordinasi mitra senin 10:00 @budi @dinsos #pkh")
-        invitations = await chats.deliver()
+        chats.clock.advance(timedelta(seconds=2))
+        assert await chats.adapter.deliver_once() == 2  # each: the .ics, then the text
 
-        assert sorted(m.chat_id for m in invitations) == [BUDI, HARJO]
-        harjo = chats.tg.last_to(HARJO)
+        calendar_file, harjo = chats.tg.messages_to(HARJO)
+        assert calendar_file.method == "sendDocument" and len(chats.tg.messages_to(BUDI)) == 2
         assert "Undangan rapat dari Ani Wijaya: Koordinasi mitra" in harjo.visible_text
         assert harjo.button_texts == ["👍 Hadir", "👎 Tidak hadir"]
         assert harjo.callback_data == ["rsvp 1 yes", "rsvp 1 no"]

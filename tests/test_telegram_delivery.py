@@ -114,8 +114,11 @@ class TestOutboxFaults:
     """Flood refusals, network errors and blocked people never lose or duplicate a message."""
 
     async def queue_three(self, chats: Chats) -> None:
+        """Two notices for Budi and one for Pak Harjo, one Telegram message each (a meeting's
+        invitation would be two: its calendar file, then the text)."""
         await chats.say("ani", "/tugas Kirim data @budi besok")
-        await chats.say("ani", "/rapat Koordinasi senin 10:00 @budi @dinsos #pkh")
+        await chats.say("ani", "/tugas Rekap data @budi besok")
+        await chats.say("ani", "/komitmen @dinsos 200 paket sembako sebelum 10 Des #pkh")
 
     def statuses(self, chats: Chats) -> list[str]:
         with Session(chats.engine) as session:

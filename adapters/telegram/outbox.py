@@ -1,11 +1,12 @@
 """Delivering the outbox on Telegram: paced per private chat, refusals mapped to what they mean.
 
 A message with a file sends the file first, with the text as its caption when it fits
-(1,024 characters), else followed by the text; a file Telegram refuses (too big) leaves the
-text to go alone with a note saying so. Flood control (RetryAfter) and our own pacing put a
-message back without spending an attempt; network trouble backs off with jitter; a person
-who blocked the bot is marked unreachable and their messages stop. Anything but a
-TelegramError is a bug: the shared sweep gives that message up.
+(1,024 characters) and is not a document's text with buttons, else followed by the text; a
+file Telegram refuses (too big) leaves the text to go alone with a note saying so. Flood
+control (RetryAfter) and our own pacing put a message back without spending an attempt;
+network trouble backs off with jitter; a person who blocked the bot is marked unreachable
+and their messages stop. Anything but a TelegramError is a bug: the shared sweep gives that
+message up.
 """
 
 from __future__ import annotations
@@ -140,8 +141,15 @@ class TelegramOutbox(PlatformOutbox):
 
 
 def _caption(delivery: Delivery) -> TelegramMessage | None:
-    """The text as one caption under the file, if there is a file and the text fits in one."""
+    """The text as one caption under the file, if there is a file and the text fits in one.
+
+    Not under a document when the text has buttons (a meeting's invitation with its .ics):
+    a press replaces the pressed message's text with the answer, and a document's caption
+    is not text Telegram lets a bot edit that way, so the text goes as its own message.
+    """
     if delivery.attachment is None:
+        return None
+    if delivery.attachment.kind != PHOTO and delivery.buttons:
         return None
     pieces = render(Reply(delivery.text, delivery.buttons), limit=CAPTION_LIMIT)
     return pieces[0] if len(pieces) == 1 else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import digests, partners, records, report, serving
+from bot.cli import backup, digests, partners, records, report, serving
 from bot.cli.budget import budget_app
 from bot.cli.common import close_opened
 from bot.cli.directory import partners_app, people_app, programs_app
@@ -33,6 +33,8 @@ app.command("demo")(records.load_demo)
 app.command("export")(records.export_rows)
 app.command("digest")(digests.digest)
 app.command("report")(report.report)
+app.command("backup")(backup.backup_database)
+app.command("restore")(backup.restore_database)
 db_app.command("upgrade")(serving.db_upgrade)
 partners_app.command("import")(partners.partners_import)
 partners_app.command("contacts")(partners.partners_contacts)

@@ -42,6 +42,9 @@ class Meeting(SQLModel, table=True):
     link: str = Field(default="", max_length=500)
     status: str = Field(default=Status.OPEN, max_length=16)
     created_at: datetime = moment_field()
+    # iCalendar's SEQUENCE: grows on each move or cancellation, so a calendar that holds the
+    # meeting's file replaces it with the newer one rather than keeping both.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class MeetingAttendee(SQLModel, table=True):

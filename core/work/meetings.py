@@ -161,6 +161,7 @@ def cancel(session: Session, *, now: datetime, actor: Person, meeting_id: int) -
         raise UserError("meeting.is_cancelled", number=meeting_id)
     before = audit.snapshot(meeting)
     meeting.status = Status.CANCELLED
+    meeting.sequence += 1
     audit.record(
         session, at=now, actor=actor, action="meeting.cancel", entity=meeting, before=before
     )
@@ -181,6 +182,7 @@ def reschedule(
         raise UserError("moment.in_past", at=starts_at)
     before = audit.snapshot(meeting)
     meeting.starts_at = starts_at
+    meeting.sequence += 1
     audit.record(session, at=now, actor=actor, action="meeting.move", entity=meeting, before=before)
     followups.sync_meeting(session, now=now, meeting=meeting)
     return meeting

@@ -6,13 +6,15 @@ import re
 from datetime import timedelta
 
 from core.commands.common import find_moment_in, handles_of, one_program
-from core.context import ButtonSpec, Context
+from core.context import Attach, ButtonSpec, Context
 from core.delivery.reach import Reach
 from core.errors import UserError
 from core.language.grammar import URL, extract_mentions, parse_number, squash
 from core.language.moments import Moment, find_duration
+from core.messages import DOCUMENT, Attachment
 from core.models import Meeting, PartnerOrg, Person, Program, Rsvp
 from core.people.directory import people_of_org, resolve_handles
+from core.reports.calendar import meeting_file, meeting_file_name
 from core.work import meetings
 
 DEFAULT_DURATION = timedelta(hours=1)
@@ -83,8 +85,33 @@ def meeting(ctx: Context, args: str) -> None:
             org=invitation.org,
             program=program,
             buttons=_answer_buttons(created.id),
+            attach=calendar_file(ctx, created),
         )
     ctx.say("meeting.created", meeting=created, program=program, reach=reach, notes=moment.guesses)
+
+
+def calendar_file(ctx: Context, meeting: Meeting) -> Attach:
+    """The meeting's .ics for each reader, made once per zone and language however many read it.
+
+    Invitations, moves and cancellations carry it (a calendar replaces the event by its UID);
+    reminders do not, as nothing in the calendar changes.
+    """
+    made: dict[tuple[str, str], bytes] = {}
+
+    def attach(reader: Person) -> Attachment:
+        key = (reader.timezone, reader.language)
+        if key not in made:
+            made[key] = meeting_file(
+                ctx.session, meeting, tz=reader.timezone, lang=reader.language, now=ctx.now
+            )
+        return Attachment(
+            DOCUMENT,
+            meeting_file_name(meeting.id, reader.language),
+            made[key],
+            ctx.text("calendar.not_sent", reader),
+        )
+
+    return attach
 
 
 def _answer_buttons(number: int | None) -> tuple[ButtonSpec, ...]:
@@ -176,6 +203,7 @@ def cancel_meeting(ctx: Context, word: str) -> None:
         reach=reach,
         meeting=found,
         by=ctx.person,
+        attach=calendar_file(ctx, found),
     )
     ctx.say("meeting.cancelled", meeting=found, reach=reach)
 
@@ -193,6 +221,7 @@ def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
     reach = _unspoken_orgs(ctx, found)
     rows = [r for r in meetings.attendees(ctx.session, found) if r.person_id is not None]
     declined = {r.person_id for r in rows if r.rsvp == Rsvp.NO}
+    attach = calendar_file(ctx, found)
     for person in handles_of(ctx.session, [r.person_id for r in rows if r.person_id]):
         ctx.tell(
             [person],
@@ -203,6 +232,7 @@ def move_meeting(ctx: Context, number: int, moment: Moment) -> None:
             meeting=found,
             declined=person.id in declined,
             buttons=_answer_buttons(number),
+            attach=attach,
         )
     untold = [p.id for p in [*reach.not_on_gotong, *reach.unreachable] if p.id in declined]
     if untold:
