@@ -61,7 +61,10 @@ def shipped_heads() -> frozenset[str]:
         names = _module_constants(path, ("revision", "down_revision"))
         revisions.add(str(names["revision"]))
         down = names.get("down_revision")
-        replaced.update([down] if isinstance(down, str) else list(down or ()))
+        if isinstance(down, str):
+            replaced.add(down)
+        elif isinstance(down, tuple | list):  # a merge revision names several
+            replaced.update(str(each) for each in down)
     return frozenset(revisions - replaced)
 
 
