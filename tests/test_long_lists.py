@@ -107,6 +107,10 @@ class TestMyTasksPages:
         empty = chat.send("kevin", "/mytasks 2")  # no tasks: one empty page
         assert "There is no page 2: this list has 1 page. Example: /mytasks" in empty
         assert "Contoh: /tugasku 2" in chat.send("budi", "/tugasku dua")
+        huge = "9" * 9  # the longest number a command reads
+        assert f"Tidak ada halaman {huge}: daftar ini 2 halaman" in chat.send(
+            "budi", f"/tugasku {huge}"
+        )
 
     def test_english_and_someone_elses_pages(self, chat: Chat) -> None:
         """A manager pages through someone's list; the way on names them."""
