@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,20 @@ def wall(argv: list[str], env: dict[str, str], tree: Path) -> float:
     return time.perf_counter() - start
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes that ended so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(run: Callable[[], float]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the processes it ran): on a busy shared machine the CPU
+    seconds vary far less than the wall time."""
+    before = children_cpu()
+    seconds = run()
+    return seconds, children_cpu() - before
+
+
 class PolledTelegram(FakeTelegram):
     """The fake Bot API, noting when a getUpdates arrives (a long poll is recorded at its end)."""
 
@@ -54,7 +70,8 @@ class PolledTelegram(FakeTelegram):
 
 async def first_poll(tree: Path, database_url: str) -> float:
     """Seconds from starting `gotong run` to its first getUpdates at the fake Bot API."""
-    async with PolledTelegram() as tg:
+    tg = PolledTelegram()
+    async with tg:
         env = _env(
             tree,
             GOTONG_DATABASE_URL=database_url,
@@ -89,23 +106,30 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def measure(tree: Path, runs: int) -> list[tuple[str, float]]:
-    """The four figures for one checkout, in seconds."""
+def measure(tree: Path, runs: int) -> list[tuple[str, float, float]]:
+    """The four figures for one checkout: (what, wall seconds, CPU seconds), medians."""
     env = _env(tree)
     python = [sys.executable]
-    bare = median([wall([*python, "-c", "pass"], env, tree) for _ in range(runs)])
-    imported = median([wall([*python, "-c", "import bot.cli"], env, tree) for _ in range(runs)])
-    helped = median([wall([*python, "-c", GOTONG, "--help"], env, tree) for _ in range(runs)])
+
+    def median_of(run: Callable[[], float]) -> tuple[float, float]:
+        samples = [timed(run) for _ in range(runs)]
+        return median([w for w, _ in samples]), median([c for _, c in samples])
+
+    figures = [
+        ("bare python -c pass", *median_of(lambda: wall([*python, "-c", "pass"], env, tree))),
+        (
+            "python -c 'import bot.cli'",
+            *median_of(lambda: wall([*python, "-c", "import bot.cli"], env, tree)),
+        ),
+        ("gotong --help", *median_of(lambda: wall([*python, "-c", GOTONG, "--help"], env, tree))),
+    ]
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'startup.db'}"
         wall([*python, "-c", GOTONG, "db", "upgrade"], _env(tree, GOTONG_DATABASE_URL=url), tree)
-        polled = median([asyncio.run(first_poll(tree, url)) for _ in range(runs)])
-    return [
-        ("bare python -c pass", bare),
-        ("python -c 'import bot.cli'", imported),
-        ("gotong --help", helped),
-        ("gotong run -> first getUpdates (SQLite)", polled),
-    ]
+        # CPU includes the orderly stop after the first poll.
+        polled = median_of(lambda: asyncio.run(first_poll(tree, url)))
+    figures.append(("gotong run -> first getUpdates (SQLite)", *polled))
+    return figures
 
 
 def main() -> None:
@@ -115,13 +139,13 @@ def main() -> None:
     options = parser.parse_args()
     for tree in [ROOT, *options.tree]:
         figures = measure(tree.resolve(), options.runs)
-        bare = figures[0][1]
-        print(
-            f"{str(tree.resolve()) + ' (median of ' + str(options.runs) + ')':<44} {'seconds':>8}"
-            f" {'x bare python':>14}"
-        )
-        for label, seconds in figures:
-            print(f"{label:<44} {seconds:8.3f} {seconds / bare:14.1f}")
+        _, bare, bare_cpu = figures[0]
+        print(f"{tree.resolve()} (median of {options.runs})")
+        print(f"{'':<42} {'wall s':>7} {'x bare':>7} {'CPU s':>7} {'x bare':>7}")
+        for label, seconds, cpu in figures:
+            print(
+                f"{label:<42} {seconds:7.3f} {seconds / bare:7.1f} {cpu:7.3f} {cpu / bare_cpu:7.1f}"
+            )
 
 
 if __name__ == "__main__":
