@@ -1,6 +1,7 @@
 """Cost of one whole incoming message: parsing alone, the full handle() with its transaction,
 and the path a platform adapter takes (receive: stored in the inbox; process: handled, replies
-kept in the outbox; sent: each reply's delivery recorded).
+kept in the outbox; sent: each reply's delivery recorded). Then the SQL statements each message
+runs through handle(): unlike the times, they do not depend on how busy the machine is.
 
 Run: python bench/handle_bench.py [messages]   (SQLite file in a temporary directory)
 """
@@ -13,7 +14,10 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, event
 
 from bot.database import upgrade
 from core import demo
@@ -82,9 +86,30 @@ def main() -> None:
                     assert reply.outbox_id is not None
                     outbox.sent(reply.outbox_id, "")
                 stored.append(time.perf_counter() - start)
+        statements = _statements(engine, gotong)
     figures("parse (command, mentions, moment)", parse)
     figures("handle() on SQLite (parse+rules+commit)", handled)
     figures("receive+process+sent on SQLite (adapters)", stored)
+    for (who, text), count in zip(MESSAGES, statements, strict=True):
+        print(f"SQL statements, handle() of {text.split()[0]:<11} by {who:<5} {count:4d}")
+
+
+def _statements(engine: Engine, gotong: Gotong) -> list[int]:
+    """Statements each message runs through handle(), counted at the cursor."""
+    counts: list[int] = []
+    for i, (who, text) in enumerate(MESSAGES):
+        seen: list[str] = []
+
+        def note(*args: Any, seen: list[str] = seen) -> None:
+            seen.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            gotong.handle(Incoming("bench", who, who, text, f"count-{i}"))
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        counts.append(len(seen))
+    return counts
 
 
 if __name__ == "__main__":

@@ -141,6 +141,7 @@ def build_jobs(runtime: Runtime) -> CoreJobs:
         leadership=Leadership(runtime.engine),
         sweep_seconds=runtime.settings.outbox_sweep_seconds,
         nudges=NudgeSweep(runtime.engine, runtime.clock, runtime.catalog),
+        outbox_retention=timedelta(days=runtime.settings.outbox_retention_days),
     )
 
 

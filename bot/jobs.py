@@ -14,6 +14,7 @@ from bot.leader import Leadership
 from core.clock import Clock
 from core.db import unit_of_work
 from core.delivery.firing import ReminderSweep
+from core.delivery.pruning import prune_sent
 from core.digests.sweep import DigestSweep
 from core.eventlog import event
 from core.models import InboxEvent
@@ -43,8 +44,10 @@ class CoreJobs:
         leadership: Leadership,
         sweep_seconds: float,
         nudges: NudgeSweep | None = None,
+        outbox_retention: timedelta = timedelta(days=30),
     ) -> None:
         self.engine = engine
+        self.outbox_retention = outbox_retention
         self.nudges = nudges
         self.clock = clock
         self.reminders = reminders
@@ -164,13 +167,19 @@ class CoreJobs:
         )
 
     async def housekeeping(self) -> None:
-        """Prune the inbox of long-handled events; only the leader does periodic work."""
+        """Prune the inbox of long-handled events and the outbox of long-sent messages; only
+        the leader does periodic work."""
         async with self._lock:
             try:
                 if not await asyncio.to_thread(self.leadership.check):
                     return
-                cutoff = self.clock.now() - PROCESSED_EVENT_RETENTION
-                await asyncio.to_thread(self._prune, cutoff)
+                now = self.clock.now()
+                await asyncio.to_thread(self._prune, now - PROCESSED_EVENT_RETENTION)
+                pruned = await asyncio.to_thread(
+                    prune_sent, self.engine, before=now - self.outbox_retention
+                )
+                if pruned:
+                    event(log, "outbox.pruned", count=pruned)
             except Exception as error:
                 event(
                     log,

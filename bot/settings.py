@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # How long a claimed message (or a reply being sent) waits before another worker takes it
     # over: the crash window in which a message may be sent twice.
     outbox_lease_seconds: float = Field(120.0, gt=0, validation_alias="GOTONG_OUTBOX_LEASE_SECONDS")
+    # Sent messages older than this are deleted by the hourly housekeeping (those whose key
+    # nothing can make again: core/delivery/pruning.py); at least MIN_RETENTION there.
+    outbox_retention_days: int = Field(30, ge=14, validation_alias="GOTONG_OUTBOX_RETENTION_DAYS")
     reminder_too_late_hours: float = Field(12.0, validation_alias="GOTONG_REMINDER_TOO_LATE_HOURS")
     # Where the console writes the files messages carry (a digest's chart) and prints their path.
     files_dir: Path = Field(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, create_engine, func, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+T = TypeVar("T")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -47,3 +50,17 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def page_of(
+    session: Session, query: SelectOfScalar[T], *, limit: int, offset: int = 0
+) -> tuple[list[T], int]:
+    """Up to `limit` rows of an ordered query from `offset`, and how many rows it has in all.
+
+    One statement when the page holds the whole list; a count only when there is more.
+    """
+    rows = list(session.exec(query.offset(offset).limit(limit + 1)))
+    if len(rows) <= limit and (rows or offset == 0):
+        return rows, offset + len(rows)
+    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    return rows[:limit], total

@@ -11,7 +11,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from core.eventlog import event as log_event
@@ -39,29 +40,31 @@ def incoming_of(event: InboxEvent) -> Incoming:
 def store(session: Session, incoming: Incoming, *, now: datetime, handled: bool) -> bool:
     """Record a received event; False if it was recorded before (a redelivery).
 
-    The insert runs in a savepoint, so its unique-key clash, the one conflict that means
-    "seen before", is told apart from any other error and leaves the transaction usable.
+    One `INSERT ... ON CONFLICT (platform, event_id) DO NOTHING`: the primary key's clash,
+    the one conflict that means "seen before" (here or by another instance a moment ago), is
+    the only one it passes over; any other error still raises. Every message pays for this
+    statement, so it is one statement, not a look, a savepoint and an insert.
     """
-    if _get(session, incoming.platform, incoming.event_id) is not None:
+    row = {
+        "platform": incoming.platform,
+        "event_id": incoming.event_id,
+        "payload": None if handled else payload_of(incoming),
+        "received_at": now,
+        "handled_at": now if handled else None,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = InboxEvent.__table__  # type: ignore[attr-defined]  # SQLModel sets it
+    statement = (
+        insert(table)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(table.c.event_id)
+    )
+    # Core, not the ORM's bulk insert: a skipped row must come back as no row.
+    if session.connection().execute(statement).first() is None:
         _log_seen_before(incoming)
         return False
-    savepoint = session.begin_nested()
-    try:
-        session.add(
-            InboxEvent(
-                platform=incoming.platform,
-                event_id=incoming.event_id,
-                payload=None if handled else payload_of(incoming),
-                received_at=now,
-                handled_at=now if handled else None,
-            )
-        )
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()  # another instance stored it between our look and our insert
-        _log_seen_before(incoming)
-        return False
-    savepoint.commit()
     log_event(log, "inbox.received", platform=incoming.platform, event_id=incoming.origin)
     return True
 

@@ -145,9 +145,9 @@ class TestDuplicates:
 
 class TestLongReplies:
     async def test_reply_over_4096_characters_is_split_at_lines(
-        self, chats: Chats, gotong: Gotong
+        self, chats: Chats, gotong: Gotong, clock: FakeClock
     ) -> None:
-        """A long task list arrives as several messages of whole lines; buttons on the last."""
+        """A long list of late work arrives as several messages of whole lines."""
         title = ("Survei harga beras, minyak goreng, gula dan telur di pasar kecamatan " * 3)[:185]
         for n in range(24):
             (created,) = gotong.handle(
@@ -155,20 +155,19 @@ class TestLongReplies:
                     platform="telegram",
                     external_user_id=str(ANI),
                     chat_id=str(ANI),
-                    text=f"/tugas {title.strip()} {n} @budi besok",
+                    text=f"/tugas {title.strip()} {n} @budi @ani besok #pkh",
                     event_id=f"seed-{n}",
                 )
             )
             assert f"Tugas {n + 1} dibuat" in created.text
+        clock.advance(timedelta(days=3))
 
-        sent = await chats.say("budi", "/tugasku")
+        # Ani's own late tasks and her program's: two parts of 15 lines of about 250 characters.
+        sent = await chats.say("ani", "/terlambat")
 
-        assert len(sent) == 2 and all(m.chat_id == BUDI for m in sent)
+        assert len(sent) == 2 and all(m.chat_id == ANI for m in sent)
         assert all(len(m.visible_text) <= 4096 for m in sent)
         lines = "\n".join(m.visible_text for m in sent).splitlines()
-        assert lines[0] == "Tugas Anda (24):" and lines[-1] == "Tutup dengan /selesai NOMOR"
-        assert len(lines) == 26  # no line was cut in two
-        assert [m.callback_data for m in sent] == [
-            [],
-            ["done 1", "done 2", "done 3", "done 4", "done 5"],
-        ]
+        assert lines[0] == "Terlambat — milik Anda:"
+        late = [line for line in lines if line.startswith("⚠️")]
+        assert len(late) == 30 and all(title.strip() in line for line in late)  # none cut

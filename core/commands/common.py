@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.context import Context
 from core.errors import UserError
@@ -15,6 +17,13 @@ from core.language.moments import AmbiguousMoment, Moment, find_moment
 from core.language.suggest import corrected
 from core.models import Person, Program
 from core.people.directory import names, program_by_code, programs_of
+
+
+class HasProgram(Protocol):
+    """A task, meeting, deadline or anything else that may belong to a program."""
+
+    @property
+    def program_id(self) -> int | None: ...
 
 
 def find_moment_in(ctx: Context, text: str) -> tuple[str, Moment | None, str] | None:
@@ -90,6 +99,16 @@ def number_arg(args: str, usage_key: str) -> int:
 def program_codes(session: Session) -> dict[int, str]:
     """Every program's code by id, for showing tasks and meetings with their #code."""
     return {p.id: p.code for p in session.exec(select(Program)) if p.id is not None}
+
+
+def codes_for(session: Session, *shown: Iterable[HasProgram]) -> dict[int, str]:
+    """The #code of each program the shown tasks, meetings or deadlines belong to (only those:
+    a national workspace has thousands of programs)."""
+    ids = {item.program_id for items in shown for item in items if item.program_id is not None}
+    if not ids:
+        return {}
+    found = session.exec(select(Program.id, Program.code).where(col(Program.id).in_(ids)))
+    return {id_: code for id_, code in found if id_ is not None}
 
 
 def handles_of(session: Session, ids: list[int]) -> list[Person]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import col, func, select
 
 from core.commands import budgets
-from core.commands.common import handles_of, one_program, program_codes
+from core.commands.common import codes_for, one_program
 from core.commands.work import reporting
 from core.context import Context
 from core.digests import settings as digest_settings
@@ -33,7 +33,7 @@ from core.models import (
     Task,
 )
 from core.people import preferences
-from core.people.directory import program_by_code, programs_of
+from core.people.directory import names, program_by_code, program_ids_of, programs_of
 from core.people.permissions import is_manager, require_program_access
 from core.work import commitments, deadlines, meetings, tasks, updates
 from core.work.reporting import Rhythm
@@ -42,19 +42,30 @@ from core.work.reporting import rhythm_of as reporting_rhythm
 WEEK = timedelta(days=7)
 # A summary fits one phone screen: the first few open tasks, then how many more.
 TASKS_ON_SUMMARY = 8
+# Each part of /agenda and /terlambat names this many (the most urgent), then counts the rest.
+LISTED = 15
 
 
 def agenda(ctx: Context, args: str) -> None:
     """My meetings and deadlines in the next seven days."""
     end = ctx.now + WEEK
-    program_ids = [p.id for p in programs_of(ctx.session, ctx.person) if p.id is not None]
+    upcoming = meetings.upcoming_for(ctx.session, ctx.person, ctx.now, end)
+    shown_deadlines, all_deadlines = deadlines.first_open_between(
+        ctx.session,
+        start=ctx.now,
+        end=end,
+        owner=ctx.person,
+        program_ids=program_ids_of(ctx.person),
+        limit=LISTED,
+    )
+    shown_meetings = upcoming[:LISTED]
     ctx.say(
         "agenda.week",
-        meetings=meetings.upcoming_for(ctx.session, ctx.person, ctx.now, end),
-        deadlines=deadlines.open_between(
-            ctx.session, start=ctx.now, end=end, owner=ctx.person, program_ids=program_ids
-        ),
-        codes=program_codes(ctx.session),
+        meetings=shown_meetings,
+        deadlines=shown_deadlines,
+        more_meetings=len(upcoming) - len(shown_meetings),
+        more_deadlines=all_deadlines - len(shown_deadlines),
+        codes=codes_for(ctx.session, shown_meetings, shown_deadlines),
     )
 
 
@@ -66,37 +77,53 @@ def late(ctx: Context, args: str) -> None:
     named = one_program(ctx, mentions, required=False) if mentions.programs else None
     require_program_access(ctx.session, ctx.person, named)
     only = [named.id] if named is not None and named.id is not None else None
-    mine = tasks.overdue(ctx.session, now=ctx.now, person=ctx.person, program_ids=only)
-    my_deadlines = deadlines.open_between(
-        ctx.session, start=None, end=ctx.now, owner=ctx.person, program_ids=None
+    session, now, person = ctx.session, ctx.now, ctx.person
+    mine, mine_total = tasks.overdue(
+        session, now=now, person=person, program_ids=only, limit=LISTED
     )
-    if only is not None:
-        my_deadlines = [d for d in my_deadlines if d.program_id in only]
+    my_deadlines, my_deadlines_total = deadlines.first_open_between(
+        session, start=None, end=now, owner=person, program_ids=None, within=only, limit=LISTED
+    )
     team: list[tuple[Task, list[Person]]] = []
+    team_total = 0
     team_deadlines: list[Deadline] = []
-    if is_manager(ctx.person):
-        program_ids = only or [
-            p.id for p in programs_of(ctx.session, ctx.person) if p.id is not None
-        ]
-        for task, ids in tasks.overdue(
-            ctx.session, now=ctx.now, person=None, program_ids=program_ids
-        ):
-            team.append((task, handles_of(ctx.session, ids)))
-        team_deadlines = [
-            d
-            for d in deadlines.open_between(
-                ctx.session, start=None, end=ctx.now, owner=None, program_ids=program_ids
-            )
-            if d.owner_id != ctx.person.id
-        ]
+    team_deadlines_total = 0
+    if is_manager(person):
+        program_ids = only or program_ids_of(person)
+        late_tasks, team_total = tasks.overdue(
+            session, now=now, person=None, program_ids=program_ids, limit=LISTED
+        )
+        found = names(session, [i for _, ids in late_tasks for i in ids])
+        team = [(task, [found[i] for i in ids if i in found]) for task, ids in late_tasks]
+        team_deadlines, team_deadlines_total = deadlines.first_open_between(
+            session,
+            start=None,
+            end=now,
+            owner=None,
+            program_ids=program_ids,
+            not_owner=person,
+            limit=LISTED,
+        )
     ctx.say(
         "agenda.late",
         mine=[task for task, _ in mine],
         my_deadlines=my_deadlines,
         team=team,
         team_deadlines=team_deadlines,
-        manager=is_manager(ctx.person),
-        codes=program_codes(ctx.session),
+        more={
+            "mine": mine_total - len(mine),
+            "my_deadlines": my_deadlines_total - len(my_deadlines),
+            "team": team_total - len(team),
+            "team_deadlines": team_deadlines_total - len(team_deadlines),
+        },
+        manager=is_manager(person),
+        codes=codes_for(
+            session,
+            [task for task, _ in mine],
+            my_deadlines,
+            [task for task, _ in team],
+            team_deadlines,
+        ),
         program=named,
     )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core.errors import UserError
 from core.language.suggest import closest_handle
@@ -18,6 +20,9 @@ from core.models import (
     ProgramPartner,
     Role,
 )
+
+# Programs named by id: a list, or a subquery such as program_ids_of(person).
+ProgramIds = Collection[int] | SelectOfScalar[int | None]
 
 
 def person_for_identity(session: Session, platform: str, external_id: str) -> Person | None:
@@ -125,6 +130,20 @@ def programs_of(session: Session, person: Person) -> list[Program]:
     query = select(Program).order_by(col(Program.code))
     if person.role == Role.ADMIN:
         return list(session.exec(query))
+    return list(session.exec(query.where(_works_on(person))))
+
+
+def program_ids_of(person: Person) -> SelectOfScalar[int | None]:
+    """The ids of the programs a person works on, as a subquery (nothing is loaded).
+
+    A national manager can be on thousands of programs: a list asks the database for rows of
+    these programs instead of carrying every program through Python first.
+    """
+    query = select(col(Program.id))
+    return query if person.role == Role.ADMIN else query.where(_works_on(person))
+
+
+def _works_on(person: Person) -> ColumnElement[bool]:
     member = select(ProgramMember.program_id).where(ProgramMember.person_id == person.id)
     conditions = [col(Program.owner_id) == person.id, col(Program.id).in_(member)]
     if person.partner_org_id is not None:
@@ -132,7 +151,7 @@ def programs_of(session: Session, person: Person) -> list[Program]:
             ProgramPartner.partner_org_id == person.partner_org_id
         )
         conditions.append(col(Program.id).in_(partnered))
-    return list(session.exec(query.where(or_(*conditions))))
+    return or_(*conditions)
 
 
 def join_program(session: Session, program: Program, person: Person) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core import audit
+from core.db import page_of
 from core.delivery import followups
 from core.errors import UserError
 from core.models import Deadline, Person, Program, Status
 from core.people import visibility
+from core.people.directory import ProgramIds
 from core.people.permissions import is_manager, require_manager, require_program_access
 from core.work.tasks import clean_title
 
@@ -65,9 +68,36 @@ def open_between(
     start: datetime | None,
     end: datetime,
     owner: Person | None,
-    program_ids: list[int] | None,
+    program_ids: ProgramIds | None,
 ) -> list[Deadline]:
     """Open deadlines due before `end` (and from `start`), for an owner and/or some programs."""
+    return list(session.exec(_open_between(start, end, owner, program_ids)))
+
+
+def first_open_between(
+    session: Session,
+    *,
+    start: datetime | None,
+    end: datetime,
+    owner: Person | None,
+    program_ids: ProgramIds | None,
+    within: ProgramIds | None = None,
+    not_owner: Person | None = None,
+    limit: int,
+) -> tuple[list[Deadline], int]:
+    """The first `limit` of open_between's deadlines, and how many there are in all; `within`
+    keeps only these programs' and `not_owner` leaves that person's out."""
+    query = _open_between(start, end, owner, program_ids)
+    if within is not None:
+        query = query.where(col(Deadline.program_id).in_(within))
+    if not_owner is not None:
+        query = query.where(col(Deadline.owner_id).is_distinct_from(not_owner.id))
+    return page_of(session, query, limit=limit)
+
+
+def _open_between(
+    start: datetime | None, end: datetime, owner: Person | None, program_ids: ProgramIds | None
+) -> SelectOfScalar[Deadline]:
     query = select(Deadline).where(Deadline.status == Status.OPEN, col(Deadline.due_at) < end)
     if start is not None:
         query = query.where(col(Deadline.due_at) >= start)
@@ -79,4 +109,4 @@ def open_between(
         query = query.where(Deadline.owner_id == owner.id)
     elif program_ids is not None:
         query = query.where(col(Deadline.program_id).in_(program_ids))
-    return list(session.exec(query.order_by(col(Deadline.due_at))))
+    return query.order_by(col(Deadline.due_at), col(Deadline.id))

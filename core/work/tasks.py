@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import true
 from sqlmodel import Session, col, func, select
 
 from core import audit
+from core.db import page_of
 from core.delivery import followups
 from core.errors import UserError
 from core.models import Person, Program, Role, Status, Task, TaskAssignment
 from core.people import visibility
-from core.people.directory import join_program
+from core.people.directory import ProgramIds, join_program
 from core.people.permissions import is_manager, require_program_access
 
 MAX_TITLE = 200
@@ -169,9 +171,12 @@ def reschedule(
     return found
 
 
-def open_tasks(session: Session, person: Person) -> list[Task]:
-    """The person's open tasks: overdue and soonest due first, undated last."""
-    rows = session.exec(
+def open_tasks(
+    session: Session, person: Person, *, limit: int, offset: int = 0
+) -> tuple[list[Task], int]:
+    """A page of the person's open tasks (overdue and soonest due first, undated last), and
+    how many they have in all."""
+    query = (
         select(Task)
         .join(TaskAssignment, col(TaskAssignment.task_id) == Task.id)
         .where(
@@ -181,7 +186,7 @@ def open_tasks(session: Session, person: Person) -> list[Task]:
         )
         .order_by(col(Task.due_at).is_(None), col(Task.due_at), col(Task.id))
     )
-    return list(rows)
+    return page_of(session, query, limit=limit, offset=offset)
 
 
 def open_in_program(
@@ -207,25 +212,40 @@ def open_in_program(
 
 
 def overdue(
-    session: Session, *, now: datetime, person: Person | None, program_ids: list[int] | None
-) -> list[tuple[Task, list[int]]]:
-    """Open tasks past due with their late assignees, for one person or for some programs."""
+    session: Session,
+    *,
+    now: datetime,
+    person: Person | None,
+    program_ids: ProgramIds | None,
+    limit: int,
+) -> tuple[list[tuple[Task, list[int]]], int]:
+    """The longest-late open tasks (up to `limit`) with their late assignees, for one person or
+    for some programs, and how many tasks are late in all."""
+    late_assignment = (
+        select(TaskAssignment.task_id)
+        .where(TaskAssignment.status == Status.OPEN)
+        .where(TaskAssignment.person_id == person.id if person is not None else true())
+    )
     query = (
-        select(Task, TaskAssignment)
-        .join(TaskAssignment, col(TaskAssignment.task_id) == Task.id)
+        select(Task)
         .where(
             Task.status == Status.OPEN,
-            TaskAssignment.status == Status.OPEN,
             col(Task.due_at) < now,
+            col(Task.id).in_(late_assignment),
         )
         .order_by(col(Task.due_at), col(Task.id))
     )
-    if person is not None:
-        query = query.where(TaskAssignment.person_id == person.id)
     if program_ids is not None:
         query = query.where(col(Task.program_id).in_(program_ids))
-    late: dict[int, tuple[Task, list[int]]] = {}
-    for task, assignment in session.exec(query):
-        assert task.id is not None
-        late.setdefault(task.id, (task, []))[1].append(assignment.person_id)
-    return list(late.values())
+    shown, total = page_of(session, query, limit=limit)
+    if person is not None:
+        return [(task, [person.id or 0]) for task in shown], total
+    late: dict[int, list[int]] = {task.id or 0: [] for task in shown}
+    assignments = session.exec(
+        select(TaskAssignment)
+        .where(col(TaskAssignment.task_id).in_(late), TaskAssignment.status == Status.OPEN)
+        .order_by(col(TaskAssignment.task_id), col(TaskAssignment.person_id))
+    )
+    for assignment in assignments:
+        late[assignment.task_id].append(assignment.person_id)
+    return [(task, late[task.id or 0]) for task in shown], total

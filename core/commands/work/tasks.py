@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import time
+from math import ceil
+from typing import Any
 
 from core.commands.budgets import cancel_expense
 from core.commands.common import (
     at_default_time,
+    codes_for,
     find_moment_in,
     handles_of,
     one_program,
-    program_codes,
 )
 from core.commands.indicators import withdraw_update
 from core.commands.work.commitments import cancel_commitment, move_commitment
@@ -26,6 +28,8 @@ from core.people.permissions import require_list_access
 from core.work import tasks
 
 END_OF_WORKDAY = time(17, 0)
+# One phone screen of tasks (most urgent first); `/tugasku 2` shows the next.
+TASKS_PER_PAGE = 15
 
 
 def task(ctx: Context, args: str) -> None:
@@ -98,9 +102,10 @@ def show(ctx: Context, number: int) -> None:
 
 
 def my_tasks(ctx: Context, args: str) -> None:
-    """List the sender's open tasks (or, for a manager, @someone's), overdue first."""
+    """List a page of the sender's open tasks (or, for a manager, @someone's), overdue first."""
     mentions = extract_mentions(args)
-    if mentions.programs or mentions.rest or len(mentions.handles) > 1:
+    page = parse_number(mentions.rest) if mentions.rest else 1
+    if mentions.programs or not page or len(mentions.handles) > 1:
         raise UserError("task.mine_usage")
     owner = ctx.person
     if mentions.handles:
@@ -109,13 +114,33 @@ def my_tasks(ctx: Context, args: str) -> None:
             raise UserError("task.people_only", handle=orgs[0].handle)
         owner = people[0]
     require_list_access(ctx.person, owner)
-    listed = tasks.open_tasks(ctx.session, owner)
-    codes = program_codes(ctx.session)
-    if owner.id != ctx.person.id:
-        ctx.say("task.theirs", owner=owner, tasks=listed, codes=codes)
+    first = (page - 1) * TASKS_PER_PAGE
+    listed, total = tasks.open_tasks(ctx.session, owner, limit=TASKS_PER_PAGE, offset=first)
+    pages = max(1, ceil(total / TASKS_PER_PAGE))
+    theirs = owner.id != ctx.person.id
+    whose = f"@{owner.handle} " if theirs else ""
+    if page > pages:
+        raise UserError("task.no_such_page", page=page, pages=pages, whose=whose)
+    more = total - first - len(listed)
+    next_page = f"{whose}{page + 1}" if more else ""
+    shown: dict[str, Any] = {
+        "tasks": listed,
+        "codes": codes_for(ctx.session, listed),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "more": more,
+        "next_page": next_page,
+    }
+    buttons: list[ButtonSpec] = []
+    if not theirs:
+        buttons += [(("button.done_n", f"done {t.id}"),) for t in listed[:5]]
+    if next_page:
+        buttons.append((("button.next_page", f"mytasks {next_page}"),))
+    if theirs:
+        ctx.say("task.theirs", owner=owner, buttons=tuple(buttons), **shown)
         return
-    buttons = tuple((("button.done_n", f"done {t.id}"),) for t in listed[:5])
-    ctx.say("task.mine", tasks=listed, codes=codes, buttons=buttons)
+    ctx.say("task.mine", buttons=tuple(buttons), **shown)
 
 
 def done(ctx: Context, args: str) -> None:
