@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, func, inspect, select, text
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (every table registered on the metadata)
-from bot.database import alembic_config, upgrade
+from bot.database import shipped_heads, upgrade
 from core.errors import UserError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -73,9 +72,9 @@ def backup(engine: Engine, target: Path) -> Counts:
     return backup_counts(target)
 
 
-def head_revision(engine: Engine) -> str:
+def head_revision() -> str:
     """The newest migration this Gotong ships."""
-    (head,) = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    (head,) = shipped_heads()
     return head
 
 
@@ -140,7 +139,7 @@ def restore(path: Path, engine: Engine) -> tuple[Counts, Counts]:
     Refused, with nothing changed, when the file is not a backup of this schema revision or
     the database holds any row.
     """
-    revision, head = backup_revision(path), head_revision(engine)
+    revision, head = backup_revision(path), head_revision()
     if revision != head:
         raise UserError("cli.restore_wrong_revision", path=str(path), found=revision, head=head)
     expected = backup_counts(path)
