@@ -20,16 +20,13 @@ from core.digests.chart import add_charts
 from core.digests.content import DigestContent, Owed, ProgramSection, Received, Week
 from core.digests.measures import budget_of, indicator_lines, sees_budget, warned
 from core.digests.rhythm import WEEKLY, DigestStatus
-from core.digests.tables import Batch, load_batch
+from core.digests.tables import MAX_OVERDUE, Batch, load_batch
 from core.models import CommitmentStatus, Deadline, Digest, FieldUpdate, Person, Role, Task
 from core.work import reporting
 from core.work.commitments import Progress
 
 WEEK = timedelta(days=7)
 LATEST_UPDATES = 3
-# Late things named per program, the longest late first; the rest are counted
-# and /terlambat lists them all. A digest is read on a phone.
-MAX_OVERDUE = 5
 
 
 @dataclass(frozen=True)
@@ -155,7 +152,9 @@ def _section(batch: Batch, program_id: int, ask: Ask, now: datetime) -> ProgramS
     ]
     late.sort(key=lambda pair: pair[0])
     section.overdue = [_owed(batch, what) for _, what in late[:MAX_OVERDUE]]
-    section.overdue_more = max(0, len(late) - MAX_OVERDUE)
+    # Only the first late tasks were loaded; the others count towards "and n more".
+    unloaded = batch.late_task_count.get(program_id, 0) - len(late_tasks)
+    section.overdue_more = max(0, len(late) + unloaded - MAX_OVERDUE)
     updates = [u for u in batch.updates.get(program_id, []) if u.created_at >= ask.since]
     section.update_count = len(updates)
     section.latest = [(u, batch.people.get(u.author_id)) for u in updates[:LATEST_UPDATES]]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
-from core.models import Deadline, Identity, Meeting, ProgramMember, Reminder, ReminderStatus, Task
+from core.models import Deadline, Identity, Meeting, Reminder, ReminderStatus, Task
 
 
 def missed_in_programs(
@@ -43,9 +43,9 @@ def missed_in_programs(
     return missed
 
 
-def unreachable(session: Session, members: list[ProgramMember]) -> dict[int, list[int]]:
-    """Members who blocked Gotong on every platform they use, by program."""
-    people = sorted({m.person_id for m in members})
+def unreachable(session: Session, members: list[tuple[int, int]]) -> dict[int, list[int]]:
+    """Members (program, person) who blocked Gotong on every platform they use, by program."""
+    people = sorted({person_id for _, person_id in members})
     # Counted in SQL: a national program's members are tens of thousands of accounts, and only
     # the few blocked everywhere come back.
     blocked = set(
@@ -57,7 +57,7 @@ def unreachable(session: Session, members: list[ProgramMember]) -> dict[int, lis
         )
     )
     found: dict[int, list[int]] = {}
-    for member in members:
-        if member.person_id in blocked:
-            found.setdefault(member.program_id, []).append(member.person_id)
+    for program_id, person_id in members:
+        if person_id in blocked:
+            found.setdefault(program_id, []).append(person_id)
     return found

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from core.digests.gather import Ask
 
 WEEK = timedelta(days=7)
+# Late things named per program, the longest late first; the rest are counted
+# and /terlambat lists them all. A digest is read on a phone.
+MAX_OVERDUE = 5
 
 
 @dataclass
@@ -50,7 +53,8 @@ class Batch:
     people: dict[int, Person] = field(default_factory=dict)
     programs: dict[int, Program] = field(default_factory=dict)
     programs_of: dict[int, list[int]] = field(default_factory=dict)
-    late_tasks: dict[int, list[Task]] = field(default_factory=dict)
+    late_tasks: dict[int, list[Task]] = field(default_factory=dict)  # the first MAX_OVERDUE
+    late_task_count: dict[int, int] = field(default_factory=dict)  # all of them
     assignees: dict[int, list[int]] = field(default_factory=dict)
     my_tasks: dict[int, list[Task]] = field(default_factory=dict)
     deadlines: dict[int, list[Deadline]] = field(default_factory=dict)
@@ -84,11 +88,14 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     reader_ids = [p.id or 0 for p in readers]
     org_ids = sorted({p.partner_org_id for p in readers if p.partner_org_id is not None})
     since = min((a.since for a in asks if a.since is not None), default=now - WEEK)
-    named = [(a.person.id or 0, a.program_id) for a in asks if a.program_id is not None]
-    _programs(session, batch, readers, named)
+    # Only managers' (and admins') digests have program sections; a field worker's or partner's
+    # programs would cost the whole programs' rows for nothing they read.
+    sections = [a for a in asks if a.person.role not in (Role.FIELD, Role.PARTNER)]
+    named = [(a.person.id or 0, a.program_id) for a in sections if a.program_id is not None]
+    _programs(session, batch, [a.person for a in sections], named)
     program_ids = list(batch.programs)
     members = _members(session, program_ids)
-    batch.members = {(m.program_id, m.person_id) for m in members}
+    batch.members = set(members)
     batch.measures = load_measures(session, program_ids)
     _work(session, batch, program_ids, readers, now)
     _meetings(session, batch, program_ids, readers, now)
@@ -144,26 +151,45 @@ def _programs(
     batch.programs_of = {p: sorted(mine[p], key=order.__getitem__) for p in ids if p in mine}
 
 
-def _members(session: Session, program_ids: list[int]) -> list[ProgramMember]:
-    query = select(ProgramMember).where(col(ProgramMember.program_id).in_(program_ids))
-    return list(session.exec(query))
+def _members(session: Session, program_ids: list[int]) -> list[tuple[int, int]]:
+    """(program, person) of every member: plain pairs, a national program has tens of
+    thousands and only their ids are read."""
+    query = select(ProgramMember.program_id, ProgramMember.person_id).where(
+        col(ProgramMember.program_id).in_(program_ids)
+    )
+    return [(program_id, person_id) for program_id, person_id in session.exec(query)]
 
 
 def _work(
     session: Session, batch: Batch, program_ids: list[int], readers: list[Person], now: datetime
 ) -> None:
     """Overdue tasks and who owes them, field workers' own tasks, deadlines within a week."""
-    late = session.exec(
-        select(Task)
+    # A digest names the longest-late few per program and counts the rest: the database ranks
+    # and counts them, so a program with thousands of late tasks sends only the few named.
+    ranked = (
+        select(
+            col(Task.id).label("task_id"),
+            func.row_number()
+            .over(partition_by=col(Task.program_id), order_by=(col(Task.due_at), col(Task.id)))
+            .label("rank"),
+            func.count().over(partition_by=col(Task.program_id)).label("late"),
+        )
         .where(
             col(Task.program_id).in_(program_ids),
             Task.status == Status.OPEN,
             col(Task.due_at) < now,
         )
+        .subquery()
+    )
+    late = session.exec(
+        select(Task, ranked.c.late)
+        .join(ranked, ranked.c.task_id == Task.id)
+        .where(ranked.c.rank <= MAX_OVERDUE)
         .order_by(col(Task.due_at), col(Task.id))
     )
-    for task in late:
+    for task, count in late:
         batch.late_tasks.setdefault(task.program_id or 0, []).append(task)
+        batch.late_task_count[task.program_id or 0] = count
     late_ids = [t.id for ts in batch.late_tasks.values() for t in ts]
     owing = session.exec(
         select(TaskAssignment).where(
