@@ -20,13 +20,12 @@ from core.digests.chart import add_charts
 from core.digests.content import DigestContent, Owed, ProgramSection, Received, Week
 from core.digests.measures import budget_of, indicator_lines, sees_budget, warned
 from core.digests.rhythm import WEEKLY, DigestStatus
-from core.digests.tables import MAX_OVERDUE, Batch, load_batch
+from core.digests.tables import LATEST_UPDATES, MAX_OVERDUE, Batch, load_batch
 from core.models import CommitmentStatus, Deadline, Digest, FieldUpdate, Person, Role, Task
 from core.work import reporting
 from core.work.commitments import Progress
 
 WEEK = timedelta(days=7)
-LATEST_UPDATES = 3
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ WEEK = timedelta(days=7)
 # Late things named per program, the longest late first; the rest are counted
 # and /terlambat lists them all. A digest is read on a phone.
 MAX_OVERDUE = 5
+LATEST_UPDATES = 3
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Batch:
     orgs: dict[int, PartnerOrg] = field(default_factory=dict)
     # Per program: when its last reporting window closed, and who sent nothing in it.
     missing: dict[int, tuple[datetime, list[Person]]] = field(default_factory=dict)
-    members: set[tuple[int, int]] = field(default_factory=set)  # (program, person)
+    members: set[tuple[int, int]] = field(default_factory=set)  # (program, reader)
     measures: Measures = field(default_factory=Measures)
 
 
@@ -94,8 +95,6 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     named = [(a.person.id or 0, a.program_id) for a in sections if a.program_id is not None]
     _programs(session, batch, [a.person for a in sections], named)
     program_ids = list(batch.programs)
-    members = _members(session, program_ids)
-    batch.members = set(members)
     batch.measures = load_measures(session, program_ids)
     _work(session, batch, program_ids, readers, now)
     _meetings(session, batch, program_ids, readers, now)
@@ -104,10 +103,11 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     _weeks(session, batch, program_ids, now)
     _reminders(session, batch, reader_ids, since, now)
     batch.missed_in = missed_in_programs(session, program_ids, since)
-    batch.unreachable = unreachable(session, members)
+    batch.unreachable = unreachable(session, program_ids)
     wanted = {a for ids in batch.assignees.values() for a in ids}
     wanted |= {d.owner_id for ds in batch.deadlines.values() for d in ds}
-    wanted |= {u.author_id for us in batch.updates.values() for u in us}
+    # A digest names the authors of the latest few updates only (newest first per program).
+    wanted |= {u.author_id for us in batch.updates.values() for u in us[:LATEST_UPDATES]}
     wanted |= {p for ps in batch.unreachable.values() for p in ps}
     wanted |= {r.person_id for rs in batch.missed_in.values() for r in rs}
     batch.people = _by_id(session, Person, wanted)
@@ -149,15 +149,8 @@ def _programs(
         mine[person_id].add(program_id)
     order = {program_id: n for n, program_id in enumerate(batch.programs)}
     batch.programs_of = {p: sorted(mine[p], key=order.__getitem__) for p in ids if p in mine}
-
-
-def _members(session: Session, program_ids: list[int]) -> list[tuple[int, int]]:
-    """(program, person) of every member: plain pairs, a national program has tens of
-    thousands and only their ids are read."""
-    query = select(ProgramMember.program_id, ProgramMember.person_id).where(
-        col(ProgramMember.program_id).in_(program_ids)
-    )
-    return [(program_id, person_id) for program_id, person_id in session.exec(query)]
+    # Whether a reader works on a program (who may read its budget) asks only the readers' own.
+    batch.members = {(m.program_id, m.person_id) for m in joined}
 
 
 def _work(
