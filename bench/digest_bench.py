@@ -41,7 +41,7 @@ from core.clock import FakeClock
 from core.db import make_engine, unit_of_work
 from core.digests.chart import add_charts
 from core.digests.compose import compose
-from core.digests.gather import Ask
+from core.digests.gather import Ask, collector_paused
 from core.digests.gather import build as build_digests
 from core.digests.rhythm import DAILY, WEEKLY
 from core.models import OutboxMessage, Person, Role
@@ -86,9 +86,9 @@ def asks_for(people: Sequence[Person]) -> list[Ask]:
 def build_and_compose(runtime: Runtime, people: Sequence[Person]) -> int:
     """One batch as the sweep builds it, without charts; returns the digests composed."""
     now = runtime.clock.now()
-    with unit_of_work(runtime.engine) as session:
+    with unit_of_work(runtime.engine) as session, collector_paused():  # as the sweep does
         built = build_digests(session, asks_for(people), now=now)
-    return sum(1 for content in built.values() if compose(runtime.catalog, content, now=now))
+        return sum(1 for content in built.values() if compose(runtime.catalog, content, now=now))
 
 
 def batches(people: Sequence[Person], size: int = BATCH) -> Iterator[Sequence[Person]]:
@@ -192,7 +192,7 @@ def morning(runtime: Runtime, clock: FakeClock) -> None:
           f"in {took:.1f} s: {queued / took:,.0f} queued/s, {outbox:,} outbox rows")  # fmt: skip
 
 
-def measure(url: str, people: int | None, drawn: int) -> None:
+def measure(url: str, people: int | None, drawn: int, whole_morning: bool) -> None:
     """Every figure for one seeded database (in a child process, for its own peak memory)."""
     clock = FakeClock(NOW)
     settings = Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR")
@@ -201,8 +201,10 @@ def measure(url: str, people: int | None, drawn: int) -> None:
     statements(runtime, crowd)
     building(runtime, crowd)
     memory(runtime, crowd)
-    charts(runtime, crowd[Role.MANAGER][:drawn])
-    morning(runtime, clock)
+    if drawn:
+        charts(runtime, crowd[Role.MANAGER][:drawn])
+    if whole_morning:
+        morning(runtime, clock)
     runtime.engine.dispose()
 
 
@@ -246,6 +248,12 @@ def main() -> None:
         "--people", type=int, help="at most, per role (default: everyone, a real morning's mix)"
     )
     parser.add_argument("--charts", type=int, default=200, help="managers' charts to draw")
+    parser.add_argument(
+        "--morning",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the whole morning's sweep into the outbox, charts and all (minutes at scale 1.0)",
+    )
     args = parser.parse_args()
     places: list[tuple[str, Callable[[], Any]]] = []
     if args.database:
@@ -258,7 +266,7 @@ def main() -> None:
         print(f"{label}, scale {args.scale}:", flush=True)
         with place() as url:
             in_child(seed_database, url, args.scale)
-            in_child(measure, url, args.people, args.charts)
+            in_child(measure, url, args.people, args.charts, args.morning)
 
 
 @contextmanager

@@ -6,8 +6,10 @@ are grouped in Python: the number of statements does not grow with the batch.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -46,12 +48,28 @@ def build(
     since = last_digests(session, [a.person.id or 0 for a in asks])
     dated = [_dated(a, since.get(a.person.id or 0), now) for a in asks]
     batch = load_batch(session, dated, now=now)
-    closed = reporting.missing(session, list(batch.programs), now)
+    closed = reporting.missing(session, list(batch.programs), now) if batch.programs else {}
     batch.missing = {p: (m.window.end, m.people) for p, m in closed.items() if m.people}
     contents = {a.person.id or 0: _content(a, batch, now) for a in dated}
     if charts:
         add_charts(session, list(contents.values()), now)
     return contents
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while one batch of digests is built and composed."""
+    # A batch of 500 managers keeps tens of thousands of rows alive, and every collection walks
+    # them all again: measured at national scale, a third of the managers' building time.
+    # Reference counting frees the rows anyway; the few cycles wait for the next collection.
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def last_digests(session: Session, person_ids: Iterable[int]) -> dict[int, datetime]:

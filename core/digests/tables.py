@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from core.digests.content import Week
 from core.digests.measures import Measures, load_measures
 from core.digests.missed import missed_in_programs, unreachable
+from core.digests.rhythm import WEEKLY
 from core.models import (
     Commitment,
     CommitmentReceipt,
@@ -95,15 +96,14 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     named = [(a.person.id or 0, a.program_id) for a in sections if a.program_id is not None]
     _programs(session, batch, [a.person for a in sections], named)
     program_ids = list(batch.programs)
-    batch.measures = load_measures(session, program_ids)
-    _work(session, batch, program_ids, readers, now)
-    _meetings(session, batch, program_ids, readers, now)
+    if program_ids:
+        _sections(
+            session, batch, program_ids, since, now, weekly=any(a.kind == WEEKLY for a in asks)
+        )
+    _own_tasks(session, batch, readers, now)
+    _invitations(session, batch, readers, now)
     _commitments(session, batch, program_ids, org_ids, since)
-    _updates(session, batch, program_ids, since)
-    _weeks(session, batch, program_ids, now)
     _reminders(session, batch, reader_ids, since, now)
-    batch.missed_in = missed_in_programs(session, program_ids, since)
-    batch.unreachable = unreachable(session, program_ids)
     wanted = {a for ids in batch.assignees.values() for a in ids}
     wanted |= {d.owner_id for ds in batch.deadlines.values() for d in ds}
     # A digest names the authors of the latest few updates only (newest first per program).
@@ -115,6 +115,27 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     org_ids_wanted |= {c.partner_org_id for _, c in batch.receipts}
     batch.orgs = _by_id(session, PartnerOrg, org_ids_wanted)
     return batch
+
+
+def _sections(
+    session: Session,
+    batch: Batch,
+    program_ids: list[int],
+    since: datetime,
+    now: datetime,
+    *,
+    weekly: bool,
+) -> None:
+    """What the managers' program sections read; a batch without any (a morning of field
+    workers or partners) skips them all, as SQLite scans a whole table for an empty IN."""
+    batch.measures = load_measures(session, program_ids)
+    _late(session, batch, program_ids, now)
+    _upcoming(session, batch, program_ids, now)
+    _updates(session, batch, program_ids, since)
+    if weekly:  # the week against the one before is in weekly digests only
+        _weeks(session, batch, program_ids, now)
+    batch.missed_in = missed_in_programs(session, program_ids, since)
+    batch.unreachable = unreachable(session, program_ids)
 
 
 def _by_id(session: Session, table: Any, ids: Iterable[int]) -> dict[int, Any]:
@@ -153,10 +174,8 @@ def _programs(
     batch.members = {(m.program_id, m.person_id) for m in joined}
 
 
-def _work(
-    session: Session, batch: Batch, program_ids: list[int], readers: list[Person], now: datetime
-) -> None:
-    """Overdue tasks and who owes them, field workers' own tasks, deadlines within a week."""
+def _late(session: Session, batch: Batch, program_ids: list[int], now: datetime) -> None:
+    """The programs' overdue tasks (the first few) and who owes them, deadlines within a week."""
     # A digest names the longest-late few per program and counts the rest: the database ranks
     # and counts them, so a program with thousands of late tasks sends only the few named.
     ranked = (
@@ -191,6 +210,21 @@ def _work(
     )
     for assignment in owing:
         batch.assignees.setdefault(assignment.task_id, []).append(assignment.person_id)
+    deadlines = session.exec(
+        select(Deadline)
+        .where(
+            col(Deadline.program_id).in_(program_ids),
+            Deadline.status == Status.OPEN,
+            col(Deadline.due_at) < now + WEEK,
+        )
+        .order_by(col(Deadline.due_at), col(Deadline.id))
+    )
+    for deadline in deadlines:
+        batch.deadlines.setdefault(deadline.program_id, []).append(deadline)
+
+
+def _own_tasks(session: Session, batch: Batch, readers: list[Person], now: datetime) -> None:
+    """Field workers' own open tasks due within a week."""
     field_ids = [p.id for p in readers if p.role == Role.FIELD]
     # The task's own status is checked here, not in SQL: asked there, SQLite reads every open
     # task of the workspace instead of the few the readers' assignments point to.
@@ -207,32 +241,10 @@ def _work(
     for task, person_id in own:
         if task.status == Status.OPEN:
             batch.my_tasks.setdefault(person_id, []).append(task)
-    deadlines = session.exec(
-        select(Deadline)
-        .where(
-            col(Deadline.program_id).in_(program_ids),
-            Deadline.status == Status.OPEN,
-            col(Deadline.due_at) < now + WEEK,
-        )
-        .order_by(col(Deadline.due_at), col(Deadline.id))
-    )
-    for deadline in deadlines:
-        batch.deadlines.setdefault(deadline.program_id, []).append(deadline)
 
 
-def _meetings(
-    session: Session,
-    batch: Batch,
-    program_ids: list[int],
-    readers: list[Person],
-    now: datetime,
-) -> None:
-    """The programs' meetings in the next week, and the ones each reader is invited to."""
-    reader_ids = [p.id or 0 for p in readers]
-    org_readers: dict[int, list[int]] = defaultdict(list)
-    for person in readers:
-        if person.partner_org_id is not None:
-            org_readers[person.partner_org_id].append(person.id or 0)
+def _upcoming(session: Session, batch: Batch, program_ids: list[int], now: datetime) -> None:
+    """The programs' meetings in the next week."""
     upcoming = session.exec(
         select(Meeting)
         .where(
@@ -245,6 +257,15 @@ def _meetings(
     )
     for meeting in upcoming:
         batch.meetings.setdefault(meeting.program_id or 0, []).append(meeting)
+
+
+def _invitations(session: Session, batch: Batch, readers: list[Person], now: datetime) -> None:
+    """The meetings each reader (or their organisation) is invited to, from yesterday on."""
+    reader_ids = [p.id or 0 for p in readers]
+    org_readers: dict[int, list[int]] = defaultdict(list)
+    for person in readers:
+        if person.partner_org_id is not None:
+            org_readers[person.partner_org_id].append(person.id or 0)
     invited = session.exec(
         select(Meeting, MeetingAttendee)
         .join(MeetingAttendee, col(MeetingAttendee.meeting_id) == Meeting.id)
@@ -286,17 +307,7 @@ def _commitments(
             .order_by(col(Commitment.due_at), col(Commitment.id))
         )
     )
-    batch.receipts = list(
-        session.exec(
-            select(CommitmentReceipt, Commitment)
-            .join(Commitment, col(Commitment.id) == CommitmentReceipt.commitment_id)
-            .where(
-                col(Commitment.program_id).in_(program_ids),
-                col(CommitmentReceipt.recorded_at) >= since,
-            )
-            .order_by(col(CommitmentReceipt.recorded_at), col(CommitmentReceipt.id))
-        )
-    )
+    batch.receipts = _received(session, program_ids, since) if program_ids else []
     for commitment in batch.commitments:
         batch.commitments_in.setdefault(commitment.program_id, []).append(commitment)
         batch.commitments_of.setdefault(commitment.partner_org_id, []).append(commitment)
@@ -311,6 +322,23 @@ def _commitments(
     batch.progress = {
         i: Progress(c, sum(received[i], Decimal(0)), len(received[i])) for i, c in known.items()
     }
+
+
+def _received(
+    session: Session, program_ids: list[int], since: datetime
+) -> list[tuple[CommitmentReceipt, Commitment]]:
+    """What partners delivered to the programs since `since` (read by program sections only)."""
+    return list(
+        session.exec(
+            select(CommitmentReceipt, Commitment)
+            .join(Commitment, col(Commitment.id) == CommitmentReceipt.commitment_id)
+            .where(
+                col(Commitment.program_id).in_(program_ids),
+                col(CommitmentReceipt.recorded_at) >= since,
+            )
+            .order_by(col(CommitmentReceipt.recorded_at), col(CommitmentReceipt.id))
+        )
+    )
 
 
 def _updates(session: Session, batch: Batch, program_ids: list[int], since: datetime) -> None:
