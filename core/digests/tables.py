@@ -97,9 +97,7 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     _programs(session, batch, [a.person for a in sections], named)
     program_ids = list(batch.programs)
     if program_ids:
-        _sections(
-            session, batch, program_ids, since, now, weekly=any(a.kind == WEEKLY for a in asks)
-        )
+        _sections(session, batch, since, now, any(a.kind == WEEKLY for a in asks))
     _own_tasks(session, batch, readers, now)
     _invitations(session, batch, readers, now)
     _commitments(session, batch, program_ids, org_ids, since)
@@ -117,17 +115,10 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     return batch
 
 
-def _sections(
-    session: Session,
-    batch: Batch,
-    program_ids: list[int],
-    since: datetime,
-    now: datetime,
-    *,
-    weekly: bool,
-) -> None:
+def _sections(session: Session, batch: Batch, since: datetime, now: datetime, weekly: bool) -> None:
     """What the managers' program sections read; a batch without any (a morning of field
     workers or partners) skips them all, as SQLite scans a whole table for an empty IN."""
+    program_ids = list(batch.programs)
     batch.measures = load_measures(session, program_ids)
     _late(session, batch, program_ids, now)
     _upcoming(session, batch, program_ids, now)
@@ -307,7 +298,17 @@ def _commitments(
             .order_by(col(Commitment.due_at), col(Commitment.id))
         )
     )
-    batch.receipts = _received(session, program_ids, since) if program_ids else []
+    delivered = (
+        select(CommitmentReceipt, Commitment)
+        .join(Commitment, col(Commitment.id) == CommitmentReceipt.commitment_id)
+        .where(
+            col(Commitment.program_id).in_(program_ids),
+            col(CommitmentReceipt.recorded_at) >= since,
+        )
+        .order_by(col(CommitmentReceipt.recorded_at), col(CommitmentReceipt.id))
+    )
+    # What was delivered since the last digest is read by program sections only.
+    batch.receipts = list(session.exec(delivered)) if program_ids else []
     for commitment in batch.commitments:
         batch.commitments_in.setdefault(commitment.program_id, []).append(commitment)
         batch.commitments_of.setdefault(commitment.partner_org_id, []).append(commitment)
@@ -322,23 +323,6 @@ def _commitments(
     batch.progress = {
         i: Progress(c, sum(received[i], Decimal(0)), len(received[i])) for i, c in known.items()
     }
-
-
-def _received(
-    session: Session, program_ids: list[int], since: datetime
-) -> list[tuple[CommitmentReceipt, Commitment]]:
-    """What partners delivered to the programs since `since` (read by program sections only)."""
-    return list(
-        session.exec(
-            select(CommitmentReceipt, Commitment)
-            .join(Commitment, col(Commitment.id) == CommitmentReceipt.commitment_id)
-            .where(
-                col(Commitment.program_id).in_(program_ids),
-                col(CommitmentReceipt.recorded_at) >= since,
-            )
-            .order_by(col(CommitmentReceipt.recorded_at), col(CommitmentReceipt.id))
-        )
-    )
 
 
 def _updates(session: Session, batch: Batch, program_ids: list[int], since: datetime) -> None:
