@@ -53,7 +53,7 @@ class ProgramSection:
 
     program: Program
     overdue: list[Owed] = field(default_factory=list)
-    overdue_more: int = 0  # late beyond those named (gather.MAX_OVERDUE)
+    overdue_more: int = 0  # late beyond those named (tables.MAX_OVERDUE)
     update_count: int = 0
     totals: list[tuple[str, Decimal]] = field(default_factory=list)
     latest: list[tuple[FieldUpdate, Person | None]] = field(default_factory=list)

@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
-from core.models import Deadline, Identity, Meeting, ProgramMember, Reminder, ReminderStatus, Task
+from core.models import (
+    Deadline,
+    Identity,
+    Meeting,
+    ProgramMember,
+    Reminder,
+    ReminderStatus,
+    Task,
+)
 
 
 def missed_in_programs(
@@ -43,21 +51,18 @@ def missed_in_programs(
     return missed
 
 
-def unreachable(session: Session, members: list[ProgramMember]) -> dict[int, list[int]]:
+def unreachable(session: Session, program_ids: list[int]) -> dict[int, list[int]]:
     """Members who blocked Gotong on every platform they use, by program."""
-    people = sorted({m.person_id for m in members})
     # Counted in SQL: a national program's members are tens of thousands of accounts, and only
     # the few blocked everywhere come back.
-    blocked = set(
-        session.exec(
-            select(Identity.person_id)
-            .where(col(Identity.person_id).in_(people), Identity.platform != "console")
-            .group_by(col(Identity.person_id))
-            .having(func.count(col(Identity.unreachable_at)) == func.count())
-        )
-    )
     found: dict[int, list[int]] = {}
-    for member in members:
-        if member.person_id in blocked:
-            found.setdefault(member.program_id, []).append(member.person_id)
+    for program_id, person_id in session.exec(
+        select(ProgramMember.program_id, ProgramMember.person_id)
+        .join(Identity, col(Identity.person_id) == ProgramMember.person_id)
+        .where(col(ProgramMember.program_id).in_(program_ids), Identity.platform != "console")
+        .group_by(col(ProgramMember.program_id), col(ProgramMember.person_id))
+        .having(func.count(col(Identity.unreachable_at)) == func.count())
+        .order_by(col(ProgramMember.program_id), col(ProgramMember.person_id))
+    ):
+        found.setdefault(program_id, []).append(person_id)
     return found

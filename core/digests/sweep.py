@@ -20,7 +20,7 @@ from core.delivery.claims import route
 from core.delivery.queue import queue
 from core.digests.compose import compose
 from core.digests.content import DigestContent
-from core.digests.gather import Ask, build
+from core.digests.gather import Ask, build, collector_paused
 from core.digests.rhythm import DAILY, OFF, DigestStatus, digest_mode, next_digest
 from core.language.i18n import Catalog
 from core.models import Digest, OutboxMessage, Person, Role
@@ -60,7 +60,7 @@ class DigestSweep:
             plan_missing(session, now=self.clock.now())
         counts = {"sent": 0, "late": 0, "skipped": 0, "empty": 0}
         while True:
-            with unit_of_work(self.engine) as session:
+            with unit_of_work(self.engine) as session, collector_paused():
                 due = due_digests(session, now=self.clock.now(), limit=batch)
                 for outcome in self._fire(session, due):
                     counts[outcome] += 1

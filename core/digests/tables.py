@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from core.digests.content import Week
 from core.digests.measures import Measures, load_measures
 from core.digests.missed import missed_in_programs, unreachable
+from core.digests.rhythm import WEEKLY
 from core.models import (
     Commitment,
     CommitmentReceipt,
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
     from core.digests.gather import Ask
 
 WEEK = timedelta(days=7)
+# Late things named per program, the longest late first; the rest are counted
+# and /terlambat lists them all. A digest is read on a phone.
+MAX_OVERDUE = 5
+LATEST_UPDATES = 3
 
 
 @dataclass
@@ -50,7 +55,8 @@ class Batch:
     people: dict[int, Person] = field(default_factory=dict)
     programs: dict[int, Program] = field(default_factory=dict)
     programs_of: dict[int, list[int]] = field(default_factory=dict)
-    late_tasks: dict[int, list[Task]] = field(default_factory=dict)
+    late_tasks: dict[int, list[Task]] = field(default_factory=dict)  # the first MAX_OVERDUE
+    late_task_count: dict[int, int] = field(default_factory=dict)  # all of them
     assignees: dict[int, list[int]] = field(default_factory=dict)
     my_tasks: dict[int, list[Task]] = field(default_factory=dict)
     deadlines: dict[int, list[Deadline]] = field(default_factory=dict)
@@ -73,7 +79,7 @@ class Batch:
     orgs: dict[int, PartnerOrg] = field(default_factory=dict)
     # Per program: when its last reporting window closed, and who sent nothing in it.
     missing: dict[int, tuple[datetime, list[Person]]] = field(default_factory=dict)
-    members: set[tuple[int, int]] = field(default_factory=set)  # (program, person)
+    members: set[tuple[int, int]] = field(default_factory=set)  # (program, reader)
     measures: Measures = field(default_factory=Measures)
 
 
@@ -84,23 +90,22 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     reader_ids = [p.id or 0 for p in readers]
     org_ids = sorted({p.partner_org_id for p in readers if p.partner_org_id is not None})
     since = min((a.since for a in asks if a.since is not None), default=now - WEEK)
-    named = [(a.person.id or 0, a.program_id) for a in asks if a.program_id is not None]
-    _programs(session, batch, readers, named)
+    # Only managers' (and admins') digests have program sections; a field worker's or partner's
+    # programs would cost the whole programs' rows for nothing they read.
+    sections = [a for a in asks if a.person.role not in (Role.FIELD, Role.PARTNER)]
+    named = [(a.person.id or 0, a.program_id) for a in sections if a.program_id is not None]
+    _programs(session, batch, [a.person for a in sections], named)
     program_ids = list(batch.programs)
-    members = _members(session, program_ids)
-    batch.members = {(m.program_id, m.person_id) for m in members}
-    batch.measures = load_measures(session, program_ids)
-    _work(session, batch, program_ids, readers, now)
-    _meetings(session, batch, program_ids, readers, now)
+    if program_ids:
+        _sections(session, batch, since, now, any(a.kind == WEEKLY for a in asks))
+    _own_tasks(session, batch, readers, now)
+    _invitations(session, batch, readers, now)
     _commitments(session, batch, program_ids, org_ids, since)
-    _updates(session, batch, program_ids, since)
-    _weeks(session, batch, program_ids, now)
     _reminders(session, batch, reader_ids, since, now)
-    batch.missed_in = missed_in_programs(session, program_ids, since)
-    batch.unreachable = unreachable(session, members)
     wanted = {a for ids in batch.assignees.values() for a in ids}
     wanted |= {d.owner_id for ds in batch.deadlines.values() for d in ds}
-    wanted |= {u.author_id for us in batch.updates.values() for u in us}
+    # A digest names the authors of the latest few updates only (newest first per program).
+    wanted |= {u.author_id for us in batch.updates.values() for u in us[:LATEST_UPDATES]}
     wanted |= {p for ps in batch.unreachable.values() for p in ps}
     wanted |= {r.person_id for rs in batch.missed_in.values() for r in rs}
     batch.people = _by_id(session, Person, wanted)
@@ -108,6 +113,20 @@ def load_batch(session: Session, asks: Sequence[Ask], *, now: datetime) -> Batch
     org_ids_wanted |= {c.partner_org_id for _, c in batch.receipts}
     batch.orgs = _by_id(session, PartnerOrg, org_ids_wanted)
     return batch
+
+
+def _sections(session: Session, batch: Batch, since: datetime, now: datetime, weekly: bool) -> None:
+    """What the managers' program sections read; a batch without any (a morning of field
+    workers or partners) skips them all, as SQLite scans a whole table for an empty IN."""
+    program_ids = list(batch.programs)
+    batch.measures = load_measures(session, program_ids)
+    _late(session, batch, program_ids, now)
+    _upcoming(session, batch, program_ids, now)
+    _updates(session, batch, program_ids, since)
+    if weekly:  # the week against the one before is in weekly digests only
+        _weeks(session, batch, program_ids, now)
+    batch.missed_in = missed_in_programs(session, program_ids, since)
+    batch.unreachable = unreachable(session, program_ids)
 
 
 def _by_id(session: Session, table: Any, ids: Iterable[int]) -> dict[int, Any]:
@@ -142,28 +161,38 @@ def _programs(
         mine[person_id].add(program_id)
     order = {program_id: n for n, program_id in enumerate(batch.programs)}
     batch.programs_of = {p: sorted(mine[p], key=order.__getitem__) for p in ids if p in mine}
+    # Whether a reader works on a program (who may read its budget) asks only the readers' own.
+    batch.members = {(m.program_id, m.person_id) for m in joined}
 
 
-def _members(session: Session, program_ids: list[int]) -> list[ProgramMember]:
-    query = select(ProgramMember).where(col(ProgramMember.program_id).in_(program_ids))
-    return list(session.exec(query))
-
-
-def _work(
-    session: Session, batch: Batch, program_ids: list[int], readers: list[Person], now: datetime
-) -> None:
-    """Overdue tasks and who owes them, field workers' own tasks, deadlines within a week."""
-    late = session.exec(
-        select(Task)
+def _late(session: Session, batch: Batch, program_ids: list[int], now: datetime) -> None:
+    """The programs' overdue tasks (the first few) and who owes them, deadlines within a week."""
+    # A digest names the longest-late few per program and counts the rest: the database ranks
+    # and counts them, so a program with thousands of late tasks sends only the few named.
+    ranked = (
+        select(
+            col(Task.id).label("task_id"),
+            func.row_number()
+            .over(partition_by=col(Task.program_id), order_by=(col(Task.due_at), col(Task.id)))
+            .label("rank"),
+            func.count().over(partition_by=col(Task.program_id)).label("late"),
+        )
         .where(
             col(Task.program_id).in_(program_ids),
             Task.status == Status.OPEN,
             col(Task.due_at) < now,
         )
+        .subquery()
+    )
+    late = session.exec(
+        select(Task, ranked.c.late)
+        .join(ranked, ranked.c.task_id == Task.id)
+        .where(ranked.c.rank <= MAX_OVERDUE)
         .order_by(col(Task.due_at), col(Task.id))
     )
-    for task in late:
+    for task, count in late:
         batch.late_tasks.setdefault(task.program_id or 0, []).append(task)
+        batch.late_task_count[task.program_id or 0] = count
     late_ids = [t.id for ts in batch.late_tasks.values() for t in ts]
     owing = session.exec(
         select(TaskAssignment).where(
@@ -172,6 +201,21 @@ def _work(
     )
     for assignment in owing:
         batch.assignees.setdefault(assignment.task_id, []).append(assignment.person_id)
+    deadlines = session.exec(
+        select(Deadline)
+        .where(
+            col(Deadline.program_id).in_(program_ids),
+            Deadline.status == Status.OPEN,
+            col(Deadline.due_at) < now + WEEK,
+        )
+        .order_by(col(Deadline.due_at), col(Deadline.id))
+    )
+    for deadline in deadlines:
+        batch.deadlines.setdefault(deadline.program_id, []).append(deadline)
+
+
+def _own_tasks(session: Session, batch: Batch, readers: list[Person], now: datetime) -> None:
+    """Field workers' own open tasks due within a week."""
     field_ids = [p.id for p in readers if p.role == Role.FIELD]
     # The task's own status is checked here, not in SQL: asked there, SQLite reads every open
     # task of the workspace instead of the few the readers' assignments point to.
@@ -188,32 +232,10 @@ def _work(
     for task, person_id in own:
         if task.status == Status.OPEN:
             batch.my_tasks.setdefault(person_id, []).append(task)
-    deadlines = session.exec(
-        select(Deadline)
-        .where(
-            col(Deadline.program_id).in_(program_ids),
-            Deadline.status == Status.OPEN,
-            col(Deadline.due_at) < now + WEEK,
-        )
-        .order_by(col(Deadline.due_at), col(Deadline.id))
-    )
-    for deadline in deadlines:
-        batch.deadlines.setdefault(deadline.program_id, []).append(deadline)
 
 
-def _meetings(
-    session: Session,
-    batch: Batch,
-    program_ids: list[int],
-    readers: list[Person],
-    now: datetime,
-) -> None:
-    """The programs' meetings in the next week, and the ones each reader is invited to."""
-    reader_ids = [p.id or 0 for p in readers]
-    org_readers: dict[int, list[int]] = defaultdict(list)
-    for person in readers:
-        if person.partner_org_id is not None:
-            org_readers[person.partner_org_id].append(person.id or 0)
+def _upcoming(session: Session, batch: Batch, program_ids: list[int], now: datetime) -> None:
+    """The programs' meetings in the next week."""
     upcoming = session.exec(
         select(Meeting)
         .where(
@@ -226,6 +248,15 @@ def _meetings(
     )
     for meeting in upcoming:
         batch.meetings.setdefault(meeting.program_id or 0, []).append(meeting)
+
+
+def _invitations(session: Session, batch: Batch, readers: list[Person], now: datetime) -> None:
+    """The meetings each reader (or their organisation) is invited to, from yesterday on."""
+    reader_ids = [p.id or 0 for p in readers]
+    org_readers: dict[int, list[int]] = defaultdict(list)
+    for person in readers:
+        if person.partner_org_id is not None:
+            org_readers[person.partner_org_id].append(person.id or 0)
     invited = session.exec(
         select(Meeting, MeetingAttendee)
         .join(MeetingAttendee, col(MeetingAttendee.meeting_id) == Meeting.id)
@@ -267,17 +298,17 @@ def _commitments(
             .order_by(col(Commitment.due_at), col(Commitment.id))
         )
     )
-    batch.receipts = list(
-        session.exec(
-            select(CommitmentReceipt, Commitment)
-            .join(Commitment, col(Commitment.id) == CommitmentReceipt.commitment_id)
-            .where(
-                col(Commitment.program_id).in_(program_ids),
-                col(CommitmentReceipt.recorded_at) >= since,
-            )
-            .order_by(col(CommitmentReceipt.recorded_at), col(CommitmentReceipt.id))
+    delivered = (
+        select(CommitmentReceipt, Commitment)
+        .join(Commitment, col(Commitment.id) == CommitmentReceipt.commitment_id)
+        .where(
+            col(Commitment.program_id).in_(program_ids),
+            col(CommitmentReceipt.recorded_at) >= since,
         )
+        .order_by(col(CommitmentReceipt.recorded_at), col(CommitmentReceipt.id))
     )
+    # What was delivered since the last digest is read by program sections only.
+    batch.receipts = list(session.exec(delivered)) if program_ids else []
     for commitment in batch.commitments:
         batch.commitments_in.setdefault(commitment.program_id, []).append(commitment)
         batch.commitments_of.setdefault(commitment.partner_org_id, []).append(commitment)

@@ -5,6 +5,7 @@ Amounts are kept as Decimal; durations ("2j", "1 jam 30 menit") as timedelta.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -113,12 +114,21 @@ def tidy(value: Decimal) -> Decimal:
 
 def format_amount(value: Decimal, *, lang: str, currency: str = "IDR") -> str:
     """Money in the person's language: "Rp2.500.000" or "IDR 2,500,000"."""
+    return _amount(str(value), lang, currency)
+
+
+# Babel looks its locale data up again on every call, and a morning's digests write the same
+# few numbers thousands of times; keyed by the text so 5 and 5.00 stay apart.
+@functools.lru_cache(maxsize=4096)
+def _amount(value: str, lang: str, currency: str) -> str:
     locale = "id_ID" if lang == "id" else "en"
     if currency != "IDR":
-        return format_currency(value, currency, locale=locale)
+        return format_currency(Decimal(value), currency, locale=locale)
     # Rupiah has no coins in use, so no decimals; English readers expect a space after "IDR".
     pattern = "¤#,##0" if lang == "id" else "¤ #,##0"
-    return format_currency(value, "IDR", format=pattern, locale=locale, currency_digits=False)
+    return format_currency(
+        Decimal(value), "IDR", format=pattern, locale=locale, currency_digits=False
+    )
 
 
 def format_figure(value: Decimal, unit: str, *, lang: str) -> str:
@@ -130,7 +140,12 @@ def format_figure(value: Decimal, unit: str, *, lang: str) -> str:
 
 def format_number(value: Decimal, *, lang: str) -> str:
     """A plain number in the person's language: "2.500,5" or "2,500.5"."""
-    return format_decimal(value, locale="id_ID" if lang == "id" else "en")
+    return _number(str(value), lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _number(value: str, lang: str) -> str:
+    return format_decimal(Decimal(value), locale="id_ID" if lang == "id" else "en")
 
 
 # --- durations: how long, not when ----------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_date, get_timezone_name
@@ -70,10 +70,16 @@ def _clock(local: datetime, lang: str) -> str:
     return local.strftime("%H.%M" if lang == "id" else "%H:%M")
 
 
+@functools.lru_cache(maxsize=4096)
+def _written(day: date, pattern: str, locale: str) -> str:
+    # Babel looks its locale data up again on every call; lists of moments repeat a few days.
+    return format_date(day, pattern, locale=locale)
+
+
 def format_day(at: datetime, *, lang: str, tz: str) -> str:
     """The day of `at` in the person's zone: "Sabtu, 28 November 2026"."""
     local = at.astimezone(ZoneInfo(tz))
-    return format_date(local.date(), "EEEE, d MMMM y", locale=_locale(lang))
+    return _written(local.date(), "EEEE, d MMMM y", _locale(lang))
 
 
 def format_moment(at: datetime, *, lang: str, tz: str) -> str:
@@ -97,5 +103,5 @@ def format_short(at: datetime, *, lang: str, tz: str, now: datetime) -> str:
         day = near[0] if lang == "id" else near[1]
     else:
         pattern = "EEE d MMM" if local.year == today.year else "EEE d MMM y"
-        day = format_date(local.date(), pattern, locale=_locale(lang))
+        day = _written(local.date(), pattern, _locale(lang))
     return f"{day} {_clock(local, lang)}"
