@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import digests, partners, records, serving
+from bot.cli import digests, exports, partners, records, serving
 from bot.cli.budget import budget_app
 from bot.cli.common import close_opened
 from bot.cli.directory import partners_app, people_app, programs_app
@@ -30,7 +30,7 @@ app.command()(serving.run)
 app.command()(serving.chat)
 app.command()(records.invite)
 app.command("demo")(records.load_demo)
-app.command("export")(records.export_rows)
+app.command("export")(exports.export)
 app.command("digest")(digests.digest)
 db_app.command("upgrade")(serving.db_upgrade)
 partners_app.command("import")(partners.partners_import)
