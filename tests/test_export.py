@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 
 from core.db import unit_of_work
-from core.reports.export import export
-from core.reports.formats import as_csv_row, as_json
+from core.reports.export import ExportQuery, export, write_export
 from tests.chat import Chat
 
 
 def rows(engine: Engine, kind: str) -> list[dict[str, object]]:
     with unit_of_work(engine) as session:
         return export(session, kind, tz="Asia/Jakarta")
+
+
+def written(engine: Engine, kind: str, fmt: str) -> str:
+    out = io.BytesIO()
+    with unit_of_work(engine) as session:
+        write_export(session, ExportQuery(kinds=(kind,)), fmt, out, tz="Asia/Jakarta")
+    return out.getvalue().decode()
 
 
 class TestUpdatesExport:
@@ -49,11 +57,11 @@ class TestUpdatesExport:
     def test_figures_are_numbers_in_json_and_csv(self, chat: Chat, engine: Engine) -> None:
         """Quantities are written as numbers with every digit, never as strings or floats."""
         chat.send("budi", "/lapor #pkh 45 paket sembako, Rp 1.234.567.890.123,45 dana")
-        [row] = rows(engine, "updates")
-        written = json.loads(as_json([row]), parse_float=Decimal)
-        assert written[0]["quantity"] == 45 and isinstance(written[0]["quantity"], int)
-        assert written[0]["quantity_2"] == Decimal("1234567890123.45")
-        assert as_csv_row(row)["quantity_2"] == "1234567890123.45"
+        as_json = json.loads(written(engine, "updates", "json"), parse_float=Decimal)
+        assert as_json[0]["quantity"] == 45 and isinstance(as_json[0]["quantity"], int)
+        assert as_json[0]["quantity_2"] == Decimal("1234567890123.45")
+        [as_csv] = csv.DictReader(io.StringIO(written(engine, "updates", "csv")))
+        assert as_csv["quantity_2"] == "1234567890123.45"
 
     def test_withdrawn_update_keeps_its_row_with_the_moment(
         self, chat: Chat, engine: Engine
@@ -78,7 +86,7 @@ class TestIndicatorsExport:
         assert str(first["recorded_at"]).endswith("+07:00") and first["withdrawn_at"] is None
         assert (second["reporter"], second["update"]) == ("yohana", 2)
         assert str(second["withdrawn_at"]).endswith("+07:00")
-        assert json.loads(as_json([first]))[0]["value"] == 12.5
+        assert json.loads(written(engine, "indicators", "json"))[0]["value"] == 12.5
 
 
 class TestMeetingsExport:

@@ -263,7 +263,16 @@ class TestNumbersInWords:
 
     @pytest.mark.parametrize(
         "text",
-        ["salah satu warga sakit", "one of the villages", "kedua desa", "jeruk limau", "Satuan"],
+        [
+            "salah satu warga sakit",
+            "one of the villages",
+            "kedua desa",
+            "jeruk limau",
+            "Satuan",
+            "Kecamatan Pulau Seribu Utara",
+            "warga Kampung Lima",
+            "Desa Tiga Ratus",
+        ],
     )
     def test_articles_and_other_words_are_not_counts(self, text: str) -> None:
         """ "satu"/"one" alone are articles, and words that merely contain a number are words."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import backup, digests, partners, records, report, serving
+from bot.cli import backup, digests, exports, partners, records, report, serving
 from bot.cli.budget import budget_app
 from bot.cli.common import close_opened
 from bot.cli.directory import partners_app, people_app, programs_app
@@ -30,7 +30,7 @@ app.command()(serving.run)
 app.command()(serving.chat)
 app.command()(records.invite)
 app.command("demo")(records.load_demo)
-app.command("export")(records.export_rows)
+app.command("export")(exports.export)
 app.command("digest")(digests.digest)
 app.command("report")(report.report)
 app.command("backup")(backup.backup_database)

@@ -1,25 +1,20 @@
-"""`gotong invite`, `gotong demo` and `gotong export`: codes in, a demo in, records out."""
+"""`gotong invite` and `gotong demo`: invitation codes and the demo workspace."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import sys
 from datetime import timedelta
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from bot.bootstrap import Schema, telegram_bot_username
-from bot.cli.common import explained, open_runtime, refuse
+from bot.cli.common import explained, open_runtime
 from core import demo
 from core.db import unit_of_work
 from core.errors import UserError
 from core.people import invites
 from core.people.directory import person_by_handle
-from core.reports.export import KINDS, export
-from core.reports.formats import as_csv_row, as_json
 
 
 def invite(
@@ -73,27 +68,3 @@ def load_demo() -> None:
     typer.echo(
         "Try: gotong chat --as ani   (manager)   or   gotong chat --as budi   (field worker)"
     )
-
-
-class Format(StrEnum):
-    json = "json"
-    csv = "csv"
-
-
-def export_rows(
-    kind: Annotated[str, typer.Argument(help=", ".join(KINDS))],
-    fmt: Annotated[Format, typer.Option("--format", help="json or csv")] = Format.json,
-) -> None:
-    """Print every row of one kind as JSON or CSV."""
-    runtime = open_runtime(Schema.CHECK)
-    if kind not in KINDS:
-        raise refuse(runtime, UserError("cli.unknown_kind", kind=kind, kinds=list(KINDS)), 2)
-    with unit_of_work(runtime.engine) as session:
-        rows = export(session, kind, tz=runtime.settings.timezone)
-    if fmt == Format.json:
-        sys.stdout.write(as_json(rows) + "\n")
-        return
-    if rows:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(as_csv_row(row) for row in rows)

@@ -284,11 +284,20 @@ def _spelled_numbers(text: str) -> list[tuple[int, int, str]]:
         if not (joined and run.takes(word)):
             run.close_into(found)
             run = _SpelledNumber()
-            if not run.takes(word):
+            if not run.takes(word) or _in_a_name(text, m):
                 continue
         run.add(word, m.start(), m.end())
     run.close_into(found)
     return found
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'-]*)[ \t]+$")
+
+
+def _in_a_name(text: str, m: re.Match[str]) -> bool:
+    """A capitalised number word after a capitalised word names a place: "Pulau Seribu"."""
+    before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    return m.group()[0].isupper() and before is not None and before.group(1)[0].isupper()
 
 
 class _SpelledNumber:

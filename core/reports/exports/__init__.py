@@ -1,0 +1,1 @@
+"""The streaming export engine: rows of every kind in batches, written as they come."""

@@ -1,0 +1,89 @@
+"""Values as the database hands them over, turned into text, numbers and Excel serials fast.
+
+On SQLite, moments and amounts are read as the stored text (no ORM type on the way): a
+moment is "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, an amount the Decimal's text. Elsewhere they
+come typed (aware datetimes, Decimals). The functions here accept both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, type_coerce
+from sqlalchemy.engine import Connection
+
+parse = datetime.fromisoformat
+# Excel counts days from 1899-12-30.
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def raw(connection: Connection, column: Any) -> Any:
+    """The column as stored on SQLite (text, parsed by the writer), typed elsewhere."""
+    if connection.dialect.name == "sqlite":
+        return type_coerce(column, String())
+    return column
+
+
+def fixed_offset(zone: ZoneInfo) -> timedelta | None:
+    """The zone's offset when it has had one offset all this century (WIB, WITA, WIT), else None."""
+    offsets = {
+        datetime(year, month, 1, tzinfo=zone).utcoffset()
+        for year in range(2000, 2101)
+        for month in (1, 7)
+    }
+    found = offsets.pop() if len(offsets) == 1 else None
+    return found
+
+
+def aware(value: Any) -> datetime:
+    """A moment as an aware UTC datetime, whichever way it was read."""
+    if value.__class__ is str:
+        return parse(value).replace(tzinfo=UTC)
+    return value
+
+
+def moment_text(zone: ZoneInfo) -> Callable[[Any], str]:
+    """ISO 8601 in `zone` with its offset ("2026-11-29T11:30:29.620866+07:00")."""
+    delta = fixed_offset(zone)
+    if delta is None:
+        return lambda value: aware(value).astimezone(zone).isoformat()
+    suffix = datetime(2000, 1, 1, tzinfo=timezone(delta)).isoformat()[-6:]
+
+    def text(value: Any) -> str:
+        if value.__class__ is str:
+            # A fixed offset is plain arithmetic, several times cheaper than a zone lookup.
+            return (parse(value) + delta).isoformat() + suffix
+        return value.astimezone(zone).isoformat()
+
+    return text
+
+
+def moment_serial(zone: ZoneInfo) -> Callable[[Any], float]:
+    """The moment as Excel's day number in `zone` (a naive local date-time)."""
+    delta = fixed_offset(zone)
+
+    def serial(value: Any) -> float:
+        if value.__class__ is str and delta is not None:
+            local = parse(value) + delta
+        else:
+            local = aware(value).astimezone(zone).replace(tzinfo=None)
+        return (local - EXCEL_EPOCH).total_seconds() / 86400
+
+    return serial
+
+
+def decimal(value: Any) -> Decimal:
+    """An amount as a Decimal without the storage's trailing zeros (2500000, never 2.5E+6)."""
+    amount = value if isinstance(value, Decimal) else Decimal(value)
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
+
+
+def number_text(value: Any) -> str:
+    """An amount with every digit and no exponent."""
+    if value.__class__ is str and "E" not in value and not (value[-1] == "0" and "." in value):
+        return value
+    return format(decimal(value), "f")
