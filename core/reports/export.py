@@ -370,3 +370,9 @@ KINDS: dict[str, Callable[[Exporter], list[Row]]] = {
 def export(session: Session, kind: str, *, tz: str) -> list[Row]:
     """All rows of one kind, ready for JSON or CSV."""
     return KINDS[kind](Exporter(session, tz))
+
+
+# TEMP export contract (core/reports/export_temp.py) until the export engine's branch is merged.
+from core.reports.export_temp import FORMATS, ExportQuery, write_export  # noqa: E402
+
+__all__ = ["FORMATS", "KINDS", "ExportQuery", "export", "write_export"]
