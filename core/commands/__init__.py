@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.commands import accounts, budgets, digests, indicators, partners, programs, queries
+from core.commands import (
+    accounts,
+    budgets,
+    digests,
+    exports,
+    indicators,
+    partners,
+    programs,
+    queries,
+)
 from core.commands.work import (
     answers,
     commitments,
@@ -54,10 +63,11 @@ HANDLERS: dict[str, Handler] = {
     "budget": budgets.budget,
     "spend": budgets.spend,
     "indicator": indicators.indicator,
+    "export": exports.export_command,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.
 PERSONAL = frozenset(
     {"mytasks", "reminders", "remind", "snooze", "agenda", "late", "settings", "help", "start"}
-    | {"link", "digest"}
+    | {"link", "digest", "export"}
 )

@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "budget": ("anggaran", "budget"),
     "spend": ("belanja", "spend"),
     "indicator": ("indikator", "indicator", "indicators"),
+    "export": ("ekspor", "export"),
 }
 
 ALIASES: dict[str, str] = {}
@@ -150,6 +151,7 @@ HELP_ORDER = [
     "agenda",
     "digest",
     "late",
+    "export",
     "program",
     "partners",
     "group",
