@@ -49,7 +49,8 @@ DEFAULT_KIND = "updates"
 PARTNER_KINDS = ("commitments", "meetings")
 CALENDAR_KINDS = ("meetings", "deadlines")
 # One limit for every platform: the core's bound on a file (Telegram takes 50 MB, Slack more).
-LIMIT_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+FILE_LIMIT = MAX_ATTACHMENT_BYTES
+MEGABYTE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class _Capped(io.BytesIO):
     """A file in memory that stops the export as soon as it outgrows a chat message."""
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        if self.tell() + len(data) > MAX_ATTACHMENT_BYTES:
+        if self.tell() + len(data) > FILE_LIMIT:
             raise _TooBig
         return super().write(data)
 
@@ -99,7 +100,7 @@ def export_command(ctx: Context, args: str) -> None:
         first, half = _first_half(request.period)
         raise UserError(
             "export.too_big",
-            limit=LIMIT_MB,
+            limit=max(1, FILE_LIMIT // MEGABYTE),
             code=request.programs[0].code,
             kind=request.kind,
             first=first,
@@ -107,7 +108,7 @@ def export_command(ctx: Context, args: str) -> None:
             cli=_cli(request),
         ) from None
     data = out.getvalue()
-    text = ctx.text("export.sent", r=request, rows=rows, partner=partner, limit=LIMIT_MB)
+    text = ctx.text("export.sent", r=request, rows=rows, partner=partner)
     attachment = None
     if data:
         note = ctx.text("export.file_refused", cli=_cli(request))
