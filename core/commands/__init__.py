@@ -8,6 +8,7 @@ from core.commands import (
     accounts,
     budgets,
     digests,
+    exports,
     indicators,
     partners,
     program_report,
@@ -64,10 +65,11 @@ HANDLERS: dict[str, Handler] = {
     "spend": budgets.spend,
     "indicator": indicators.indicator,
     "programreport": program_report.program_report,
+    "export": exports.export_command,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.
 PERSONAL = frozenset(
     {"mytasks", "reminders", "remind", "snooze", "agenda", "late", "settings", "help", "start"}
-    | {"link", "digest", "programreport"}
+    | {"link", "digest", "programreport", "export"}
 )

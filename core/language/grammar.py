@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "indicator": ("indikator", "indicator", "indicators"),
     # /laporan is the program report, /lapor a field update: two words, two commands.
     "programreport": ("laporan", "programreport"),
+    "export": ("ekspor", "export"),
 }
 
 ALIASES: dict[str, str] = {}
@@ -153,6 +154,7 @@ HELP_ORDER = [
     "agenda",
     "digest",
     "late",
+    "export",
     "program",
     "partners",
     "group",
