@@ -56,6 +56,13 @@ def last_month_and_now(chat: Chat) -> None:
 
 
 class TestManager:
+    def test_commitments_without_a_period_look_ahead(self, chat: Chat) -> None:
+        """Asked without a period, commitments (dated by when they are due) cover 3 months."""
+        chat.send("ani", "/komitmen @dinsos 200 paket sembako 20 Des #pkh")
+        said = chat.send("ani", "/ekspor #pkh komitmen csv")
+        assert "bulan ini dan dua bulan berikutnya" in said
+        assert [row["what"] for row in csv_rows(the_file(said))] == ["paket sembako"]
+
     def test_meetings_as_a_calendar_file(self, chat: Chat) -> None:
         """/ekspor #pkh rapat ics: this month's meeting as an event a calendar app reads."""
         chat.send("ani", "/rapat Koordinasi penyaluran bantuan banjir besok 10:00 @budi #pkh")
@@ -206,6 +213,8 @@ class TestRefusals:
         [
             ("ani", "/ekspor #pkh bulan kemarinnya", '"bulan kemarinnya" bukan jenis, format'),
             ("ani", "/ekspor #pkh laporan ics", "ics (kalender) hanya untuk rapat dan tenggat"),
+            ("ani", "/ekspor #pkh bulan lalu pdf", "PDF adalah laporan program: /laporan #pkh"),
+            ("sarah", "/export #gizi pdf", "a PDF is the program report: /programreport #gizi"),
             ("ani", "/ekspor #pkh tugas rapat", "Anda menyebut tugas, rapat"),
             ("ani", "/ekspor #pkh pengingat", "gotong export reminders"),
             ("ani", "/ekspor #xyz bulan lalu", "Program #xyz tidak ada"),

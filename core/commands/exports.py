@@ -166,6 +166,8 @@ def _read(ctx: Context, args: str) -> Request:
         elif lowered in FORMAT_WORDS:
             formats.append(FORMAT_WORDS[lowered])
             named.append(word)
+        elif lowered == "pdf":  # a PDF is the program report, not a table of records
+            raise UserError("export.pdf_is_the_report", code=code)
         elif (server := _server_kind_of(lowered)) is not None:
             raise UserError("export.server_only", code=code, kind=server)
         else:
@@ -185,7 +187,7 @@ def _read(ctx: Context, args: str) -> Request:
         programs=_programs(ctx, mentions.programs),
         kind=kind,
         fmt=fmt,
-        period=period or _this_month(today),
+        period=period or _default_period(kind, today),
         period_given=period is not None,
         partner=partner,
     )
@@ -233,6 +235,20 @@ def _programs(ctx: Context, codes: tuple[str, ...]) -> tuple[Program, ...]:
     if not mine:
         raise UserError("export.no_programs")
     return tuple(mine)
+
+
+# Kinds dated by what is still to come (a meeting's start, a commitment's due date): asked
+# without a period, a manager wants what is coming, not only what falls in this month.
+AHEAD_KINDS = frozenset({"meetings", "deadlines", "commitments"})
+
+
+def _default_period(kind: str, today: date) -> Period:
+    """This month; for meetings, deadlines and commitments this month and the two after it."""
+    month = _this_month(today)
+    if kind not in AHEAD_KINDS:
+        return month
+    later = _this_month(_this_month(month.end + timedelta(days=1)).end + timedelta(days=1))
+    return Period(month.start, later.end)
 
 
 def _this_month(today: date) -> Period:
