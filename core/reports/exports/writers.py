@@ -58,18 +58,25 @@ def write_csv(
             writer.writerow([c.name for c in table.columns])
             converters = _text_converters(table.columns, zone)
             for batch in table.batches:
-                for row in batch:
-                    cells = list(row)
-                    for i, convert in converters:
-                        if cells[i] is not None:
-                            cells[i] = convert(cells[i])
-                    writer.writerow(cells)
+                if converters:
+                    batch = [_converted(row, converters) for row in batch]
+                writer.writerows(batch)
                 written += len(batch)
                 progress(written)
     finally:
         text.flush()
         text.detach()
     return written
+
+
+def _converted(row: Sequence[Any], converters: list[tuple[int, Any]]) -> list[Any]:
+    """A row whose moments, dates and amounts are text; None stays an empty cell."""
+    cells = list(row)
+    for i, convert in converters:
+        value = cells[i]
+        if value is not None:
+            cells[i] = convert(value)
+    return cells
 
 
 def _json_cells(cols: Sequence[Column], zone: ZoneInfo) -> list[Any]:
