@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.digest_bench import postgres_database
+from bench.digest_bench import in_child, postgres_database
 from bench.seed import Scale, seed
 from bot.database import upgrade
 from core.db import make_engine, unit_of_work
@@ -101,14 +101,6 @@ def measure(url: str, formats: list[str]) -> None:
                 f"(before export {before:.0f} MB){verdict}",
                 flush=True,
             )
-
-
-def in_child(target: Callable[..., None], *args: Any) -> None:
-    child = multiprocessing.get_context("spawn").Process(target=target, args=args)
-    child.start()
-    child.join()
-    if child.exitcode:
-        raise SystemExit(f"{target.__name__} failed with exit code {child.exitcode}")
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
+from typer.testing import CliRunner
 
 from bot import logs
 from bot.database import upgrade
@@ -151,3 +152,16 @@ def chat(gotong: Gotong, engine: Engine, clock: FakeClock) -> Chat:
     driver = Chat(gotong, engine, clock)
     driver.setup_workspace()
     return driver
+
+
+@pytest.fixture
+def gotong_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CLI runner on a fresh SQLite file with the demo workspace loaded, speaking English."""
+    from bot.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GOTONG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("GOTONG_LANGUAGE", "en")
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    return runner

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -12,17 +11,6 @@ from typer.testing import CliRunner
 from bot.cli import app
 from core.db import make_engine, unit_of_work
 from core.models import Digest, OutboxMessage
-
-
-@pytest.fixture
-def gotong_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A CLI runner on a fresh SQLite file holding the demo workspace."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GOTONG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("GOTONG_LANGUAGE", "en")
-    runner = CliRunner()
-    assert runner.invoke(app, ["demo"]).exit_code == 0
-    return runner
 
 
 def rows(tmp_path: Path) -> tuple[int, int]:

@@ -10,24 +10,12 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.cli.report import last_full_month
 
-
-@pytest.fixture
-def demo_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A CLI runner on a fresh SQLite file with the demo workspace loaded."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GOTONG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("GOTONG_LANGUAGE", "en")
-    runner = CliRunner()
-    assert runner.invoke(app, ["demo"]).exit_code == 0
-    return runner
-
-
 NOVEMBER = ["--from", "2026-11-01", "--to", "2026-11-30"]
 
 
-def test_markdown_goes_to_standard_output(demo_cli: CliRunner) -> None:
+def test_markdown_goes_to_standard_output(gotong_cli: CliRunner) -> None:
     """Without --output the Markdown report is printed, in the language asked for."""
-    result = demo_cli.invoke(app, ["report", "banjir-demak", *NOVEMBER, "--lang", "en"])
+    result = gotong_cli.invoke(app, ["report", "banjir-demak", *NOVEMBER, "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Program report: Tanggap darurat banjir Demak")
     assert "**Period:** 1 November 2026 – 30 November 2026" in result.output
@@ -35,11 +23,11 @@ def test_markdown_goes_to_standard_output(demo_cli: CliRunner) -> None:
 
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("xlsx", b"PK")])
 def test_files_are_written_where_asked(
-    fmt: str, magic: bytes, demo_cli: CliRunner, tmp_path: Path
+    fmt: str, magic: bytes, gotong_cli: CliRunner, tmp_path: Path
 ) -> None:
     """--format pdf or xlsx with --output writes the file and says so in one line."""
     target = tmp_path / f"laporan.{fmt}"
-    result = demo_cli.invoke(
+    result = gotong_cli.invoke(
         app, ["report", "pkh", *NOVEMBER, "--format", fmt, "--output", str(target)]
     )
     assert result.exit_code == 0, result.output
@@ -63,10 +51,10 @@ def test_files_are_written_where_asked(
     ],
 )
 def test_bad_input_is_one_line_and_status_2(
-    args: list[str], said: str, demo_cli: CliRunner
+    args: list[str], said: str, gotong_cli: CliRunner
 ) -> None:
     """Each mistake is named on stderr with an example, and the command exits with status 2."""
-    result = demo_cli.invoke(app, args)
+    result = gotong_cli.invoke(app, args)
     assert result.exit_code == 2
     assert said in " ".join(result.output.split())
 

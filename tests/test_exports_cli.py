@@ -19,17 +19,6 @@ from bot.cli.exports import _moment
 from core.errors import UserError
 
 
-@pytest.fixture
-def gotong_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A CLI runner on a fresh SQLite file with the demo workspace loaded."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GOTONG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("GOTONG_LANGUAGE", "en")
-    runner = CliRunner()
-    assert runner.invoke(app, ["demo"]).exit_code == 0
-    return runner
-
-
 class TestWriting:
     """Where rows go and what the terminal says about them."""
 
