@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -27,6 +29,7 @@ from core.models import (
     Task,
 )
 from core.reports.export import FORMATS, KINDS
+from core.reports.exports.values import moment_text
 from tests.chat import Chat
 from tests.exports_reading import INDONESIAN, exported, fill, rows_of, same_cell
 
@@ -129,3 +132,19 @@ class TestValues:
             sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
             assert [c.value for c in sheet[1]][:3] == ["id", "program", "line"]
             assert sheet.max_row == 1
+
+
+class TestMomentText:
+    """Stored SQLite moments become the same text as Python's own conversion would give."""
+
+    @pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "UTC"])
+    @pytest.mark.parametrize(
+        "stored",
+        ["2026-11-30 05:59:33.654536", "2026-12-31 20:00:00.000000", "2026-02-28 23:30:00.000001"],
+    )
+    def test_as_python_writes_it(self, zone: str, stored: str) -> None:
+        """The hour (and the date across midnight) moves; a whole second drops ".000000"."""
+        expected = (
+            datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+        ).isoformat()
+        assert moment_text(ZoneInfo(zone))(stored) == expected

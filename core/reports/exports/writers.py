@@ -58,9 +58,7 @@ def write_csv(
             writer.writerow([c.name for c in table.columns])
             converters = _text_converters(table.columns, zone)
             for batch in table.batches:
-                if converters:
-                    batch = [_converted(row, converters) for row in batch]
-                writer.writerows(batch)
+                writer.writerows(_converted(batch, converters) if converters else batch)
                 written += len(batch)
                 progress(written)
     finally:
@@ -69,14 +67,18 @@ def write_csv(
     return written
 
 
-def _converted(row: Sequence[Any], converters: list[tuple[int, Any]]) -> list[Any]:
-    """A row whose moments, dates and amounts are text; None stays an empty cell."""
-    cells = list(row)
+def _converted(batch: Sequence[Sequence[Any]], converters: list[tuple[int, Any]]) -> Any:
+    """The batch with moments, dates and amounts as text (None stays an empty cell).
+
+    Converted column by column: one comprehension per column is several times cheaper than a
+    Python loop over the cells of every row.
+    """
+    if not batch:
+        return batch
+    columns = list(zip(*batch, strict=True))
     for i, convert in converters:
-        value = cells[i]
-        if value is not None:
-            cells[i] = convert(value)
-    return cells
+        columns[i] = tuple([None if v is None else convert(v) for v in columns[i]])
+    return zip(*columns, strict=True)
 
 
 def _json_cells(cols: Sequence[Column], zone: ZoneInfo) -> list[Any]:
