@@ -83,7 +83,11 @@ class TestBadInput:
         ("arguments", "message"),
         [
             (["export", "nonsense"], 'Unknown kind "nonsense". Choose one of: tasks,'),
-            (["export", "updates", "--format", "pdf"], 'Unknown format "pdf". Choose one of:'),
+            (["export", "updates", "--format", "docx"], 'Unknown format "docx". Choose one of:'),
+            (
+                ["export", "updates", "--format", "pdf"],
+                "A PDF is the program report, not an export.",
+            ),
             (
                 ["export", "updates", "--from", "2026-12-01", "--to", "2026-11-01"],
                 "--from must be before --to.",

@@ -66,6 +66,8 @@ def export(
             partner=partner,
         )
         fmt = fmt.strip().lower()
+        if fmt == "pdf":
+            raise UserError("cli.export_pdf_is_a_report")
         if fmt == "xlsx" and output is None:
             raise UserError("cli.export_xlsx_needs_output")
         count = _write(runtime, query, fmt, output, excel)
