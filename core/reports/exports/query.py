@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from core.errors import UserError
 from core.models import PartnerOrg, Program
-from core.reports.exports.sql import table_of
+from core.reports.exports.sql import fetch, table_of
 
 # The order `gotong export --help` and `/ekspor` list them in.
 KINDS: tuple[str, ...] = (
@@ -187,7 +187,7 @@ def pages(connection: Connection, statement: Select[Any], key: Any) -> Iterator[
     last = None
     while True:
         page = statement if last is None else statement.where(key > last)
-        rows = connection.execute(page.order_by(key).limit(BATCH)).all()
+        rows = fetch(connection, page.order_by(key).limit(BATCH))
         if rows:
             yield rows
         if len(rows) < BATCH:

@@ -269,7 +269,7 @@ def updates(connection: Connection, scope: Scope) -> Table:
             ).all():
                 figures[update_id] = (*figures.get(update_id, ()), quantity, unit)
             padded = {k: v + blank[len(v) :] for k, v in figures.items()}
-            yield [(*r, *padded.get(r[0], blank)) for r in page]
+            yield [r + padded.get(r[0], blank) for r in map(tuple, page)]
 
     return Table("updates", cols, batches())
 
