@@ -297,3 +297,13 @@ class TestNumbersInWords:
         with Session(engine) as s:
             found = s.get(Commitment, 1)
             assert found is not None and str(found.quantity) == "500"
+
+
+def test_units_written_in_other_cases_are_one_total(chat: Chat) -> None:
+    """ "120 KK" and "30 kk" are one family count in the program summary: 150 KK, as first
+    written, not two lines."""
+    chat.send("budi", "/lapor #pkh 120 KK sudah menerima bantuan")
+    chat.send("budi", "/lapor #pkh 30 kk di Desa Bogorame")
+    said = chat.send("ani", "/program #pkh")
+    assert "150 KK" in said
+    assert "30 kk" not in said and "120 KK" not in said

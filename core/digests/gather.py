@@ -7,7 +7,6 @@ are grouped in Python: the number of statements does not grow with the batch.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from core.digests.tables import LATEST_UPDATES, MAX_OVERDUE, Batch, load_batch
 from core.models import CommitmentStatus, Deadline, Digest, FieldUpdate, Person, Role, Task
 from core.work import reporting
 from core.work.commitments import Progress
+from core.work.updates import sum_by_unit
 
 WEEK = timedelta(days=7)
 
@@ -221,11 +221,11 @@ def _measures(section: ProgramSection, batch: Batch, ask: Ask, now: datetime) ->
 
 
 def _totals(batch: Batch, updates: list[FieldUpdate]) -> list[tuple[str, Decimal]]:
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for update in updates:
-        for figure in batch.figures.get(update.id or 0, []):
-            sums[figure.unit] += figure.quantity
-    return sorted(sums.items())
+    return sum_by_unit(
+        (figure.unit, figure.quantity)
+        for update in updates
+        for figure in batch.figures.get(update.id or 0, [])
+    )
 
 
 def _handles(batch: Batch, ids: Iterable[int]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -116,16 +117,24 @@ def take_draft(session: Session, *, now: datetime, actor: Person) -> str | None:
 def totals(session: Session, program: Program, since: datetime) -> list[tuple[str, Decimal]]:
     """The sum of each unit reported for a program since a moment."""
     # Summed in Python: SQLite keeps the exact decimals as text.
-    sums: dict[str, Decimal] = {}
     figures = session.exec(
         select(UpdateFigure)
         .join(FieldUpdate, col(FieldUpdate.id) == UpdateFigure.update_id)
         .where(FieldUpdate.program_id == program.id, col(FieldUpdate.created_at) >= since)
         .where(col(FieldUpdate.withdrawn_at).is_(None))
     )
-    for figure in figures:
-        sums[figure.unit] = sums.get(figure.unit, Decimal(0)) + figure.quantity
-    return sorted(sums.items())
+    return sum_by_unit((figure.unit, figure.quantity) for figure in figures)
+
+
+def sum_by_unit(figures: Iterable[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """Each unit's total, in the order of the alphabet; "KK" and "kk" are one unit, shown as
+    first written (people type units as they please: one family count, not two)."""
+    spelling: dict[str, str] = {}
+    sums: dict[str, Decimal] = {}
+    for unit, quantity in figures:
+        key = spelling.setdefault(unit.casefold(), unit)
+        sums[key] = sums.get(key, Decimal(0)) + quantity
+    return sorted(sums.items(), key=lambda item: (item[0].casefold(), item[0]))
 
 
 def count_since(session: Session, program: Program, since: datetime) -> int:
