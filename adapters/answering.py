@@ -9,7 +9,7 @@ Each reply's delivery is reported to the outbox, whose sweep sends whatever did 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TypeVar
 
 from adapters.inbox import report
@@ -29,6 +29,16 @@ def destination(incoming: Incoming, reply: Reply) -> str:
     if to_sender_only(reply, asked_in_private=incoming.private):
         return incoming.external_user_id
     return incoming.chat_id
+
+
+def subjects(commands: Iterable[str]) -> set[str]:
+    """The numbered things a message's buttons act on ("done 4" and "done 7": two tasks).
+
+    A message about one thing shows a click's answer in its place; a list of many (a digest,
+    the reminders) stays, losing only the button that was pressed, and the answer follows it.
+    """
+    words = (command.rsplit(" ", 1)[-1] for command in commands)
+    return {word for word in words if word.isdigit()}
 
 
 async def send_in_order(messages: Sequence[M], send_one: Callable[[M], Awaitable[bool]]) -> int:

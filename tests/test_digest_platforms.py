@@ -173,3 +173,40 @@ class TestSlack:
         assert read(text).startswith("Ringkasan Anda")
         assert "Kirim data penerima" in read(text)
         assert text.button_values == [f"done {ids['Kirim data penerima']}"]
+
+    async def test_clicking_done_in_a_digest_keeps_the_digest_without_that_button(
+        self, desk: Desk
+    ) -> None:
+        """Budi's digest lists two late tasks; Done on one leaves the digest with the other's
+        button, and the answer comes as a new message (the list is not replaced)."""
+        for title in ("Kirim data penerima", "Rekap laporan desa"):
+            await desk.dm("ani", f"tugas {title} <@U0BUDI> senin 17:00 #pkh")
+        await desk.deliver()
+        ids = task_ids(desk.engine)
+        sweep = DigestSweep(desk.engine, desk.clock, Catalog())
+        desk.clock.set(at(5))
+        sweep.run()
+        desk.clock.set(at(6, 30))
+        assert sweep.run().sent == 1
+        (digest,) = [m for m in await desk.deliver() if m.channel == desk.dm_of("budi")]
+        done, other = (f"done {ids[t]}" for t in ("Kirim data penerima", "Rekap laporan desa"))
+        assert {done, other} <= set(digest.button_values)
+        posted = len(desk.slack.posted)
+
+        status, _ = await desk.click("budi", digest, done)
+
+        assert status == 200
+        (kept,) = desk.slack.updates_of(desk.dm_of("budi"), digest.ts)
+        values = [
+            e.get("value") for b in kept.blocks or [] for e in b.get("elements", []) if "value" in e
+        ]
+        assert done not in values and other in values
+        assert "Rekap laporan desa" in kept.visible_text  # the digest itself is unchanged
+        answer = [read(m) for m in desk.slack.posted[posted:]]
+        assert any("selesai: Kirim data penerima" in text for text in answer), answer
+        with unit_of_work(desk.engine) as s:
+            closed, still = (
+                s.get(Task, ids[t]) for t in ("Kirim data penerima", "Rekap laporan desa")
+            )
+            assert closed is not None and still is not None
+            assert (closed.status, still.status) == (Status.DONE, Status.OPEN)

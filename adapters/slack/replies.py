@@ -47,14 +47,34 @@ class SlackReplies:
         async def replace_clicked(message: SlackMessage) -> bool:
             return await self._replace_clicked(inbound, message)
 
+        # A message about one thing (a task with its Done button) shows the answer in place; a
+        # list of many (a digest, the reminders) stays, losing only the button that was clicked.
+        many = len(answering.subjects(_values(_blocks(inbound)))) > 1
+        if inbound.via == "click" and many:
+            await self._drop_clicked(inbound)
         await answering.answer(
             replies,
             asked_in_private=inbound.private,
             render=render,
             send=send,
             outbox=self._outbox,
-            replace_clicked=replace_clicked if inbound.via == "click" else None,
+            replace_clicked=replace_clicked if inbound.via == "click" and not many else None,
         )
+
+    async def _drop_clicked(self, inbound: Inbound) -> None:
+        """The clicked message as it was, without the clicked button; the rest stay to click."""
+        clicked = inbound.clicked or {}
+        blocks = []
+        for block in _blocks(inbound):
+            if block.get("type") != "actions":
+                blocks.append(block)
+                continue
+            kept = [e for e in block.get("elements", []) if e.get("value") != inbound.text]
+            if kept:
+                blocks.append({**block, "elements": kept})
+        message = SlackMessage(text=str(clicked.get("text") or ""), blocks=blocks)
+        if not await self._replace_clicked(inbound, message):
+            event(log, "slack.buttons_not_edited", event_id=origin(inbound))
 
     async def _send_one(self, inbound: Inbound, reply: Reply, message: SlackMessage) -> bool:
         """Send one message of a reply; whether it was delivered somewhere."""
@@ -182,3 +202,20 @@ class SlackReplies:
             )
             return False
         return True
+
+
+def _blocks(inbound: Inbound) -> list[dict[str, Any]]:
+    """The clicked message's blocks (none for an ephemeral one: Slack does not send them)."""
+    blocks = (inbound.clicked or {}).get("blocks")
+    return [b for b in blocks if isinstance(b, dict)] if isinstance(blocks, list) else []
+
+
+def _values(blocks: list[dict[str, Any]]) -> list[str]:
+    """The commands of the buttons in blocks."""
+    return [
+        str(element.get("value") or "")
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if isinstance(element, dict)
+    ]

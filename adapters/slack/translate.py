@@ -68,6 +68,7 @@ class Inbound:
     trigger_id: str | None = None
     message_ts: str | None = None  # the message whose button was clicked
     ephemeral: bool = False  # ... and whether only the clicker could see it
+    clicked: Mapping[str, Any] | None = None  # that message as Slack sent it (text, blocks)
 
     @property
     def chat_id(self) -> str:
@@ -157,6 +158,7 @@ def from_click(body: Mapping[str, Any]) -> Inbound | None:
         trigger_id=trigger_id or None,
         message_ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
         ephemeral=bool(container.get("is_ephemeral")),
+        clicked=message if isinstance(message := body.get("message"), dict) else None,
     )
 
 

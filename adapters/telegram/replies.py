@@ -169,8 +169,7 @@ def _chat(chat_id: str) -> int | str:
 
 
 def _subjects(message: Message) -> set[str]:
-    """The numbered things a message's buttons act on ("done 4" and "done 7": two tasks)."""
+    """The numbered things a message's buttons act on."""
     markup = message.reply_markup
     rows = markup.inline_keyboard if markup is not None else ()
-    words = (str(b.callback_data or "").rsplit(" ", 1)[-1] for row in rows for b in row)
-    return {word for word in words if word.isdigit()}
+    return answering.subjects(str(b.callback_data or "") for row in rows for b in row)
