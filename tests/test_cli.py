@@ -278,3 +278,23 @@ class TestCliRefusals:
             app, ["programs", "add", "x1", "--name", "X", "--start", "31-12-2026"]
         )
         assert '"31-12-2026" bukan tanggal' in result.output
+
+    def test_what_was_done_follows_gotong_language(
+        self, gotong_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Success lines too: people, partners, programs and joins in Indonesian."""
+        monkeypatch.setenv("GOTONG_LANGUAGE", "id")
+        said = gotong_cli.invoke(
+            app, ["people", "add", "rina", "--name", "Rina", "--role", "field"]
+        ).output
+        assert "@rina ditambahkan (" in said
+        said = gotong_cli.invoke(
+            app, ["partners", "add", "pkk", "--name", "PKK", "--kind", "komunitas"]
+        ).output
+        assert "Mitra @pkk ditambahkan (" in said
+        said = gotong_cli.invoke(app, ["programs", "add", "air", "--name", "Air bersih"]).output
+        assert "Program #air ditambahkan (" in said
+        said = gotong_cli.invoke(app, ["programs", "join", "air", "rina", "pkk", "rina"]).output
+        assert "#air diperbarui: ditambahkan @rina, @pkk" in said
+        said = gotong_cli.invoke(app, ["programs", "join", "air", "rina"]).output
+        assert "ditambahkan tidak ada; sudah anggota: @rina." in said

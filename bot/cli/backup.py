@@ -9,9 +9,8 @@ import typer
 
 from bot import backup as backups
 from bot.bootstrap import Runtime, Schema
-from bot.cli.common import open_runtime, print_table, refuse
+from bot.cli.common import open_runtime, print_table, refuse, say
 from core.errors import UserError
-from core.language.i18n import language_or_default
 
 
 def backup_database(
@@ -26,7 +25,7 @@ def backup_database(
     except UserError as error:
         raise refuse(runtime, error, 2) from None
     _print_counts(runtime, counts, None)
-    typer.echo(_say(runtime, "backup_done", path=str(file), rows=sum(counts.values())))
+    typer.echo(say(runtime, "cli.backup_done", path=str(file), rows=sum(counts.values())))
 
 
 def restore_database(
@@ -42,29 +41,18 @@ def restore_database(
     differ = [name for name in expected if expected[name] != restored.get(name)]
     if differ:
         raise refuse(runtime, UserError("cli.restore_differs", tables=differ), 1)
-    typer.echo(_say(runtime, "restore_done", path=str(file), rows=sum(restored.values())))
-
-
-def _say(runtime: Runtime, name: str, **params: object) -> str:
-    settings = runtime.settings
-    return runtime.catalog.render(
-        f"cli.{name}",
-        lang=language_or_default(settings.language),
-        tz=settings.timezone,
-        now=runtime.clock.now(),
-        **params,
-    )
+    typer.echo(say(runtime, "cli.restore_done", path=str(file), rows=sum(restored.values())))
 
 
 def _print_counts(
     runtime: Runtime, counts: backups.Counts, expected: backups.Counts | None
 ) -> None:
     """Rows per table; with `expected`, the backup's count beside each."""
-    columns = [_say(runtime, "counts_table"), _say(runtime, "counts_rows")]
+    columns = [say(runtime, "cli.counts_table"), say(runtime, "cli.counts_rows")]
     if expected is not None:
-        columns.append(_say(runtime, "counts_in_backup"))
+        columns.append(say(runtime, "cli.counts_in_backup"))
     rows = [
         [name, str(n)] + ([str(expected.get(name, 0))] if expected is not None else [])
         for name, n in sorted(counts.items())
     ]
-    print_table(_say(runtime, "counts_title"), columns, rows)
+    print_table(say(runtime, "cli.counts_title"), columns, rows)

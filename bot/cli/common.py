@@ -62,6 +62,17 @@ def refuse(runtime: Runtime, error: UserError, status: int = 1) -> typer.Exit:
     return typer.Exit(status)
 
 
+def say(runtime: Runtime, key: str, **params: Any) -> str:
+    """A command's own line (cli.j2's `key`) in GOTONG_LANGUAGE."""
+    return runtime.catalog.render(
+        key,
+        lang=language_or_default(runtime.settings.language),
+        tz=runtime.settings.timezone,
+        now=runtime.clock.now(),
+        **params,
+    )
+
+
 def refusal_text(runtime: Runtime, error: UserError) -> str:
     """A refusal's words in GOTONG_LANGUAGE, the terminal's wording first (see `refuse`)."""
     key = error.key if error.key.startswith("cli.") else error.key.replace(".", "_")
@@ -125,16 +136,20 @@ def import_file(
     if result.rejected:
         for rejected in result.rejected:
             err.print(
-                f"line {rejected.line}: {refusal_text(runtime, rejected.error)}",
+                say(
+                    runtime,
+                    "cli.import_line",
+                    line=rejected.line,
+                    reason=refusal_text(runtime, rejected.error),
+                ),
                 highlight=False,
                 markup=False,
             )
         err.print(
-            f"Nothing was imported: {len(result.rejected)} of {count} rows rejected. "
-            "Fix them and run the import again.",
+            say(runtime, "cli.import_rejected", rejected=len(result.rejected), count=count),
             highlight=False,
         )
         raise typer.Exit(1)
     for accepted in result.accepted:
         typer.echo(describe(accepted))
-    typer.echo(f"Imported {len(result.accepted)} rows.")
+    typer.echo(say(runtime, "cli.imported", count=len(result.accepted)))

@@ -10,7 +10,7 @@ import typer
 from sqlmodel import col, select
 
 from bot.bootstrap import Runtime, Schema
-from bot.cli.common import explained, open_runtime, print_table, refuse
+from bot.cli.common import explained, open_runtime, print_table, refuse, say
 from core.db import unit_of_work
 from core.errors import UserError
 from core.language.i18n import language_or_default
@@ -51,7 +51,7 @@ def people_add(
             timezone=tz or runtime.settings.timezone,
             partner=partner,
         )
-    typer.echo(f"Added @{person.handle} ({person.role}).")
+    typer.echo(say(runtime, "cli.person_added", handle=person.handle, role=person.role))
 
 
 @people_app.command("list")
@@ -92,7 +92,7 @@ def partners_add(
             kind=kind,
             region=region,
         )
-    typer.echo(f"Added partner @{org.handle} ({org.kind}).")
+    typer.echo(say(runtime, "cli.partner_added", handle=org.handle, kind=org.kind))
 
 
 @partners_app.command("list")
@@ -141,7 +141,7 @@ def programs_add(
             starts_on=_date(runtime, start),
             ends_on=_date(runtime, end),
         )
-    typer.echo(f"Added program #{program.code} ({program.level}).")
+    typer.echo(say(runtime, "cli.program_added", code=program.code, level=program.level))
 
 
 def _date(runtime: Runtime, value: str | None) -> date | None:
@@ -167,10 +167,7 @@ def programs_join(
         )
         added = [f"@{p.handle}" for p in joined.members] + [f"@{o.handle}" for o in joined.partners]
         already = [f"@{who.handle}" for who in joined.already]
-    typer.echo(
-        f"Updated #{program.code}: added {', '.join(added) or 'nobody'}"
-        + (f"; already in: {', '.join(already)}." if already else ".")
-    )
+    typer.echo(say(runtime, "cli.program_joined", code=program.code, added=added, already=already))
 
 
 @programs_app.command("list")

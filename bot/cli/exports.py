@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bot.bootstrap import Runtime, Schema
-from bot.cli.common import err, open_runtime, refuse
+from bot.cli.common import err, open_runtime, refuse, say
 from core.db import unit_of_work
 from core.errors import UserError
 from core.language.i18n import language_or_default
@@ -74,10 +74,10 @@ def export(
     except UserError as error:
         raise refuse(runtime, error, 2) from None
     if count == 0:
-        err.print(_say(runtime, "cli.export_empty", kinds=list(query.kinds)), highlight=False)
+        err.print(say(runtime, "cli.export_empty", kinds=list(query.kinds)), highlight=False)
     elif output is not None:
         err.print(
-            _say(runtime, "cli.export_written", count=count, path=str(output)), highlight=False
+            say(runtime, "cli.export_written", count=count, path=str(output)), highlight=False
         )
 
 
@@ -153,17 +153,6 @@ def _run(
         )
     out.flush()
     return count
-
-
-def _say(runtime: Runtime, key: str, **params: Any) -> str:
-    """A note of this command in GOTONG_LANGUAGE."""
-    return runtime.gotong.catalog.render(
-        key,
-        lang=language_or_default(runtime.settings.language),
-        tz=runtime.settings.timezone,
-        now=runtime.clock.now(),
-        **params,
-    )
 
 
 class _ProgressBar:

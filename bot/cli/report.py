@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.bootstrap import Runtime, Schema
-from bot.cli.common import open_runtime, refuse
+from bot.cli.common import open_runtime, refuse, say
 from core.db import unit_of_work
 from core.errors import UserError
 from core.language.i18n import LANGUAGES
@@ -77,7 +77,17 @@ def report(
         output.write_bytes(made.data)
     except OSError:
         raise refuse(runtime, UserError("cli.report_unwritable", path=str(output)), 2) from None
-    typer.echo(f"{output}: {len(made.data)} bytes, #{program.code} {first} – {last}")
+    typer.echo(
+        say(
+            runtime,
+            "cli.report_written",
+            path=str(output),
+            size=len(made.data),
+            code=program.code,
+            first=first,
+            last=last,
+        )
+    )
 
 
 def _day(runtime: Runtime, value: str) -> date:
