@@ -169,6 +169,9 @@ class TestCostFollowsWhatIsShown:
             ("ani", "/terlambat"),
             ("budi", "/terlambat"),
             ("ani", "/tugasku @budi 2"),
+            ("ani", "/mitra @dinsos"),
+            ("budi", "/program #p1"),
+            ("ani", "/program #nope"),
         ]
         for who, text in commands:  # the day's first message of each person costs more
             chat.send(who, text)
@@ -176,4 +179,23 @@ class TestCostFollowsWhatIsShown:
         add_programs(chat, 315, first=36)
         large = [self.cost(chat, who, text) for who, text in commands]
         assert [c["statements"] for c in large] == [c["statements"] for c in small]
+        assert [c["programs"] for c in large] == [c["programs"] for c in small], large[-3:]
         assert max(c["programs"] for c in large) <= 1
+
+
+class TestProgramsNamedInARefusal:
+    """A refusal lists the first ten of the reader's programs and counts the rest."""
+
+    def test_an_unknown_code_names_ten_and_counts_the_rest(self, chat: Chat) -> None:
+        add_programs(chat, 35, first=1)
+        said = chat.send("ani", "/program #nope")
+        assert "Program #nope tidak ada. Program Anda: #p1, #p10, #p11," in said
+        assert said.text.count("#p") == 11  # ten listed, and the example
+        assert "dan 26 lainnya (/program)." in said  # 35 of these and the fixture's #pkh
+        chat.send("ani", "/atur bahasa en")
+        assert "and 26 more (/program)." in chat.send("ani", "/program #nope")
+
+    def test_a_short_list_is_named_whole(self, chat: Chat) -> None:
+        add_programs(chat, 3, first=1)
+        said = chat.send("ani", "/program #nope")
+        assert "lainnya" not in said and "#p3" in said

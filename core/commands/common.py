@@ -16,7 +16,7 @@ from core.language.grammar import Mentions, cut, parse_number
 from core.language.moments import AmbiguousMoment, Moment, find_moment
 from core.language.suggest import corrected
 from core.models import Person, Program
-from core.people.directory import names, program_by_code, programs_of
+from core.people.directory import known_programs, names, program_by_code, programs_of
 
 
 class HasProgram(Protocol):
@@ -77,14 +77,14 @@ def one_program(ctx: Context, mentions: Mentions, *, required: bool) -> Program 
         return ctx.group_program
     if not required:
         return None
-    mine = programs_of(ctx.session, ctx.person)
+    mine = programs_of(ctx.session, ctx.person, limit=2)
     if len(mine) == 1:
         return mine[0]
-    known = [p.code for p in mine]
+    known, more = known_programs(ctx.session, ctx.person)
     # The example is their own command with a #code added, so it is one they can send.
     typed = " ".join((ctx.incoming.text or "").split())
     example = f"{typed} #{known[0]}" if typed.startswith("/") and known and len(typed) < 120 else ""
-    raise UserError("common.which_program", known=known, example=example)
+    raise UserError("common.which_program", known=known, more=more, example=example)
 
 
 def number_arg(args: str, usage_key: str) -> int:
@@ -94,11 +94,6 @@ def number_arg(args: str, usage_key: str) -> int:
     if number is None:
         raise UserError(usage_key)
     return number
-
-
-def program_codes(session: Session) -> dict[int, str]:
-    """Every program's code by id, for showing tasks and meetings with their #code."""
-    return {p.id: p.code for p in session.exec(select(Program)) if p.id is not None}
 
 
 def codes_for(session: Session, *shown: Iterable[HasProgram]) -> dict[int, str]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from core.commands import queries
-from core.commands.common import program_codes
+from core.commands.common import codes_for
 from core.context import Context
 from core.errors import UserError
 from core.language.grammar import meaning_of
@@ -44,7 +44,7 @@ def show(ctx: Context, handle: str) -> None:
     ctx.say(
         "partner.entry",
         entry=replace(entry, commitments=owed),
-        codes=program_codes(ctx.session),
+        codes=codes_for(ctx.session, entry.meetings),
     )
 
 

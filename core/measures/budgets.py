@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.errors import UserError
 from core.models import BudgetLine, BudgetPermission, Expense, Person, Program, Role
-from core.people.directory import programs_of
+from core.people.directory import unknown_program
 from core.people.permissions import is_manager, works_on
 
 NAME_MAX = 80  # BudgetLine.name's column
@@ -39,8 +39,7 @@ def line_key(name: str) -> str:
 
 def hidden(session: Session, reader: Person, code: str) -> UserError:
     """The refusal a program that does not exist gets, word for word (it is not among theirs)."""
-    known = [p.code for p in programs_of(session, reader) if p.code != code]
-    return UserError("common.unknown_program", code=code, known=known)
+    return unknown_program(session, reader, code)
 
 
 def manages(session: Session, person: Person, program: Program) -> bool:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from core import audit
 from core.errors import UserError
 from core.models import Combine, Indicator, IndicatorValue, Person, Program, Role
-from core.people.directory import program_by_code, programs_of
+from core.people.directory import program_by_code, unknown_program
 from core.people.permissions import require_manager, require_program_access, works_on
 
 CODE = re.compile(r"^[a-z][a-z0-9_\-]{0,31}$")
@@ -38,8 +38,7 @@ def visible_program(session: Session, reader: Person, code: str) -> Program:
     """
     program = program_by_code(session, code, reader)
     if reader.role == Role.PARTNER and not works_on(session, reader, program):
-        known = [p.code for p in programs_of(session, reader)]
-        raise UserError("common.unknown_program", code=program.code, known=known)
+        raise unknown_program(session, reader, program.code)
     require_program_access(session, reader, program)
     return program
 

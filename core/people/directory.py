@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from core.errors import UserError
@@ -120,17 +120,50 @@ def program_by_code(session: Session, code: str, reader: Person | None = None) -
     code = code.lstrip("#").lower()
     program = session.exec(select(Program).where(Program.code == code)).first()
     if program is None:
-        known = [p.code for p in programs_of(session, reader)] if reader else []
-        raise UserError("common.unknown_program", code=code, known=known)
+        raise unknown_program(session, reader, code)
     return program
 
 
-def programs_of(session: Session, person: Person) -> list[Program]:
+# A refusal names at most this many of the reader's programs, and counts the rest.
+LISTED_PROGRAMS = 10
+
+
+def unknown_program(session: Session, reader: Person | None, code: str) -> UserError:
+    """The refusal for a #code that does not exist, or is not the reader's (word for word the
+    same, so it tells nothing): their own programs named, the first few of a long list."""
+    if reader is None:
+        return UserError("common.unknown_program", code=code, known=[])
+    known, more = known_programs(session, reader, code)
+    return UserError("common.unknown_program", code=code, known=known, more=more)
+
+
+def known_programs(session: Session, reader: Person, leave_out: str = "") -> tuple[list[str], int]:
+    """The codes of the first programs the reader works on, and how many more there are."""
+    mine = select(col(Program.code)).where(col(Program.id).in_(program_ids_of(reader)))
+    if leave_out:
+        mine = mine.where(col(Program.code) != leave_out)
+    known = list(session.exec(mine.order_by(col(Program.code)).limit(LISTED_PROGRAMS + 1)))
+    more = 0
+    if len(known) > LISTED_PROGRAMS:
+        total = session.exec(select(func.count()).select_from(mine.subquery())).one()
+        known, more = known[:LISTED_PROGRAMS], total - LISTED_PROGRAMS
+    return known, more
+
+
+def programs_of(session: Session, person: Person, limit: int | None = None) -> list[Program]:
     """The programs a person works on: all for an admin, else owned, joined or partnered."""
-    query = select(Program).order_by(col(Program.code))
+    query = select(Program).order_by(col(Program.code)).limit(limit)
     if person.role == Role.ADMIN:
         return list(session.exec(query))
     return list(session.exec(query.where(_works_on(person))))
+
+
+def works_on(session: Session, person: Person, program: Program) -> bool:
+    """Whether the program is one of the person's (admins work on all)."""
+    if person.role == Role.ADMIN:
+        return True
+    found = select(col(Program.id)).where(col(Program.id) == program.id, _works_on(person))
+    return session.exec(found).first() is not None
 
 
 def program_ids_of(person: Person) -> SelectOfScalar[int | None]:

@@ -28,7 +28,7 @@ from core.people.directory import (
     partner_by_handle,
     people_of_org,
     person_by_handle,
-    programs_of,
+    program_ids_of,
     unknown_handles,
 )
 from core.people.permissions import is_manager
@@ -166,10 +166,10 @@ def visible_organisation(session: Session, reader: Person, handle: str) -> Partn
 def _may_see(session: Session, reader: Person, org: PartnerOrg) -> bool:
     if reader.role == Role.PARTNER:
         return reader.partner_org_id == org.id
-    program_ids = [p.id for p in programs_of(session, reader)]
     linked = session.exec(
         select(ProgramPartner).where(
-            ProgramPartner.partner_org_id == org.id, col(ProgramPartner.program_id).in_(program_ids)
+            ProgramPartner.partner_org_id == org.id,
+            col(ProgramPartner.program_id).in_(program_ids_of(reader)),
         )
     ).first()
     return linked is not None

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from core.errors import UserError
 from core.models import Person, Program, Role
-from core.people.directory import programs_of
+from core.people.directory import unknown_program, works_on
 
 MANAGERS = (Role.ADMIN, Role.MANAGER)
 
@@ -22,13 +22,6 @@ def require_manager(person: Person, action: str) -> None:
         raise UserError("permission.managers_only", action=action, role=person.role)
 
 
-def works_on(session: Session, person: Person, program: Program) -> bool:
-    """Whether the program is one of the person's (admins work on all)."""
-    return person.role == Role.ADMIN or any(
-        p.id == program.id for p in programs_of(session, person)
-    )
-
-
 def require_program_access(session: Session, person: Person, program: Program | None) -> None:
     """Refuse unless a manager, or a person who works on the program (no program: nothing to check).
 
@@ -40,8 +33,7 @@ def require_program_access(session: Session, person: Person, program: Program | 
         return
     if person.role == Role.PARTNER:
         # To a partner contact another organisation's program is one that does not exist.
-        known = [p.code for p in programs_of(session, person)]
-        raise UserError("common.unknown_program", code=program.code, known=known)
+        raise unknown_program(session, person, program.code)
     raise UserError("permission.not_in_program", code=program.code)
 
 

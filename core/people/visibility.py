@@ -23,7 +23,7 @@ from core.models import (
     Task,
     TaskAssignment,
 )
-from core.people.directory import programs_of
+from core.people.directory import program_ids_of
 from core.people.permissions import is_manager, works_on
 
 
@@ -97,5 +97,4 @@ def commitments_listed(
     hints at nothing another organisation was asked for."""
     if reader.partner_org_id is not None:
         return query.where(Commitment.partner_org_id == reader.partner_org_id)
-    ids = [p.id for p in programs_of(session, reader)]
-    return query.where(col(Commitment.program_id).in_(ids))
+    return query.where(col(Commitment.program_id).in_(program_ids_of(reader)))

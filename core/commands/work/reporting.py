@@ -8,7 +8,7 @@ from core.delivery.reach import Reach
 from core.errors import UserError
 from core.language.grammar import extract_mentions
 from core.models import Person, Program, ProgramMember, Role
-from core.people.directory import person_by_handle, programs_of, unknown_handles
+from core.people.directory import person_by_handle, unknown_handles, unknown_program
 from core.people.permissions import is_manager, works_on
 from core.work import nudges, reporting
 from core.work.reporting import Rhythm
@@ -57,8 +57,7 @@ def nudge(ctx: Context, args: str) -> None:
         raise UserError("reporting.nudge_usage")
     if not works_on(ctx.session, ctx.person, program):
         # Another program's manager learns no more than from a code that does not exist.
-        known = [p.code for p in programs_of(ctx.session, ctx.person)]
-        raise UserError("common.unknown_program", code=program.code, known=known)
+        raise unknown_program(ctx.session, ctx.person, program.code)
     person = _field_worker(ctx, mentions.handles[0], program)
     plan = nudges.plan_manual(ctx.session, now=ctx.now, program=program, person=person)
     if plan.sent_before is not None:
