@@ -39,6 +39,9 @@ class Status(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+    # Held until the person writes again: the platform lets a bot write only for a while
+    # after their last message (WhatsApp's 24-hour window).
+    WAITING = "waiting"
 
 
 class Rsvp(StrEnum):
@@ -51,6 +54,9 @@ class ReminderStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     CANCELLED = "cancelled"
+    # Held until the person writes again: the platform lets a bot write only for a while
+    # after their last message (WhatsApp's 24-hour window).
+    WAITING = "waiting"
     # Due so long ago (Gotong was down) that it goes into the next digest instead.
     MISSED = "missed"
 
@@ -62,6 +68,9 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     # Withdrawn before it went out: a nudge to report, and the person reported meanwhile.
     CANCELLED = "cancelled"
+    # Held until the person writes again: the platform lets a bot write only for a while
+    # after their last message (WhatsApp's 24-hour window).
+    WAITING = "waiting"
 
 
 def moment_field(nullable: bool = False) -> Any:
