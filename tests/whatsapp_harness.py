@@ -19,6 +19,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import col
 
 from adapters.whatsapp import WhatsAppAdapter, WhatsAppConfig
+from adapters.whatsapp.translate import incoming_messages
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import unit_of_work
@@ -40,6 +41,8 @@ USERS = {
 STRANGER = "6289900000009"
 VERIFY_TOKEN = "verify-me-0123456789"
 _message_ids = itertools.count(1)
+
+__all__ = ["incoming_messages", "shared_workspace"]
 
 
 def new_id() -> str:
@@ -120,6 +123,11 @@ class Chats:
         titles = dict(message.buttons) | {i: t for i, t, _ in message.rows}
         reply = hooks.button_reply if message.kind == "button" else hooks.list_reply
         return await self.send(who, reply(new_id(), command, titles[command]))
+
+    async def post_unsigned(self) -> int:
+        """A forged notification (no signature): refused."""
+        body = self.wa.notification(USERS["ani"], hooks.text(new_id(), "/tugasku"))
+        return await self.wa.post(body, signature=None)
 
     async def deliver(self) -> list[SentMessage]:
         """One outbox sweep, a few seconds after the last thing happened; what it sent."""

@@ -47,10 +47,8 @@ def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[WhatsAppMessage]:
     if not choices:
         return [WhatsAppMessage(chunk) for chunk in chunks]
     # The text above the buttons must fit an interactive body: earlier lines go on their own.
-    last = chunks.pop() if chunks else ""
-    tail = _chunks(last.split("\n"), BODY_LIMIT) or ["…"]
-    messages = [WhatsAppMessage(chunk) for chunk in chunks + tail[:-1]]
-    body = tail[-1]
+    head, body = _body_at_end(chunks.pop() if chunks else "")
+    messages = [WhatsAppMessage(chunk) for chunk in chunks + head]
     if len(choices) <= BUTTONS_LIMIT and all(len(b.label) <= BUTTON_TITLE_LIMIT for b in choices):
         buttons = tuple(Choice(b.label, b.command) for b in choices)
         return [*messages, WhatsAppMessage(body, buttons=buttons)]
@@ -59,6 +57,22 @@ def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[WhatsAppMessage]:
         part = tuple(rows[start : start + ROWS_LIMIT])
         messages.append(WhatsAppMessage(body if start == 0 else "…", rows=part))
     return messages
+
+
+def _body_at_end(text: str) -> tuple[list[str], str]:
+    """The last lines of `text` that fit an interactive body, and the texts before them."""
+    lines = text.split("\n")
+    size, keep = -1, 0
+    for line in reversed(lines):
+        if size + 1 + len(line) > BODY_LIMIT:
+            break
+        size, keep = size + 1 + len(line), keep + 1
+    if keep == 0:  # one line longer than a body: cut it into bodies
+        pieces = _chunks(lines, BODY_LIMIT) or ["…"]
+        return pieces[:-1], pieces[-1]
+    head = "\n".join(lines[: len(lines) - keep])
+    body = "\n".join(lines[len(lines) - keep :]).strip("\n")
+    return ([head] if head.strip() else []), body or "…"
 
 
 def _unique(buttons: list[Button]) -> list[Button]:
