@@ -89,6 +89,11 @@ class TestWhatsAppConversations:
         [tasks] = await chats.say(STRANGER, "/mytasks")
         assert "task" in tasks.text.lower()
 
+    async def test_a_number_outside_indonesia_is_answered_in_english(self, chats: Chats) -> None:
+        """WhatsApp tells no app language: a +62 number reads Indonesian, others English."""
+        [hello] = await chats.say("447700900123", "hello")
+        assert "not registered" in hello.text
+
     async def test_a_telegram_user_links_whatsapp_and_chooses_it(self, chats: Chats) -> None:
         """/tautkan on Telegram, /mulai CODE on WhatsApp, then /atur kanal whatsapp: the
         person's notifications come to WhatsApp."""

@@ -13,6 +13,7 @@ from typing import Any
 from core.messages import Incoming, origin_of
 
 PLATFORM = "whatsapp"
+INDONESIA = "62"  # the country calling code WhatsApp ids begin with
 
 
 def incoming_messages(body: dict[str, Any], *, phone_number_id: str) -> list[Incoming]:
@@ -74,6 +75,8 @@ def _incoming(message: dict[str, Any], names: dict[str, str]) -> Incoming | None
         private=True,
         button=button,
         display_name=names.get(sender, ""),
+        # WhatsApp tells no app language; an Indonesian number is the best guess there is.
+        language_hint="id" if sender.startswith(INDONESIA) else "en",
         photo_file_id=photo,
         latitude=latitude,
         longitude=longitude,
