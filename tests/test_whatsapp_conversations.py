@@ -41,6 +41,9 @@ class TestWhatsAppConversations:
         [help_] = await chats.say("sarah", "help")
         assert "/tugas" in bantuan.text and "/task" in help_.text
         assert "*" in bantuan.text  # bold as WhatsApp writes it
+        [ya] = await chats.say("ani", "/bantuan ya")
+        [yes] = await chats.say("sarah", "/help yes")
+        assert "24 jam" in ya.text and "24 hours" in yes.text
 
     async def test_more_than_three_choices_come_as_a_list(self, chats: Chats) -> None:
         """Four tasks give four Done choices: a list message, whose rows are commands."""
