@@ -8,7 +8,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.settings import Settings
-from core.models import OutboxMessage
+from core.db import unit_of_work
+from core.delivery.queue import queue
+from core.messages import DOCUMENT, PHOTO, Attachment, Button
+from core.models import OutboxMessage, Person
 from tests import whatsapp_harness as harness
 from tests.fakes.whatsapp_limits import CloudApiError, CloudLimits
 from tests.logs import DebugLogs
@@ -87,6 +90,57 @@ class TestTheWindow:
         [notice] = await chats.deliver()
         assert notice.kind == "template" and 131047 in chats.wa.refusals
         assert statuses(chats.engine, "budi") == ["waiting"]
+
+
+class TestFilesAndLength:
+    def queue_for(
+        self,
+        chats: Chats,
+        who: str,
+        text: str,
+        *,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        attachment: Attachment | None = None,
+    ) -> None:
+        with unit_of_work(chats.engine) as session:
+            person = session.exec(select(Person).where(Person.handle == who)).one()
+            assert person.id is not None
+            queue(
+                session,
+                person_id=person.id,
+                platform="whatsapp",
+                dedupe_key=f"test:{who}:{len(text)}",
+                text=text,
+                buttons=buttons,
+                due_at=chats.clock.now(),
+                now=chats.clock.now(),
+                attachment=attachment,
+            )
+
+    async def test_a_chart_goes_as_a_photo_with_its_text_as_caption(self, chats: Chats) -> None:
+        """A digest's chart is uploaded, then sent with the digest's short text under it."""
+        chart = Attachment(PHOTO, "grafik.png", b"\x89PNG chart", "(grafik tidak terkirim)")
+        self.queue_for(chats, "budi", "**Ringkasan** hari ini", attachment=chart)
+        [photo] = await chats.deliver()
+        assert photo.kind == "image" and photo.text == "*Ringkasan* hari ini"
+        assert chats.wa.uploads[photo.media_id].data == b"\x89PNG chart"
+
+    async def test_a_document_with_buttons_is_followed_by_its_text(self, chats: Chats) -> None:
+        """An invitation's .ics goes first; the text with its buttons follows."""
+        ics = Attachment(DOCUMENT, "rapat.ics", b"BEGIN:VCALENDAR", "(berkas tidak terkirim)")
+        buttons = ((Button("👍 Hadir", "attend 3"), Button("👎 Tidak hadir", "decline 3")),)
+        self.queue_for(chats, "budi", "Undangan rapat", attachment=ics, buttons=buttons)
+        document, text = await chats.deliver()
+        assert document.kind == "document" and document.filename == "rapat.ics"
+        assert text.kind == "button" and text.choices == ["attend 3", "decline 3"]
+
+    async def test_a_long_notification_is_split_under_the_limit(self, chats: Chats) -> None:
+        """9,000 characters arrive as three messages, lines whole, none over 4,096."""
+        lines = [f"{n:04d} " + "z" * 85 for n in range(100)]
+        self.queue_for(chats, "budi", "\n".join(lines))
+        pieces = await chats.deliver()
+        assert len(pieces) == 3 and all(len(p.text) <= 4096 for p in pieces)
+        assert "\n".join(p.text for p in pieces).split("\n") == lines
 
 
 class TestThroughput:
