@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
 from core.db import unit_of_work
+from core.delivery.firing import ReminderSweep
+from core.language.i18n import Catalog
 from core.messages import Incoming
 from core.models import FieldUpdate, Person, Task
 from core.people import accounts, invites
@@ -55,6 +59,18 @@ class TestWhatsAppConversations:
         assert all(len(title) <= 24 for _, title, _ in listing.rows)
         answer = await chats.press("budi", listing, listing.rows[2][0])
         assert "selesai" in answer[0].text.lower()
+
+    async def test_a_reminder_comes_with_its_snooze_choices_as_a_list(self, chats: Chats) -> None:
+        """A reminder's six choices (done and five snoozes) come as one list; a row snoozes."""
+        [set_] = await chats.say("budi", "/ingatkan 1 jam lagi telepon kepala desa")
+        assert "Pengingat 1" in set_.text
+        chats.clock.advance(timedelta(hours=1, minutes=1))
+        assert ReminderSweep(chats.engine, chats.clock, Catalog()).run().sent == 1
+        [reminder] = await chats.deliver()
+        assert reminder.kind == "list" and "telepon kepala desa" in reminder.text
+        snooze = next(c for c in reminder.choices if c.startswith("snooze"))
+        [answer] = await chats.press("budi", reminder, snooze)
+        assert "tunda" in answer.text.lower() or "ingatkan" in answer.text.lower()
 
     async def test_a_photo_with_a_caption_is_a_field_update_with_its_photo(
         self, chats: Chats
