@@ -97,12 +97,23 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.upper()
 
+    @field_validator("whatsapp_webhook_path")
+    @classmethod
+    def _webhook_path_is_a_path(cls, value: str) -> str:
+        return _is_path(value)
+
     @field_validator("telegram_webhook_secret")
     @classmethod
     def _telegram_accepts_the_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("must be 32 to 256 characters of A-Z a-z 0-9 _ -")
         return value
+
+
+def _is_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError("must be a path starting with /")
+    return value
 
 
 def explain(error: ValidationError) -> str:

@@ -108,6 +108,13 @@ class TestWhatsAppConversations:
         [tasks] = await chats.say(STRANGER, "/mytasks")
         assert "task" in tasks.text.lower()
 
+    async def test_a_voice_note_is_answered_not_ignored(self, chats: Chats) -> None:
+        """A message Gotong cannot read (a voice note, a sticker) still gets an answer."""
+        for who in ("budi", "ani"):
+            voice = {"id": new_id(), "type": "audio", "audio": {"id": "media-9"}}
+            [answer] = await chats.send(who, voice)
+            assert answer.text.strip()
+
     async def test_a_number_outside_indonesia_is_answered_in_english(self, chats: Chats) -> None:
         """WhatsApp tells no app language: a +62 number reads Indonesian, others English."""
         [hello] = await chats.say("447700900123", "hello")
