@@ -39,9 +39,6 @@ class Status(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
-    # Held until the person writes again: the platform lets a bot write only for a while
-    # after their last message (WhatsApp's 24-hour window).
-    WAITING = "waiting"
 
 
 class Rsvp(StrEnum):
@@ -54,9 +51,6 @@ class ReminderStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     CANCELLED = "cancelled"
-    # Held until the person writes again: the platform lets a bot write only for a while
-    # after their last message (WhatsApp's 24-hour window).
-    WAITING = "waiting"
     # Due so long ago (Gotong was down) that it goes into the next digest instead.
     MISSED = "missed"
 
