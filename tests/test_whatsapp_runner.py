@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session, select
 
 from adapters.whatsapp import WhatsAppStartError
 from bot import bootstrap
@@ -16,6 +17,9 @@ from bot.bootstrap import Runtime, Schema, configured_platforms, whatsapp_number
 from bot.runner import run_platforms
 from bot.settings import Settings
 from core.clock import FakeClock
+from core.models import PartnerOrg
+from core.reports.exports.query import Scope
+from core.reports.exports.records import people
 from tests.fakes import whatsapp_webhooks as hooks
 from tests.fakes.whatsapp_cloud import FakeWhatsApp
 from tests.telegram_harness import free_port, wait_until
@@ -108,3 +112,27 @@ def listening(serving: asyncio.Task[None], url: str) -> bool:
     parts = urlsplit(url)
     with socket.socket() as probe:
         return probe.connect_ex((parts.hostname or "", parts.port or 0)) == 0
+
+
+class TestExportedNumbers:
+    def test_a_managers_people_export_has_the_number_a_partners_does_not(
+        self, engine: Engine, clock: FakeClock
+    ) -> None:
+        """Phone numbers are personal data: in a manager's export, never in a partner's."""
+        shared_workspace(engine, clock, platform="whatsapp", accounts=USERS)
+        with Session(engine) as session:
+            dinsos = session.exec(select(PartnerOrg).where(PartnerOrg.handle == "dinsos")).one()
+        with engine.connect() as connection:
+            everyone = exported_people(connection, None)
+            theirs = exported_people(connection, dinsos.id)
+        assert everyone["budi"][:2] == ("whatsapp", "+" + USERS["budi"])
+        assert theirs["harjo"] == ("whatsapp", "")
+
+
+def exported_people(connection: Connection, org: int | None) -> dict[str, tuple[str, str]]:
+    """handle -> (platforms, whatsapp) from the people export, as a manager (org None) or a
+    partner contact of `org` would get it."""
+    table = people(connection, Scope(programs=None, org=org, start=None, end=None))
+    names = [column.name for column in table.columns]
+    at, number = names.index("platforms"), names.index("whatsapp")
+    return {row[0]: (row[at], row[number]) for batch in table.batches for row in batch}
