@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from core.delivery.queue import queue
 from core.messages import DOCUMENT, PHOTO, Attachment, Button
 from core.models import OutboxMessage, Person
 from tests import whatsapp_harness as harness
+from tests.fakes import whatsapp_webhooks as hooks
 from tests.fakes.whatsapp_limits import CloudApiError, CloudLimits
 from tests.logs import DebugLogs
 from tests.whatsapp_harness import USERS, Chats, wrote_at
@@ -184,7 +186,9 @@ class TestLogs:
         )
         debug_logs.configure(settings)
         wrote_at(chats.engine, chats.wa, chats.clock, "kevin", timedelta(hours=30))
-        await chats.say("ani", "/tugas Kirim data @budi besok 17:00 #pkh")
+        # A real message id is the sender's number in base64.
+        wamid = "wamid." + base64.b64encode(f"\x15{USERS['ani']}\x15\x02".encode()).decode()
+        await chats.send("ani", hooks.text(wamid, "/tugas Kirim data @budi besok 17:00 #pkh"))
         await chats.say("ani", "/tugas Kirim data @kevin besok 17:00 #pkh")
         chats.wa.fail_next.append(CloudApiError(400, 131026, "Message undeliverable"))
         await chats.deliver()
@@ -195,3 +199,4 @@ class TestLogs:
             assert number not in text
         assert chats.wa.token not in text and chats.wa.app_secret not in text
         assert harness.VERIFY_TOKEN not in text
+        assert wamid not in text and wamid[6:] not in text

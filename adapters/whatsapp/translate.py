@@ -8,9 +8,10 @@ photo or a location goes with a field update like on Telegram.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from core.messages import Incoming, origin_of
+from core.messages import Incoming
 
 PLATFORM = "whatsapp"
 INDONESIA = "62"  # the country calling code WhatsApp ids begin with
@@ -70,8 +71,7 @@ def _incoming(message: dict[str, Any], names: dict[str, str]) -> Incoming | None
         external_user_id=sender,
         chat_id=sender,
         text=text,
-        # WhatsApp's message id: a redelivered notification repeats it.
-        event_id=message_id,
+        event_id=event_id_of(message_id),
         private=True,
         button=button,
         display_name=names.get(sender, ""),
@@ -94,6 +94,8 @@ def _number(value: object) -> float | None:
         return None
 
 
-def message_origin(message_id: str) -> str:
-    """How a message is named in log lines ("whatsapp:wamid...")."""
-    return origin_of(PLATFORM, message_id)
+def event_id_of(message_id: str) -> str:
+    """The inbox key of a WhatsApp message id: a redelivered notification repeats the id,
+    so it deduplicates; hashed, because a wamid is the sender's phone number in base64, and
+    event ids are written in log lines."""
+    return "wa" + hashlib.sha256(message_id.encode()).hexdigest()[:40]
