@@ -35,11 +35,13 @@ from core.work.nudges import NudgeSweep
 if TYPE_CHECKING:
     from adapters.slack import SlackAdapter
     from adapters.telegram import TelegramAdapter, TelegramConfig
+    from adapters.whatsapp import WhatsAppAdapter, WhatsAppConfig
     from bot.runner import Platform
 
 # The adapters' PLATFORM names, spelt here so that naming one does not import its package.
 TELEGRAM = "telegram"
 SLACK = "slack"
+WHATSAPP = "whatsapp"
 
 
 class Schema(StrEnum):
@@ -216,6 +218,43 @@ def slack_adapter(runtime: Runtime) -> SlackAdapter:
     return SlackAdapter(config, gotong=runtime.gotong, outbox=outbox_delivery(runtime))
 
 
+def whatsapp_config(settings: Settings) -> WhatsAppConfig:
+    """The WhatsApp adapter's configuration (the settings must hold a token)."""
+    from adapters.whatsapp import WhatsAppConfig
+
+    assert settings.whatsapp_token is not None
+    return WhatsAppConfig(
+        token=settings.whatsapp_token.get_secret_value(),
+        phone_number_id=settings.whatsapp_phone_number_id or "",
+        app_secret=_secret(settings.whatsapp_app_secret) or "",
+        verify_token=_secret(settings.whatsapp_verify_token) or "",
+        api_base_url=settings.whatsapp_api_base_url,
+        webhook_listen=settings.whatsapp_webhook_listen,
+        webhook_path=settings.whatsapp_webhook_path,
+        per_second=settings.whatsapp_per_second,
+        recipient_per_second=settings.whatsapp_recipient_per_second,
+        waiting_template=settings.whatsapp_waiting_template,
+    )
+
+
+def whatsapp_adapter(runtime: Runtime) -> WhatsAppAdapter:
+    """The WhatsApp adapter wired to the runtime's core and outbox."""
+    from adapters.whatsapp import WhatsAppAdapter
+
+    return WhatsAppAdapter(
+        whatsapp_config(runtime.settings), gotong=runtime.gotong, outbox=outbox_delivery(runtime)
+    )
+
+
+async def whatsapp_number(settings: Settings) -> str | None:
+    """The business number's digits for wa.me links, or None without a token or a connection."""
+    if settings.whatsapp_token is None or not settings.whatsapp_phone_number_id:
+        return None
+    from adapters.whatsapp import business_number
+
+    return await business_number(whatsapp_config(settings))
+
+
 def configured_platforms(runtime: Runtime) -> dict[str, Platform]:
     """Every platform the settings give credentials for, by name."""
     platforms: dict[str, Platform] = {}
@@ -223,6 +262,8 @@ def configured_platforms(runtime: Runtime) -> dict[str, Platform]:
         platforms[TELEGRAM] = telegram_adapter(runtime)
     if runtime.settings.slack_bot_token is not None:
         platforms[SLACK] = slack_adapter(runtime)
+    if runtime.settings.whatsapp_token is not None:
+        platforms[WHATSAPP] = whatsapp_adapter(runtime)
     return platforms
 
 
@@ -237,6 +278,10 @@ def start_errors(platforms: Mapping[str, Platform]) -> tuple[type[Exception], ..
         from adapters.slack import SlackStartError
 
         errors.append(SlackStartError)
+    if WHATSAPP in platforms:
+        from adapters.whatsapp import WhatsAppStartError
+
+        errors.append(WhatsAppStartError)
     return tuple(errors)
 
 

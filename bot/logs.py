@@ -53,6 +53,9 @@ CLIENT_FLOORS = (
     ("slack_sdk", logging.INFO),
     ("slack_bolt", logging.INFO),
     ("gotong.slack.bolt", logging.INFO),
+    # pywa logs request bodies (texts, phone numbers) at DEBUG.
+    ("pywa", logging.WARNING),
+    ("pywa_async", logging.WARNING),
 )
 
 
@@ -132,6 +135,9 @@ def secrets_of(settings: Settings) -> list[str]:
             settings.slack_app_token,
             settings.slack_signing_secret,
             settings.telegram_webhook_secret,
+            settings.whatsapp_token,
+            settings.whatsapp_app_secret,
+            settings.whatsapp_verify_token,
         )
         if value is not None
     ]

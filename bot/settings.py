@@ -68,6 +68,28 @@ class Settings(BaseSettings):
     slack_http_listen: str = Field("0.0.0.0:3000", validation_alias="GOTONG_SLACK_HTTP_LISTEN")
     slack_http_path: str = Field("/slack/events", validation_alias="GOTONG_SLACK_HTTP_PATH")
 
+    whatsapp_token: SecretStr | None = Field(None, validation_alias="WHATSAPP_TOKEN")
+    whatsapp_phone_number_id: str | None = Field(None, validation_alias="WHATSAPP_PHONE_NUMBER_ID")
+    whatsapp_app_secret: SecretStr | None = Field(None, validation_alias="WHATSAPP_APP_SECRET")
+    whatsapp_verify_token: SecretStr | None = Field(None, validation_alias="WHATSAPP_VERIFY_TOKEN")
+    whatsapp_api_base_url: str = Field(
+        "https://graph.facebook.com/v23.0", validation_alias="WHATSAPP_API_BASE_URL"
+    )
+    whatsapp_webhook_listen: str = Field(
+        "0.0.0.0:8080", validation_alias="GOTONG_WHATSAPP_WEBHOOK_LISTEN"
+    )
+    whatsapp_webhook_path: str = Field("/whatsapp", validation_alias="GOTONG_WHATSAPP_WEBHOOK_PATH")
+    # The Cloud API's limits: messages a second for the business number (80 by default), and
+    # to one person (Meta asks for about one every 6 seconds in a burst; 1 a second is allowed).
+    whatsapp_per_second: float = Field(80.0, gt=0, validation_alias="GOTONG_WHATSAPP_PER_SECOND")
+    whatsapp_recipient_per_second: float = Field(
+        1.0, gt=0, validation_alias="GOTONG_WHATSAPP_RECIPIENT_PER_SECOND"
+    )
+    # The approved template that tells someone outside the 24-hour window that messages wait.
+    whatsapp_waiting_template: str = Field(
+        "gotong_pesan_menunggu", validation_alias="GOTONG_WHATSAPP_WAITING_TEMPLATE"
+    )
+
     @field_validator("log_level")
     @classmethod
     def _logging_knows_the_level(cls, value: str) -> str:
@@ -75,12 +97,23 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.upper()
 
+    @field_validator("whatsapp_webhook_path")
+    @classmethod
+    def _webhook_path_is_a_path(cls, value: str) -> str:
+        return _is_path(value)
+
     @field_validator("telegram_webhook_secret")
     @classmethod
     def _telegram_accepts_the_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
             raise ValueError("must be 32 to 256 characters of A-Z a-z 0-9 _ -")
         return value
+
+
+def _is_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError("must be a path starting with /")
+    return value
 
 
 def explain(error: ValidationError) -> str:

@@ -15,8 +15,10 @@ from core.commands.work.updates import attach_media, plain_text, program_choice,
 from core.context import ButtonSpec, Context
 from core.db import unit_of_work
 from core.delivery.queue import keep_replies
+from core.delivery.windows import heard_from
 from core.errors import UserError
 from core.eventlog import event as log_event
+from core.eventlog import pseudonym
 from core.language.grammar import (
     MAX_MESSAGE,
     PROGRAM,
@@ -189,7 +191,7 @@ class Gotong:
             exc_info=error,
             platform=incoming.platform,
             event_id=incoming.origin,
-            user=incoming.external_user_id,
+            user=pseudonym(incoming.external_user_id),
             error=type(error).__name__,
         )
 
@@ -216,6 +218,7 @@ class Gotong:
             changed = True
         if changed:
             session.add(identity)
+        heard_from(session, identity, self.clock.now())
 
     def _stranger(self, session: Session, incoming: Incoming) -> list[Reply]:
         """Unknown accounts can only onboard with a code; anything else gets how to get one."""
@@ -234,6 +237,9 @@ class Gotong:
             )
         except UserError as error:
             return [Reply(self._render(error_key(error), lang, **error.params))]
+        identity = identity_for(session, incoming.platform, incoming.external_user_id)
+        if identity is not None:
+            heard_from(session, identity, self.clock.now())
         key = "onboarding.welcome" if created else "onboarding.linked"
         return [
             Reply(

@@ -7,6 +7,7 @@ message as `event=<name> <fields>` instead of quoting it as a plain library mess
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
@@ -41,3 +42,9 @@ def value_of(value: object) -> str:
         return text
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def pseudonym(account: str) -> str:
+    """A platform account named in a log line without naming it: on WhatsApp the account is
+    a phone number, personal data that must not reach a log. Stable, so lines can be joined."""
+    return "u" + hashlib.sha256(account.encode()).hexdigest()[:10]

@@ -24,6 +24,8 @@ LIBRARIES = (
     "sqlalchemy",
     "aiohttp",
     "asyncio",
+    "pywa",
+    "pywa_async",
 )
 
 

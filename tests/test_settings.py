@@ -68,3 +68,18 @@ class TestCommandLine:
         assert "GOTONG_TELEGRAM_WEBHOOK_SECRET" in result.output
         assert "Qz7" not in result.output
         assert isinstance(result.exception, SystemExit)  # a clean exit, not a traceback
+
+
+class TestWhatsAppSettings:
+    """WhatsApp's settings: the webhook path is a path, the secrets are masked."""
+
+    def test_the_webhook_path_must_start_with_a_slash(self) -> None:
+        with pytest.raises(ValidationError) as refused:
+            Settings(GOTONG_WHATSAPP_WEBHOOK_PATH="whatsapp")
+        assert "GOTONG_WHATSAPP_WEBHOOK_PATH: Value error, must be a path" in explain(refused.value)
+
+    def test_defaults_point_at_the_graph_api(self) -> None:
+        settings = Settings(WHATSAPP_TOKEN="EAAG-secret-token")
+        assert settings.whatsapp_api_base_url == "https://graph.facebook.com/v23.0"
+        assert settings.whatsapp_webhook_path == "/whatsapp"
+        assert "EAAG-secret-token" not in repr(settings)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.bootstrap import Schema, telegram_bot_username
+from bot.bootstrap import Schema, telegram_bot_username, whatsapp_number
 from bot.cli.common import explained, open_runtime
 from core import demo
 from core.db import unit_of_work
@@ -29,7 +29,7 @@ def invite(
         typer.Option(help="A person already added (gotong people add): the code links to them."),
     ] = None,
 ) -> None:
-    """Print a one-time invitation code (and a Telegram deep link when a bot is configured)."""
+    """Print a one-time invitation code (and Telegram and WhatsApp links when configured)."""
     runtime = open_runtime(Schema.START)
     with explained(runtime), unit_of_work(runtime.engine) as session:
         now, lifetime = runtime.clock.now(), timedelta(days=days)
@@ -56,6 +56,9 @@ def invite(
     username = asyncio.run(telegram_bot_username(runtime.settings))
     if username:
         typer.echo(f"Telegram: https://t.me/{username}?start={code.code}")
+    number = asyncio.run(whatsapp_number(runtime.settings))
+    if number:
+        typer.echo(f"WhatsApp: https://wa.me/{number}?text=mulai%20{code.code}")
     typer.echo(f"Or send to the bot: /mulai {code.code}  (English: /start {code.code})")
 
 

@@ -66,6 +66,7 @@ HANDLERS: dict[str, Handler] = {
     "indicator": indicators.indicator,
     "programreport": program_report.program_report,
     "export": exports.export_command,
+    "waiting": accounts.waiting,
 }
 
 # Replies to these concern only the sender: sent in a group, they go to the sender privately.

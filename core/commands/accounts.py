@@ -1,8 +1,9 @@
-"""/mulai, /tautkan, /grup: accounts on platforms and the program a group chat belongs to."""
+"""/mulai, /tautkan, /grup, ya: accounts on platforms and the program a group chat belongs to."""
 
 from __future__ import annotations
 
 from core.context import Context
+from core.delivery import windows
 from core.errors import UserError
 from core.language.grammar import extract_mentions
 from core.people import invites, programs
@@ -22,6 +23,14 @@ def link(ctx: Context, args: str) -> None:
     """A short-lived code to use from another platform: /tautkan, then /mulai CODE there."""
     invite = invites.create_link_code(ctx.session, now=ctx.now, actor=ctx.person)
     ctx.say("onboarding.link_code", code=invite.code, expires_at=invite.expires_at)
+
+
+def waiting(ctx: Context, args: str) -> None:
+    """How many held messages are on their way, now that the person wrote (see delivery.windows)."""
+    ctx.say(
+        "onboarding.waiting",
+        count=windows.due_for(ctx.session, ctx.person, ctx.incoming.platform),
+    )
 
 
 def group(ctx: Context, args: str) -> None:

@@ -50,6 +50,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     # /laporan is the program report, /lapor a field update: two words, two commands.
     "programreport": ("laporan", "programreport"),
     "export": ("ekspor", "export"),
+    # The answer to "messages are waiting, reply *ya*" (WhatsApp's 24-hour window): writing
+    # at all opens the window; this says how many messages are on their way.
+    "waiting": ("ya", "yes"),
 }
 
 ALIASES: dict[str, str] = {}

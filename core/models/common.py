@@ -62,6 +62,9 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     # Withdrawn before it went out: a nudge to report, and the person reported meanwhile.
     CANCELLED = "cancelled"
+    # Held until the person writes again: the platform lets a bot write only for a while
+    # after their last message (WhatsApp's 24-hour window).
+    WAITING = "waiting"
 
 
 def moment_field(nullable: bool = False) -> Any:

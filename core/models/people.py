@@ -64,6 +64,11 @@ class Identity(SQLModel, table=True):
     chat_id: str = Field(default="", max_length=128)
     # Set when the platform said the person blocked the bot; cleared when they write again.
     unreachable_at: datetime | None = moment_field(nullable=True)
+    # When they last wrote from this account (to the minute): platforms that let a bot write
+    # only for a while after that (WhatsApp's 24 hours) hold messages outside it.
+    last_message_at: datetime | None = moment_field(nullable=True)
+    # When they were last told that messages wait for them (once per closed window).
+    waiting_notice_at: datetime | None = moment_field(nullable=True)
 
 
 class Program(SQLModel, table=True):

@@ -283,7 +283,7 @@ def withdraw_nudges(session: Session, *, program_id: int, person_id: int) -> Non
         update(OutboxMessage)
         .where(
             col(OutboxMessage.person_id) == person_id,
-            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.WAITING]),
             col(OutboxMessage.dedupe_key).startswith(f"report-nudge:{program_id}:{person_id}:"),
         )
         .values(status=OutboxStatus.CANCELLED, last_error="reported")

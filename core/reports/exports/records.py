@@ -135,6 +135,7 @@ def people(connection: Connection, scope: Scope) -> Table:
         "timezone",
         "partner",
         "platforms",
+        "whatsapp",
         ("created_at", MOMENT),
     )
     statement = (
@@ -165,16 +166,26 @@ def people(connection: Connection, scope: Scope) -> Table:
         statement = statement.where(person.c.partner_org_id == scope.org)
     identity = table_of(Identity)
 
+    # A WhatsApp account is a phone number, personal data: managers' and admins' exports
+    # carry it (a partner's, scoped to their organisation, never does).
+    with_numbers = scope.org is None
+
     def batches() -> Batches:
         for page in pages(connection, statement, person.c.handle):
             platforms: dict[int, set[str]] = {}
-            for person_id, platform in connection.execute(
-                select(identity.c.person_id, identity.c.platform).where(
+            numbers: dict[int, str] = {}
+            for person_id, platform, account in connection.execute(
+                select(identity.c.person_id, identity.c.platform, identity.c.external_id).where(
                     identity.c.person_id.in_([r[7] for r in page])
                 )
             ):
                 platforms.setdefault(person_id, set()).add(platform)
-            yield [(*r[:6], " ".join(sorted(platforms.get(r[7], ()))), r[6]) for r in page]
+                if platform == "whatsapp" and with_numbers:
+                    numbers[person_id] = "+" + account
+            yield [
+                (*r[:6], " ".join(sorted(platforms.get(r[7], ()))), numbers.get(r[7], ""), r[6])
+                for r in page
+            ]
 
     return Table("people", cols, batches())
 
