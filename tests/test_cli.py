@@ -298,3 +298,8 @@ class TestCliRefusals:
         assert "#air diperbarui: ditambahkan @rina, @pkk" in said
         said = gotong_cli.invoke(app, ["programs", "join", "air", "rina"]).output
         assert "ditambahkan tidak ada; sudah anggota: @rina." in said
+        said = gotong_cli.invoke(app, ["demo"]).output
+        assert "Ruang kerja demo " in said and "Coba: gotong chat --as ani" in said
+        said = gotong_cli.invoke(app, ["invite", "--role", "field"]).output
+        assert "Kode undangan: " in said and "peran field, berlaku 7 hari" in said
+        assert "Atau kirim ke bot: /mulai " in said

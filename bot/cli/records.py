@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.bootstrap import Schema, telegram_bot_username, whatsapp_number
-from bot.cli.common import explained, open_runtime
+from bot.cli.common import explained, open_runtime, say
 from core import demo
 from core.db import unit_of_work
 from core.errors import UserError
@@ -51,15 +51,16 @@ def invite(
                 program=program,
                 lifetime=lifetime,
             )
-    who = f"for @{person}" if person else f"role {code.role}"
-    typer.echo(f"Invitation code: {code.code}  ({who}, valid {days} days, one use)")
+    typer.echo(
+        say(runtime, "cli.invite_code", code=code.code, person=person, role=code.role, days=days)
+    )
     username = asyncio.run(telegram_bot_username(runtime.settings))
     if username:
         typer.echo(f"Telegram: https://t.me/{username}?start={code.code}")
     number = asyncio.run(whatsapp_number(runtime.settings))
     if number:
         typer.echo(f"WhatsApp: https://wa.me/{number}?text=mulai%20{code.code}")
-    typer.echo(f"Or send to the bot: /mulai {code.code}  (English: /start {code.code})")
+    typer.echo(say(runtime, "cli.invite_send", code=code.code))
 
 
 def load_demo() -> None:
@@ -67,7 +68,5 @@ def load_demo() -> None:
     runtime = open_runtime(Schema.START)
     with unit_of_work(runtime.engine) as session:
         created = demo.load(session, now=runtime.clock.now())
-    typer.echo("Demo workspace loaded." if created else "Demo workspace is already there.")
-    typer.echo(
-        "Try: gotong chat --as ani   (manager)   or   gotong chat --as budi   (field worker)"
-    )
+    typer.echo(say(runtime, "cli.demo_loaded" if created else "cli.demo_there"))
+    typer.echo(say(runtime, "cli.demo_try"))
