@@ -307,3 +307,10 @@ def test_units_written_in_other_cases_are_one_total(chat: Chat) -> None:
     said = chat.send("ani", "/program #pkh")
     assert "150 KK" in said
     assert "30 kk" not in said and "120 KK" not in said
+
+
+def test_the_same_doubt_is_said_once() -> None:
+    """ "7 … 7": two figures, one note that "7" has no unit."""
+    reading = read_figures("{{ 7*7 }}")
+    assert [f.value for f in reading.figures] == [Decimal(7), Decimal(7)]
+    assert [(d.kind, d.written) for d in reading.doubts] == [("no_unit", "7")]

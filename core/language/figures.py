@@ -162,7 +162,9 @@ def read_figures(
             doubts.append(Doubt("decimal", m["num"], figure))  # "2.500" is 2,5 in English
         if doubt is not None:
             doubts.append(Doubt(doubt, m.group().strip(), figure))
-    return Reading(tuple(figures), tuple(doubts))
+    # "7 … 7": one note about "7" is enough; each figure is still listed.
+    said = {(d.kind, d.written): d for d in reversed(doubts)}
+    return Reading(tuple(figures), tuple(d for d in doubts if said[(d.kind, d.written)] is d))
 
 
 def _figure(
