@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.settings import Settings
-from core.eventlog import STRUCTURED, value_of
+from core.eventlog import STRUCTURED, key_pseudonyms, value_of
 
 MASK = "[secret]"
 WITHHELD = "[withheld]"
@@ -73,7 +73,9 @@ def configure(
     root.addHandler(handler)
     quiet_client_libraries()
     # Every handler already on the root logger (a test's capture, a host's) is guarded too.
-    guards = (WithholdContent(), MaskSecrets(secrets_of(settings)))
+    secrets = secrets_of(settings)
+    key_pseudonyms(secrets)
+    guards = (WithholdContent(), MaskSecrets(secrets))
     for each in root.handlers:
         for old in [f for f in each.filters if isinstance(f, WithholdContent | MaskSecrets)]:
             each.removeFilter(old)

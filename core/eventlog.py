@@ -8,7 +8,9 @@ message as `event=<name> <fields>` instead of quoting it as a plain library mess
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
+import os
 import re
 
 # Marks a record written by `event`: its message is already `name key=value ...`.
@@ -44,7 +46,22 @@ def value_of(value: object) -> str:
     return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
 
 
+# A plain hash of a phone number is undone by hashing every number there is, so pseudonyms
+# are keyed: by the deployment's secrets once the logs are set up (stable across restarts, so
+# lines can be joined), until then by a key of this process alone.
+_pseudonym_key = os.urandom(32)
+
+
+def key_pseudonyms(secrets: list[str]) -> None:
+    """Key pseudonyms by the deployment's secrets (none configured: this process's own key)."""
+    global _pseudonym_key
+    if secrets:
+        _pseudonym_key = hashlib.sha256(
+            "\0".join(["gotong-log", *sorted(secrets)]).encode()
+        ).digest()
+
+
 def pseudonym(account: str) -> str:
     """A platform account named in a log line without naming it: on WhatsApp the account is
     a phone number, personal data that must not reach a log. Stable, so lines can be joined."""
-    return "u" + hashlib.sha256(account.encode()).hexdigest()[:10]
+    return "u" + hmac.new(_pseudonym_key, account.encode(), hashlib.sha256).hexdigest()[:10]

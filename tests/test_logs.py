@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
 import logging
 import shlex
 
@@ -11,7 +12,7 @@ import pytest
 
 from bot.logs import configure
 from bot.settings import Settings
-from core.eventlog import event
+from core.eventlog import event, key_pseudonyms, pseudonym
 from tests.logs import DebugLogs
 
 TOKEN = "123456789:AAFakeTelegramTokenForTheLogTests00"
@@ -226,3 +227,19 @@ def test_lines_go_to_the_current_stderr(
     logging.getLogger("gotong.test").warning("token %s", TOKEN)
 
     assert "token [secret]" in capsys.readouterr().err
+
+
+def test_pseudonyms_are_keyed_by_the_deployments_secrets() -> None:
+    """A phone number's pseudonym is not its plain hash (which hashing every number would
+    undo); the same secrets give the same pseudonym after a restart, others another."""
+    number = "6281234567890"
+    try:
+        key_pseudonyms(["app-secret-one"])
+        first = pseudonym(number)
+        assert first != "u" + hashlib.sha256(number.encode()).hexdigest()[:10]
+        key_pseudonyms(["app-secret-one"])
+        assert pseudonym(number) == first
+        key_pseudonyms(["app-secret-two"])
+        assert pseudonym(number) != first
+    finally:
+        key_pseudonyms(["tests"])
