@@ -47,6 +47,10 @@ class TestImports:
         """`gotong --help` costs Typer alone: no SQLModel, SQLAlchemy or settings loader."""
         assert modules_after("import bot.cli") & set(DATABASE) == set()
 
+    def test_polling_telegram_loads_no_web_server(self) -> None:
+        """aiohttp's server is for a Telegram webhook only; polling starts without it."""
+        assert "aiohttp" not in modules_after("import bot.bootstrap, bot.runner, adapters.telegram")
+
     def test_building_on_a_current_database_does_not_load_alembic(self, engine: Engine) -> None:
         """`gotong run` on an up-to-date database checks the schema without Alembic."""
         code = (
