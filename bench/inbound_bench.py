@@ -37,7 +37,7 @@ from core.models import Identity, InboxEvent
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=ZoneInfo("UTC"))  # 10:00 WIB, the seed's "now"
 # scale: (seed factor, messages per figure, chats they come from)
-SCALES = {"small": (0.01, 1_500, 150), "national": (1.0, 3_000, 300)}
+SCALES = {"small": (0.01, 600, 60), "national": (1.0, 3_000, 300)}
 TARGET_END_TO_END = 500.0  # messages a second
 TARGET_CORE_RATIO = 5.0  # the core's time per message as a multiple of the floor's
 SECRET = "inbound-bench-signing-secret"
