@@ -40,7 +40,9 @@ def _env(tree: Path, **extra: str) -> dict[str, str]:
 def wall(argv: list[str], env: dict[str, str], tree: Path) -> float:
     """Seconds one process takes from start to exit."""
     start = time.perf_counter()
-    subprocess.run(argv, env=env, cwd=tree, check=True, capture_output=True)
+    done = subprocess.run(argv, env=env, cwd=tree, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(argv[-2:])} failed: {done.stderr.strip()[-300:]}")
     return time.perf_counter() - start
 
 
@@ -136,7 +138,10 @@ def measure(tree: Path, runs: int, database: str | None = None) -> list[tuple[st
 def run(scale: str = "small", database: str | None = None) -> list[tuple[str, str, str]]:
     """The start-up figures (medians of 3; 5 at national scale), `gotong run` on `database`.
     The CPU seconds of the processes vary far less with the machine's load than the wall time."""
-    figures = measure(ROOT.resolve(), 5 if scale == "national" else 3, database)
+    from bench.places import database_at
+
+    with database_at(database, "startup") as url:
+        figures = measure(ROOT.resolve(), 5 if scale == "national" else 3, url)
     (_, bare, _), (_, _, _), (_, help_wall, help_cpu), (_, run_wall, run_cpu) = figures
     return [
         ("start-up: gotong --help, wall", f"{help_wall:.2f} s", "<= 1 s"),
