@@ -1,5 +1,6 @@
-"""Every benchmark in one run, one table: `python -m bench all [--scale small|national]
-[--database URL]`.
+"""Every benchmark in one run, one table.
+
+`python -m bench all [--scale small|national] [--database URL]`.
 
 Each module's `run(scale, database)` gives (figure, value, target) rows. Without --database
 every one runs on a temporary SQLite file and on a scratch PostgreSQL database of its own

@@ -1,6 +1,8 @@
-"""Inbound speed: messages a second end to end through Telegram (python-telegram-bot polling the
-fake Bot API) and Slack (signed events POSTed to bolt), through the core alone, and a bare
-insert + commit of the same inbox row (the floor), in one run on one seeded database.
+"""Inbound speed: messages a second end to end, through the core alone, and the floor.
+
+End to end is Telegram (python-telegram-bot polling the fake Bot API) and Slack (signed events
+POSTed to bolt); the floor is a bare insert + commit of the same inbox row; all in one run on
+one seeded database.
 
 The machine is shared and noisy, so the ratios taken in one run are the comparable figures
 (issue 16: end to end >= 500 messages/s, the core <= 5 x the floor). The fake platforms run in
