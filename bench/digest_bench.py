@@ -212,6 +212,40 @@ def measure(url: str, people: int | None, drawn: int, whole_morning: bool) -> No
     runtime.engine.dispose()
 
 
+def run(scale: str = "small", database: str | None = None) -> list[tuple[str, str, str]]:
+    """Digests built a second over everyone, and the statements of a batch of 10 and of 500."""
+    from bench.places import database_at
+
+    factor = 1.0 if scale == "national" else 0.02
+    with database_at(database, "digests") as url:
+        in_child(seed_database, url, factor)
+        settings = Settings(GOTONG_DATABASE_URL=url, GOTONG_LOG_LEVEL="ERROR")
+        runtime = build(settings, schema=Schema.CHECK, clock=FakeClock(NOW))
+        crowd = {role: people_of(runtime, role, None) for role in KINDS}
+        warm_up(runtime, crowd)
+        start = time.perf_counter()
+        built = sum(
+            build_and_compose(runtime, batch)
+            for people in crowd.values()
+            for batch in batches(people)
+        )
+        took = time.perf_counter() - start
+        counts = []
+        for size in (10, BATCH):
+            with counted(runtime.engine) as sent:
+                build_and_compose(runtime, crowd[Role.FIELD][:size])
+            counts.append(len(sent))
+        runtime.engine.dispose()
+    return [
+        (
+            f"digests: built per second ({built:,} people)",
+            f"{built / took:,.0f} /s",
+            f">= {TARGET:,} /s",
+        ),
+        ("digests: SQL statements, batch of 10 / of 500", f"{counts[0]} / {counts[1]}", "equal"),
+    ]
+
+
 def in_child(target: Callable[..., None], *args: Any) -> None:
     child = multiprocessing.get_context("spawn").Process(target=target, args=args)
     child.start()

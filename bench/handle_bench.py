@@ -94,6 +94,42 @@ def main() -> None:
         print(f"SQL statements, handle() of {text.split()[0]:<11} by {who:<5} {count:4d}")
 
 
+def run(scale: str = "small", database: str | None = None) -> list[tuple[str, str, str]]:
+    """handle() of the demo workspace's commands: mean time and SQL statements per command."""
+    from bench.places import database_at
+
+    rounds = 100 if scale == "national" else 20
+    with database_at(database, "handle") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        clock = FakeClock(NOW)
+        with unit_of_work(engine) as session:
+            demo.load(session, now=NOW)
+            for handle in ("ani", "budi"):
+                person = person_by_handle(session, handle)
+                assert person is not None
+                link_identity(session, person=person, platform="bench", external_id=handle)
+        gotong = Gotong(engine, clock)
+        handled: list[float] = []
+        for n in range(rounds):
+            for i, (who, text) in enumerate(MESSAGES):
+                start = time.perf_counter()
+                gotong.handle(Incoming("bench", who, who, text, f"{n}-{i}"))
+                handled.append(time.perf_counter() - start)
+        counts = _statements(engine, gotong)
+        engine.dispose()
+    figures = [
+        (
+            "handle(): mean per message, demo commands",
+            f"{statistics.mean(handled) * 1000:.2f} ms",
+            "",
+        )
+    ]
+    for (_, text), count in zip(MESSAGES, counts, strict=True):
+        figures.append((f"handle(): SQL statements of {text.split()[0]}", str(count), ""))
+    return figures
+
+
 def _statements(engine: Engine, gotong: Gotong) -> list[int]:
     """Statements each message runs through handle(), counted at the cursor."""
     counts: list[int] = []

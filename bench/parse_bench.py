@@ -57,6 +57,41 @@ def _measure(call: Callable[[], object]) -> float:
     return (time.perf_counter_ns() - start) / 1e6
 
 
+def _p99(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100)[98]
+
+
+def run(scale: str = "small", database: str | None = None) -> list[tuple[str, str, str]]:
+    """p99 of parsing a moment, finding one in a command and reading an update's figures (no
+    database: the same figures for both)."""
+    from core.language.figures import read_figures
+    from tests.test_golden_figures import ROWS as FIGURE_ROWS
+
+    rounds = ROUNDS if scale == "national" else ROUNDS // 10
+    parse_moment("30 Desember pukul 14.00", now=NOW, tz=TZ)  # loads dateparser's data
+    phrases = [phrase for phrase, _, _ in INDONESIAN + ENGLISH]
+    parsed = [
+        _measure(lambda p=p: parse_moment(p, now=NOW, tz=TZ))
+        for _ in range(rounds)
+        for p in phrases
+    ]
+    found = [
+        _measure(lambda t=t: find_moment(t, now=NOW, tz=TZ))
+        for _ in range(rounds)
+        for t in COMMANDS
+    ]
+    figures = [
+        _measure(lambda t=text, lang=lang: read_figures(t, lang=lang))
+        for _ in range(rounds)
+        for lang, text, _ in FIGURE_ROWS
+    ]
+    return [
+        ("parse: parse_moment p99, golden phrases", f"{_p99(parsed):.2f} ms", ""),
+        ("parse: find_moment p99, whole commands", f"{_p99(found):.2f} ms", ""),
+        ("parse: read_figures p99, golden updates", f"{_p99(figures):.2f} ms", "<= 2 ms"),
+    ]
+
+
 def _report(label: str, samples: list[float]) -> None:
     p99 = statistics.quantiles(samples, n=100)[98]
     print(f"{label:<44} mean {statistics.fmean(samples):6.3f} ms   p99 {p99:6.3f} ms")

@@ -32,6 +32,7 @@ from core.messages import Incoming, Reply, origin_of
 from core.models import Identity, InboxEvent, Person, Role
 from core.people import invites
 from core.people.directory import (
+    account_for,
     handles_of_identities,
     identity_for,
     person_for_identity,
@@ -200,11 +201,10 @@ class Gotong:
     ) -> tuple[Person | None, list[Reply], int]:
         """Who sent the message, what Gotong answers, and how many others it told."""
         incoming = _with_handles(session, incoming)
-        identity = identity_for(session, incoming.platform, incoming.external_user_id)
-        if identity is None:
+        account = account_for(session, incoming.platform, incoming.external_user_id)
+        if account is None:
             return None, self._stranger(session, incoming), 0
-        person = session.get(Person, identity.person_id)
-        assert person is not None
+        identity, person = account
         self._refresh(session, identity, incoming)
         replies, queued = self._handle_as(session, person, incoming)
         return person, replies, queued

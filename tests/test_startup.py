@@ -16,6 +16,8 @@ from bot.database import MIGRATIONS, is_current, shipped_heads, upgrade
 
 ROOT = Path(__file__).parent.parent
 HEAVY = ("slack_bolt", "slack_sdk", "telegram", "alembic", "matplotlib")
+# What `gotong --help` must not pay for either: the commands import the database inside.
+DATABASE = ("sqlmodel", "sqlalchemy", "pydantic_settings")
 
 
 def modules_after(code: str, **env: str) -> set[str]:
@@ -40,6 +42,14 @@ class TestImports:
     def test_importing_the_command_line_loads_no_platform_alembic_or_charts(self) -> None:
         """`import bot.cli` (what `gotong --help` pays) loads none of the heavy packages."""
         assert modules_after("import bot.cli") & set(HEAVY) == set()
+
+    def test_importing_the_command_line_loads_no_database_code(self) -> None:
+        """`gotong --help` costs Typer alone: no SQLModel, SQLAlchemy or settings loader."""
+        assert modules_after("import bot.cli") & set(DATABASE) == set()
+
+    def test_polling_telegram_loads_no_web_server(self) -> None:
+        """aiohttp's server is for a Telegram webhook only; polling starts without it."""
+        assert "aiohttp" not in modules_after("import bot.bootstrap, bot.runner, adapters.telegram")
 
     def test_building_on_a_current_database_does_not_load_alembic(self, engine: Engine) -> None:
         """`gotong run` on an up-to-date database checks the schema without Alembic."""
@@ -87,3 +97,17 @@ class TestSchemaCheck:
                     text("UPDATE alembic_version SET version_num = :head"), {"head": head}
                 )
         assert is_current(engine)
+
+
+class TestHelpText:
+    def test_the_help_names_what_the_core_accepts(self) -> None:
+        """The columns, kinds and formats spelled out for --help are the core's own."""
+        from bot.cli import budget, exports, partners
+        from core.measures import budget_import
+        from core.people import partner_import
+        from core.reports.export import FORMATS, KINDS
+
+        assert ",".join(budget_import.COLUMNS) == budget.COLUMNS_HELP
+        assert ",".join(partner_import.COLUMNS) == partners.COLUMNS_HELP
+        assert ", ".join(KINDS) == exports.KINDS_HELP
+        assert ", ".join(FORMATS) == exports.FORMATS_HELP

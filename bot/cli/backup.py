@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot import backup as backups
-from bot.bootstrap import Runtime, Schema
 from bot.cli.common import open_runtime, print_table, refuse, say
 from core.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.backup import Counts
+    from bot.bootstrap import Runtime
 
 
 def backup_database(
     file: Annotated[Path, typer.Argument(help="The new backup file (must not exist yet).")],
 ) -> None:
     """Copy the SQLite database to FILE while Gotong runs; PostgreSQL: how to use pg_dump."""
-    runtime = open_runtime(Schema.ANY)
+    from bot import backup as backups
+
+    runtime = open_runtime("any")
     if runtime.engine.dialect.name != "sqlite":
         raise refuse(runtime, UserError("cli.backup_postgres", file=str(file)), 2)
     try:
@@ -32,7 +36,9 @@ def restore_database(
     file: Annotated[Path, typer.Argument(help="A backup made by `gotong backup`.")],
 ) -> None:
     """Copy a backup into the empty database of GOTONG_DATABASE_URL (SQLite or PostgreSQL)."""
-    runtime = open_runtime(Schema.ANY)
+    from bot import backup as backups
+
+    runtime = open_runtime("any")
     try:
         expected, restored = backups.restore(file, runtime.engine)
     except UserError as error:
@@ -44,9 +50,7 @@ def restore_database(
     typer.echo(say(runtime, "cli.restore_done", path=str(file), rows=sum(restored.values())))
 
 
-def _print_counts(
-    runtime: Runtime, counts: backups.Counts, expected: backups.Counts | None
-) -> None:
+def _print_counts(runtime: Runtime, counts: Counts, expected: Counts | None) -> None:
     """Rows per table; with `expected`, the backup's count beside each."""
     columns = [say(runtime, "cli.counts_table"), say(runtime, "cli.counts_rows")]
     if expected is not None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session
 
-from bot.bootstrap import Schema
 from bot.cli.common import import_file, open_runtime
-from core.language.i18n import language_or_default
-from core.language.numbers import format_amount
-from core.measures import budget_import
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from core.measures import budget_import
+
+# core.measures.budget_import.COLUMNS, spelled out so that --help imports no database code
+# (tests/test_startup.py checks they agree).
+COLUMNS_HELP = "program,line,planned"
 
 budget_app = typer.Typer(help="Program budgets.", no_args_is_help=True)
 
@@ -21,12 +25,14 @@ _OUTCOMES = {"added": "added", "updated": "updated", "unchanged": "already there
 
 @budget_app.command("import")
 def budget_import_command(
-    file: Annotated[
-        Path, typer.Argument(help="CSV: " + ",".join(budget_import.COLUMNS) + " (one per line).")
-    ],
+    file: Annotated[Path, typer.Argument(help=f"CSV: {COLUMNS_HELP} (one per line).")],
 ) -> None:
     """Import budget lines, upserting by program and line name (all or nothing)."""
-    runtime = open_runtime(Schema.START)
+    from core.language.i18n import language_or_default
+    from core.language.numbers import format_amount
+    from core.measures import budget_import
+
+    runtime = open_runtime("start")
     lang = language_or_default(runtime.settings.language)
 
     def load(session: Session, text: str) -> tuple[int, budget_import.ImportResult]:

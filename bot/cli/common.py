@@ -5,28 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import Engine
 
-from bot.bootstrap import OutdatedSchema, Runtime, Schema, build
-from bot.settings import Settings, explain
-from core.db import unit_of_work
 from core.errors import UserError
-from core.imports import ImportResult
-from core.language.i18n import language_or_default
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.bootstrap import Runtime
+    from bot.settings import Settings
+    from core.imports import ImportResult
+
+# The command modules import the database, the core and the platforms inside their functions:
+# `gotong --help` then costs Typer alone (tests/test_startup.py keeps it so).
+
+SchemaRule = Literal["upgrade", "start", "check", "any"]  # bot.bootstrap.Schema, by value
 err = Console(stderr=True)
 _opened: list[Engine] = []
 
 
 def load_settings() -> Settings:
     """The settings, or a clear message and exit status 2 (pydantic's would echo the values)."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings, explain
+
     try:
         return Settings()
     except ValidationError as error:
@@ -34,11 +42,13 @@ def load_settings() -> Settings:
         raise typer.Exit(2) from None
 
 
-def open_runtime(schema: Schema) -> Runtime:
+def open_runtime(schema: SchemaRule) -> Runtime:
     """Gotong built through the composition root; an outdated schema is one line and status 1."""
+    from bot.bootstrap import OutdatedSchema, Schema, build
+
     settings = load_settings()
     try:
-        built = build(settings, schema=schema)
+        built = build(settings, schema=Schema(schema))
     except OutdatedSchema as error:
         err.print(f"[red]{escape(str(error))}[/red]", highlight=False)
         raise typer.Exit(1) from None
@@ -64,6 +74,8 @@ def refuse(runtime: Runtime, error: UserError, status: int = 1) -> typer.Exit:
 
 def say(runtime: Runtime, key: str, **params: Any) -> str:
     """A command's own line (cli.j2's `key`) in GOTONG_LANGUAGE."""
+    from core.language.i18n import language_or_default
+
     return runtime.catalog.render(
         key,
         lang=language_or_default(runtime.settings.language),
@@ -75,6 +87,8 @@ def say(runtime: Runtime, key: str, **params: Any) -> str:
 
 def refusal_text(runtime: Runtime, error: UserError) -> str:
     """A refusal's words in GOTONG_LANGUAGE, the terminal's wording first (see `refuse`)."""
+    from core.language.i18n import language_or_default
+
     key = error.key if error.key.startswith("cli.") else error.key.replace(".", "_")
     lang = language_or_default(runtime.settings.language)
     catalog = runtime.gotong.catalog
@@ -128,6 +142,8 @@ def import_file(
     gives (rows read, result). When any row is rejected, every rejected row is printed with its
     line number and reason, nothing at all is written, and the command exits with status 1, so
     fixing the file and running it again never leaves half of an earlier run behind."""
+    from core.db import unit_of_work
+
     text = read_file(runtime, file)
     with explained(runtime), unit_of_work(runtime.engine) as session:
         count, result = load(session, text)

@@ -8,16 +8,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from adapters.console import render
-from bot.bootstrap import Schema
 from bot.cli.common import open_runtime, refuse
-from core.db import unit_of_work
-from core.digests.preview import digest_now
-from core.digests.rhythm import DAILY, WEEKLY
 from core.errors import UserError
-from core.language.zones import resolve_zone
-from core.messages import Reply
-from core.people.directory import person_by_handle
 
 
 def digest(
@@ -29,7 +21,14 @@ def digest(
     weekly: Annotated[bool, typer.Option(help="The weekly digest instead of the daily.")] = False,
 ) -> None:
     """Print the digest a person would get at a moment; nothing is sent or written."""
-    runtime = open_runtime(Schema.CHECK)
+    from adapters.console import render
+    from core.db import unit_of_work
+    from core.digests.preview import digest_now
+    from core.digests.rhythm import DAILY, WEEKLY
+    from core.messages import Reply
+    from core.people.directory import person_by_handle
+
+    runtime = open_runtime("check")
     moment = runtime.clock.now()
     if at is not None:
         written = _moment(at, runtime.settings.timezone)
@@ -60,6 +59,8 @@ def digest(
 
 def _moment(text: str, zone: str) -> datetime | None:
     """ "2026-12-01 07:00" in `zone`, or with its own offset; None when it is not one."""
+    from core.language.zones import resolve_zone
+
     try:
         written = datetime.fromisoformat(text.strip())
     except ValueError:

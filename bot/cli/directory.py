@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import col, select
 
-from bot.bootstrap import Runtime, Schema
 from bot.cli.common import explained, open_runtime, print_table, refuse, say
-from core.db import unit_of_work
 from core.errors import UserError
-from core.language.i18n import language_or_default
-from core.language.numbers import format_amount, parse_amount
-from core.models import PartnerOrg, Person, Program
-from core.people import accounts, programs
-from core.people.directory import program_by_code
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Runtime
 
 people_app = typer.Typer(help="People who use Gotong.", no_args_is_help=True)
 partners_app = typer.Typer(help="Partner organisations.", no_args_is_help=True)
@@ -38,7 +33,10 @@ def people_add(
     ] = None,
 ) -> None:
     """Register a person."""
-    runtime = open_runtime(Schema.START)
+    from core.db import unit_of_work
+    from core.people import accounts
+
+    runtime = open_runtime("start")
     with explained(runtime), unit_of_work(runtime.engine) as session:
         person = accounts.add_person(
             session,
@@ -57,7 +55,12 @@ def people_add(
 @people_app.command("list")
 def people_list() -> None:
     """List people."""
-    runtime = open_runtime(Schema.CHECK)
+    from sqlmodel import col, select
+
+    from core.db import unit_of_work
+    from core.models import PartnerOrg, Person
+
+    runtime = open_runtime("check")
     with unit_of_work(runtime.engine) as session:
         orgs = {o.id: o.handle for o in session.exec(select(PartnerOrg))}
         rows = [
@@ -81,7 +84,10 @@ def partners_add(
     region: Annotated[str, typer.Option(help="Where it works.")] = "",
 ) -> None:
     """Register a partner organisation."""
-    runtime = open_runtime(Schema.START)
+    from core.db import unit_of_work
+    from core.people import accounts
+
+    runtime = open_runtime("start")
     with explained(runtime), unit_of_work(runtime.engine) as session:
         org = accounts.add_partner(
             session,
@@ -98,7 +104,12 @@ def partners_add(
 @partners_app.command("list")
 def partners_list() -> None:
     """List partner organisations."""
-    runtime = open_runtime(Schema.CHECK)
+    from sqlmodel import col, select
+
+    from core.db import unit_of_work
+    from core.models import PartnerOrg
+
+    runtime = open_runtime("check")
     with unit_of_work(runtime.engine) as session:
         rows = [
             [o.handle, o.name, o.kind, o.region]
@@ -123,7 +134,11 @@ def programs_add(
     end: Annotated[str | None, typer.Option(help="End date, YYYY-MM-DD.")] = None,
 ) -> None:
     """Register a program."""
-    runtime = open_runtime(Schema.START)
+    from core.db import unit_of_work
+    from core.language.numbers import parse_amount
+    from core.people import programs
+
+    runtime = open_runtime("start")
     with explained(runtime), unit_of_work(runtime.engine) as session:
         amount: Decimal | None = (
             parse_amount(budget, lang=runtime.settings.language) if budget else None
@@ -159,7 +174,11 @@ def programs_join(
     handles: Annotated[list[str], typer.Argument(help="People and partner organisations to add.")],
 ) -> None:
     """Add people (members) and partner organisations to a program."""
-    runtime = open_runtime(Schema.START)
+    from core.db import unit_of_work
+    from core.people import programs
+    from core.people.directory import program_by_code
+
+    runtime = open_runtime("start")
     with explained(runtime), unit_of_work(runtime.engine) as session:
         program = program_by_code(session, code)
         joined = programs.add_to_program(
@@ -173,7 +192,14 @@ def programs_join(
 @programs_app.command("list")
 def programs_list() -> None:
     """List programs."""
-    runtime = open_runtime(Schema.CHECK)
+    from sqlmodel import col, select
+
+    from core.db import unit_of_work
+    from core.language.i18n import language_or_default
+    from core.language.numbers import format_amount
+    from core.models import Person, Program
+
+    runtime = open_runtime("check")
     lang = language_or_default(runtime.settings.language)
     with unit_of_work(runtime.engine) as session:
         owners = {p.id: p.handle for p in session.exec(select(Person))}

@@ -6,25 +6,29 @@ The import is all or nothing (bot.cli.common.import_file).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session
 
-from bot.bootstrap import Schema
 from bot.cli.common import explained, import_file, open_runtime, print_table
-from core.db import unit_of_work
-from core.people import partner_import, partners
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from core.people import partner_import
+
+# core.people.partner_import.COLUMNS, spelled out so that --help imports no database code
+# (tests/test_startup.py checks they agree).
+COLUMNS_HELP = "handle,name,kind,region,contact_name,contact_phone,contact_email"
 
 
 def partners_import(
-    file: Annotated[
-        Path,
-        typer.Argument(help="CSV: " + ",".join(partner_import.COLUMNS) + " (one per contact)."),
-    ],
+    file: Annotated[Path, typer.Argument(help=f"CSV: {COLUMNS_HELP} (one per contact).")],
 ) -> None:
     """Import partner organisations and their contacts, upserting by handle (all or nothing)."""
-    runtime = open_runtime(Schema.START)
+    from core.people import partner_import
+
+    runtime = open_runtime("start")
 
     def load(session: Session, text: str) -> tuple[int, partner_import.ImportResult]:
         rows = partner_import.read_rows(text)
@@ -46,7 +50,10 @@ def _accepted_line(accepted: partner_import.Accepted) -> str:
 
 def partners_contacts(handle: str) -> None:
     """List a partner organisation's contacts: its people on Gotong and its plain contacts."""
-    runtime = open_runtime(Schema.CHECK)
+    from core.db import unit_of_work
+    from core.people import partners
+
+    runtime = open_runtime("check")
     with explained(runtime), unit_of_work(runtime.engine) as session:
         org = partners.organisation_for(session, handle)
         entry = partners.entry(session, org, now=runtime.clock.now(), reader=None)

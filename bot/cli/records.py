@@ -8,13 +8,8 @@ from typing import Annotated
 
 import typer
 
-from bot.bootstrap import Schema, telegram_bot_username, whatsapp_number
 from bot.cli.common import explained, open_runtime, say
-from core import demo
-from core.db import unit_of_work
 from core.errors import UserError
-from core.people import invites
-from core.people.directory import person_by_handle
 
 
 def invite(
@@ -30,7 +25,12 @@ def invite(
     ] = None,
 ) -> None:
     """Print a one-time invitation code (and Telegram and WhatsApp links when configured)."""
-    runtime = open_runtime(Schema.START)
+    from bot.bootstrap import telegram_bot_username, whatsapp_number
+    from core.db import unit_of_work
+    from core.people import invites
+    from core.people.directory import person_by_handle
+
+    runtime = open_runtime("start")
     with explained(runtime), unit_of_work(runtime.engine) as session:
         now, lifetime = runtime.clock.now(), timedelta(days=days)
         if person is not None:
@@ -65,7 +65,10 @@ def invite(
 
 def load_demo() -> None:
     """Load the demo workspace (safe to run twice)."""
-    runtime = open_runtime(Schema.START)
+    from core import demo
+    from core.db import unit_of_work
+
+    runtime = open_runtime("start")
     with unit_of_work(runtime.engine) as session:
         created = demo.load(session, now=runtime.clock.now())
     typer.echo(say(runtime, "cli.demo_loaded" if created else "cli.demo_there"))

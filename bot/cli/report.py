@@ -5,18 +5,16 @@ from __future__ import annotations
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.bootstrap import Runtime, Schema
 from bot.cli.common import open_runtime, refuse, say
-from core.db import unit_of_work
 from core.errors import UserError
-from core.language.i18n import LANGUAGES
-from core.people.directory import program_by_code
-from core.reports.program.make import FORMATS, make_report
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Runtime
 
 
 def last_full_month(today: date) -> tuple[date, date]:
@@ -40,7 +38,12 @@ def report(
     ] = None,
 ) -> None:
     """The monthly program report for a district office or a donor."""
-    runtime = open_runtime(Schema.CHECK)
+    from core.db import unit_of_work
+    from core.language.i18n import LANGUAGES
+    from core.people.directory import program_by_code
+    from core.reports.program.make import FORMATS, make_report
+
+    runtime = open_runtime("check")
     if fmt not in FORMATS:
         raise refuse(runtime, UserError("cli.report_bad_format", value=fmt), 2)
     if lang not in LANGUAGES:

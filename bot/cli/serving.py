@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session, col, select
 
-from adapters.console import PLATFORM
-from bot import bootstrap
-from bot.bootstrap import Runtime, Schema
 from bot.cli.common import err, open_runtime, refuse
-from bot.runner import run_console, run_platforms
-from core import demo
-from core.db import unit_of_work
 from core.errors import UserError
-from core.models import Person, Role
-from core.people import accounts
-from core.people.directory import person_by_handle
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.bootstrap import Runtime
+    from core.models import Person
 
 
 def _default_person(session: Session) -> Person | None:
+    from sqlmodel import col, select
+
+    from core.models import Person, Role
+
     for role in (Role.MANAGER, Role.ADMIN):
         found = session.exec(
             select(Person).where(Person.role == role).order_by(col(Person.id))
@@ -34,6 +34,11 @@ def _default_person(session: Session) -> Person | None:
 
 def _console_identity(runtime: Runtime, handle: str | None) -> str:
     """Link the terminal to a person (the named one, or the first manager) and return the handle."""
+    from adapters.console import PLATFORM
+    from core.db import unit_of_work
+    from core.people import accounts
+    from core.people.directory import person_by_handle
+
     # People type handles as they appear in chat, so "--as @budi" means @budi.
     handle = handle.strip().lstrip("@") if handle else None
     with unit_of_work(runtime.engine) as session:
@@ -63,7 +68,15 @@ def run(
     ] = None,
 ) -> None:
     """Run Gotong: the configured adapters and the scheduler (the console without platforms)."""
-    runtime = open_runtime(Schema.START)
+    from sqlmodel import select
+
+    from bot import bootstrap
+    from bot.runner import run_console, run_platforms
+    from core import demo
+    from core.db import unit_of_work
+    from core.models import Person
+
+    runtime = open_runtime("start")
     if demo_data:
         with unit_of_work(runtime.engine) as session:
             if session.exec(select(Person)).first() is None:
@@ -93,7 +106,9 @@ def run(
 
 def chat(who: Annotated[str, typer.Option("--as", help="The person's handle.")]) -> None:
     """Talk to Gotong as a person; with piped input, one message per line."""
-    runtime = open_runtime(Schema.START)
+    from bot import bootstrap
+
+    runtime = open_runtime("start")
     handle = _console_identity(runtime, who)
     console = bootstrap.build_console(runtime, handle, sys.stdout, styled=sys.stdout.isatty())
     console.deliver()
@@ -112,5 +127,5 @@ def chat(who: Annotated[str, typer.Option("--as", help="The person's handle.")])
 
 def db_upgrade() -> None:
     """Apply the database migrations (the one command that migrates a PostgreSQL database)."""
-    open_runtime(Schema.UPGRADE)
+    open_runtime("upgrade")
     typer.echo("Database is up to date.")

@@ -216,14 +216,17 @@ class OutboxDelivery:
 
     def sent(self, delivery_id: int, platform_message_id: str) -> None:
         """Record that the platform accepted the message."""
+        # One UPDATE, not a load and a write: every reply sent at once pays for this.
         with unit_of_work(self.engine) as session:
-            message = session.get(OutboxMessage, delivery_id)
-            if message is None:
-                return
-            message.status = OutboxStatus.SENT
-            message.sent_at = self.clock.now()
-            message.platform_message_id = platform_message_id
-            session.add(message)
+            session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == delivery_id)
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=self.clock.now(),
+                    platform_message_id=platform_message_id,
+                )
+            )
 
     def progress(self, delivery_id: int, pieces_sent: int) -> None:
         """Record that the platform took the first `pieces_sent` pieces of a long message."""

@@ -41,6 +41,18 @@ def identity_for(session: Session, platform: str, external_id: str) -> Identity 
     ).first()
 
 
+def account_for(
+    session: Session, platform: str, external_id: str
+) -> tuple[Identity, Person] | None:
+    """A platform account's link and its person, read together: every message asks for both."""
+    found = session.exec(
+        select(Identity, Person)
+        .join(Person, col(Person.id) == Identity.person_id)
+        .where(Identity.platform == platform, Identity.external_id == external_id)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def program_of_chat(session: Session, platform: str, chat_id: str) -> Program | None:
     """The program a group chat belongs to, if someone linked it."""
     return session.exec(
