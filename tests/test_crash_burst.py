@@ -195,7 +195,11 @@ async def test_sigkill_at_random_moments_during_a_mixed_burst(
             tg.push_message(*message(n))
         for threshold in kill_after:
             await gotong.start()
-            await wait_for(lambda t=threshold: len(answered()) >= t, f"{threshold} replies")  # type: ignore[misc]
+            await wait_for(
+                lambda t=threshold: len(answered()) >= t,  # type: ignore[misc]
+                f"{threshold} replies",
+                timeout=60 + threshold * 0.15,
+            )
             await gotong.kill()
         await gotong.start()
         await wait_for(
