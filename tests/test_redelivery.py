@@ -164,8 +164,8 @@ async def test_telegram_updates_twice_across_a_restart(
 async def test_slack_requests_twice_across_a_restart(
     slack: FakeSlack, engine: Engine, clock: FakeClock
 ) -> None:
-    """DMs, a slash command and a button click, each POSTed twice: once each (the photo's
-    caption comes as a DM: Gotong reads no Slack file shares yet)."""
+    """DMs, a photo shared with its caption, a slash command and a button click, each POSTed
+    twice: once each."""
     slack_harness.add_workspace(engine, clock)
     users = slack_harness.USERS
 
@@ -200,6 +200,10 @@ async def test_slack_requests_twice_across_a_restart(
             requests.append((FORM, interaction_form(click)))
         elif text.startswith("/lapor"):  # as the slash command: /gotong lapor ...
             requests.append((FORM, urlencode(slack.slash_command(user, text[1:]))))
+        elif kind == "photo":  # a photo shared in the DM with its caption
+            share = slack.dm_event(user, text)
+            share["event"] |= {"subtype": "file_share", "files": [{"id": "F0PHOTO"}]}
+            requests.append((JSON, json.dumps(share)))
         else:
             requests.append((JSON, json.dumps(slack.dm_event(user, text))))
 
@@ -208,6 +212,8 @@ async def test_slack_requests_twice_across_a_restart(
     assert rows(engine) == EXPECTED
     assert task_one_done(engine)
     with Session(engine) as session:
+        photos = session.exec(select(FieldUpdate.photo_file_id)).all()
+        assert sorted(photos, key=str) == ["F0PHOTO", None]
         replied = session.exec(
             select(func.count(func.distinct(OutboxMessage.cause))).where(
                 col(OutboxMessage.chat_id).is_not(None),
