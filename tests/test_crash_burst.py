@@ -46,7 +46,7 @@ MARKS = {
     "task": re.compile(r"Cek gudang nomor (\d+)\b"),
     "commitment": re.compile(r"hygiene kit nomor (\d+)\b"),
     "expense": re.compile(r"transport nomor (\d+)\b"),
-    "update": re.compile(r"• (\d+) paket sembako"),
+    "update": re.compile(r"• ([\d.]+) paket sembako"),  # figures as stored: 1.234
 }
 
 
@@ -149,7 +149,8 @@ class Tally:
             for kind, mark in MARKS.items():
                 for n in set(mark.findall(sent.visible_text)):
                     mine = manager or kind == "update"  # field workers' own updates
-                    (self.replies if mine else self.notices)[(kind, int(n))] += 1
+                    key = (kind, int(n.replace(".", "")))
+                    (self.replies if mine else self.notices)[key] += 1
         self._read = len(self._tg.sent)
         return self
 
@@ -209,6 +210,9 @@ async def test_sigkill_at_random_moments_during_a_mixed_burst(
         assert await gotong.stop() == 0
     except BaseException:
         print(log.read_text(errors="replace")[-5000:])
+        missing = sorted(expected_replies - tally.replies.keys())
+        unsent = sorted(expected_notices - tally.notices.keys())
+        print(f"missing replies {len(missing)} {missing[:10]}; notices {len(unsent)} {unsent[:10]}")
         raise
     finally:
         if gotong.process is not None and gotong.process.returncode is None:
