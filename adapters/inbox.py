@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from adapters.front_door import FrontDoor
 from core.delivery.claims import OutboxDelivery
 from core.eventlog import event
-from core.messages import Reply
+from core.messages import Incoming, Reply
 
 log = logging.getLogger("gotong.inbox")
+
+# How often messages stored but left unhandled while running are tried again.
+STUCK_RETRY_SECONDS = 30.0
 
 
 async def recover(core: FrontDoor, platform: str) -> int:
@@ -31,6 +35,77 @@ async def recover(core: FrontDoor, platform: str) -> int:
     if handled:
         event(log, "inbox.recovered", platform=platform, handled=handled)
     return handled
+
+
+class StuckMessages:
+    """Messages the database failed after they were stored, tried again while running (a
+    scheduler job calls `retry` every STUCK_RETRY_SECONDS).
+
+    Such a message was acknowledged, so the platform will not bring it back: without this it
+    would wait for the next start. A message pending at two looks in a row is stuck (not
+    merely being handled); its answer goes through the outbox.
+    """
+
+    def __init__(self, core: FrontDoor, platform: str) -> None:
+        self._core = core
+        self._platform = platform
+        self._seen: set[str] = set()
+
+    async def retry(self) -> int:
+        """One look: handle what was pending at the last look too; how many were tried."""
+        try:
+            pending = set(await asyncio.to_thread(self._core.pending, self._platform))
+        except Exception as error:  # the database is still away: look again later
+            event(log, "inbox.retry_failed", level=logging.WARNING, error=type(error).__name__)
+            return 0
+        stuck = sorted(pending & self._seen)
+        self._seen = pending
+        for event_id in stuck:
+            await asyncio.to_thread(self._core.process, self._platform, event_id, answering=False)
+        if stuck:
+            event(log, "inbox.retried", platform=self._platform, tried=len(stuck))
+        return len(stuck)
+
+
+Refuse = Callable[[list[Reply]], Awaitable[None]]  # sends "try again later" to the sender
+
+
+class Keeping:
+    """Messages put in the inbox; the sender of one that cannot be is told to try again later.
+
+    The platform brings such a message again (Telegram until it is stored, Slack a few
+    times), so each sender is told once, not at every attempt.
+    """
+
+    def __init__(self, core: FrontDoor) -> None:
+        self._core = core
+        self._told: set[str] = set()
+
+    async def keep(self, incoming: Incoming, refuse: Refuse) -> None:
+        """Store the message; if the database cannot take it, say so by `refuse` and raise."""
+        try:
+            await asyncio.to_thread(self._core.receive, incoming)
+        except Exception:
+            await self.tell(incoming, refuse)
+            raise
+
+    async def tell(self, incoming: Incoming, refuse: Refuse) -> None:
+        """Say "try again later" by `refuse`, once per message; never raises."""
+        if len(self._told) > 10_000:
+            self._told.clear()
+        if incoming.event_id in self._told:
+            return
+        self._told.add(incoming.event_id)
+        try:
+            await refuse(await asyncio.to_thread(self._core.not_received, incoming))
+        except Exception as error:  # telling them is a courtesy; the platform comes again
+            event(
+                log,
+                "inbox.refusal_untold",
+                level=logging.WARNING,
+                event_id=incoming.origin,
+                error=type(error).__name__,
+            )
 
 
 async def report(outbox: OutboxDelivery, reply: Reply, sent: int, pieces: int) -> None:

@@ -18,6 +18,8 @@ from typing import Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from adapters.console import ConsoleSession
+from adapters.front_door import FrontDoor
+from adapters.inbox import STUCK_RETRY_SECONDS, StuckMessages
 from bot.jobs import CoreJobs
 from core.eventlog import event
 
@@ -104,8 +106,12 @@ async def run_platforms(
     *,
     sweep_seconds: float,
     stop: asyncio.Event | None = None,
+    core: FrontDoor | None = None,
 ) -> None:
-    """Serve the platforms and sweep their outboxes until SIGINT/SIGTERM (or `stop`)."""
+    """Serve the platforms and sweep their outboxes until SIGINT/SIGTERM (or `stop`).
+
+    With `core`, messages the database failed after they were stored are tried again.
+    """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -131,6 +137,15 @@ async def run_platforms(
                 coalesce=True,
                 next_run_time=datetime.now(UTC),  # what waited while we were down goes first
             )
+            if core is not None:
+                scheduler.add_job(
+                    StuckMessages(core, name).retry,
+                    "interval",
+                    seconds=STUCK_RETRY_SECONDS,
+                    id=f"inbox-{name}",
+                    max_instances=1,
+                    coalesce=True,
+                )
             log.info("serving %s", name)
         scheduler.start()
         await stop.wait()

@@ -13,7 +13,7 @@ from core.clock import Clock
 from core.commands import HANDLERS, PERSONAL
 from core.commands.work.updates import attach_media, plain_text, program_choice, remind_waiting
 from core.context import ButtonSpec, Context
-from core.db import unit_of_work
+from core.db import is_unavailable, reading, unit_of_work
 from core.delivery.queue import keep_replies
 from core.delivery.windows import heard_from
 from core.errors import UserError
@@ -111,6 +111,8 @@ class Gotong:
                 return replies
         except Exception as error:
             self._failed(incoming, error)
+            if is_unavailable(error):
+                return self.not_received(incoming)
             return self._apologise(incoming)
 
     def receive(self, incoming: Incoming) -> bool:
@@ -144,6 +146,19 @@ class Gotong:
             _log_handled(incoming, kept, queued)
             return kept
         except Exception as error:
+            if is_unavailable(error):
+                # Not the message's fault: it stays waiting in the inbox, and is handled
+                # when the database is back (a retry, or the next start), not apologised for.
+                log_event(
+                    log,
+                    "message.deferred",
+                    level=logging.WARNING,
+                    platform=platform,
+                    event_id=origin_of(platform, event_id),
+                    error=type(error).__name__,
+                )
+                lang = self._language_of(incoming, platform, event_id)
+                return [Reply(self._render("error.kept_for_later", lang))]
             if incoming is None:  # the database failed before the message was read
                 log_event(
                     log,
@@ -158,9 +173,14 @@ class Gotong:
             self._failed(incoming, error)
             return self._apologise(incoming, answering=answering)
 
+    def not_received(self, incoming: Incoming) -> list[Reply]:
+        """The answer to a message the database could not store: try again later."""
+        lang = self._language_of(incoming, incoming.platform, incoming.event_id)
+        return [Reply(self._render("error.try_later", lang))]
+
     def pending(self, platform: str, limit: int = 100) -> list[str]:
         """Messages received on `platform` but not handled (the process stopped between)."""
-        with unit_of_work(self.engine) as session:
+        with reading(self.engine) as session:
             return inbox.pending(session, platform, limit)
 
     def _handled(
@@ -318,6 +338,23 @@ class Gotong:
         return self.catalog.render(
             key, lang=lang, tz=self.default_timezone, now=self.clock.now(), **params
         )
+
+    def _language_of(self, incoming: Incoming | None, platform: str, event_id: str) -> str:
+        """The sender's language, read if the database still reads; else the platform's hint."""
+        try:
+            with reading(self.engine) as session:
+                if incoming is None:  # failed before it was read: read the stored message
+                    event = session.get(InboxEvent, (platform, event_id))
+                    if event is None or event.payload is None:
+                        return self.default_language
+                    incoming = inbox.incoming_of(event)
+                person = person_for_identity(session, incoming.platform, incoming.external_user_id)
+                if person is not None:
+                    return person.language
+        except Exception:  # the database is what failed: the hint will do
+            pass
+        hint = incoming.language_hint if incoming is not None else None
+        return language_or_default(hint, self.default_language)
 
     def _apologise(self, incoming: Incoming, *, answering: bool = True) -> list[Reply]:
         """The short apology for a message that failed; kept in the outbox if it was stored.

@@ -7,10 +7,19 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 T = TypeVar("T")
+
+READ_ONLY = "gotong_read_only"  # an execution option: this connection only reads
+
+# PostgreSQL error classes that say the database cannot work now, not that the statement is
+# wrong: a lost connection (08), no room (53), an operator stopping it (57), a system error
+# (58), a read-only transaction (25006, e.g. a standby) and the losers of a conflict (40).
+_UNAVAILABLE_CLASSES = ("08", "53", "57", "58", "40")
+_UNAVAILABLE_STATES = ("25006",)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -35,7 +44,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     def _on_begin(connection: Any) -> None:
         # A deferred transaction that reads then writes fails with "database is locked"
         # under concurrency; taking the write lock up front makes writers queue instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read that must work when writing cannot (a read-only file) asks for a plain BEGIN.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -52,6 +63,14 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session that only reads, and so works while the database refuses writes."""
+    with engine.connect() as connection, Session(bind=connection) as session:
+        connection.execution_options(**{READ_ONLY: True})
+        yield session
+
+
 def page_of(
     session: Session, query: SelectOfScalar[T], *, limit: int, offset: int = 0
 ) -> tuple[list[T], int]:
@@ -64,3 +83,19 @@ def page_of(
         return rows, offset + len(rows)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     return rows[:limit], total
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether the database failed for its own reasons (locked, full, read-only, gone).
+
+    Such a failure says nothing about the message: the same message succeeds once the
+    database is back, so it is kept for later rather than answered with an apology.
+    """
+    if isinstance(error, OperationalError):  # SQLite: locked, full, read-only, I/O
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = getattr(error.orig, "sqlstate", None) or ""
+    return state[:2] in _UNAVAILABLE_CLASSES or state in _UNAVAILABLE_STATES

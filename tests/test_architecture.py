@@ -218,7 +218,7 @@ def test_the_core_satisfies_the_front_door() -> None:
         for name in vars(FrontDoor)
         if not name.startswith("_") and callable(getattr(FrontDoor, name))
     }
-    assert members == {"handle", "receive", "process", "pending"}
+    assert members == {"handle", "receive", "process", "pending", "not_received"}
     assert all(callable(getattr(Gotong, name)) for name in members)
 
 

@@ -57,6 +57,9 @@ class TestButtons:
             def pending(self, platform: str, limit: int = 100) -> list[str]:
                 return []
 
+            def not_received(self, incoming: Incoming) -> list[Reply]:
+                return []
+
         console = ConsoleSession(
             AlwaysOffersDone(),
             outbox=OutboxDelivery(

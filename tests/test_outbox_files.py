@@ -178,6 +178,9 @@ class TestConsole:
             def pending(self, platform: str, limit: int = 100) -> list[str]:
                 return []
 
+            def not_received(self, incoming: Incoming) -> list[Reply]:
+                return []
+
         out = io.StringIO()
         console = ConsoleSession(
             AnswersWithAChart(),

@@ -99,6 +99,15 @@ class TestEvents:
         """Edits, bots, the app itself and channel chatter are not for Gotong."""
         assert from_event(dm("tugasku", **extra), BOT) is None
 
+    def test_a_photo_shared_in_a_dm_is_a_message_with_its_file(self) -> None:
+        """A file_share is read, not dropped: its caption as text, the file's id as the photo."""
+        event = dm("45 paket sembako", subtype="file_share", files=[{"id": "F0PHOTO"}])
+        inbound = from_event(event, BOT)
+
+        assert inbound is not None and inbound.file_id == "F0PHOTO"
+        core = incoming(inbound, profile=Profile())
+        assert (core.text, core.photo_file_id) == ("45 paket sembako", "F0PHOTO")
+
     def test_mention_in_a_channel_keeps_its_thread(self) -> None:
         """app_mention: not private, answered in its channel (and thread)."""
         event = app_mention_event("U0BUDI", "tugasku", "C0PKH", "2.0", thread_ts="1.0")

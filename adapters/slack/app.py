@@ -27,7 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.failures import error_kind
 from adapters.front_door import FrontDoor
-from adapters.inbox import recover
+from adapters.inbox import Keeping, recover
 from adapters.ordering import ChatOrder
 from adapters.slack import translate
 from adapters.slack.client_logs import BOLT_LOG, _bolt_logger
@@ -98,6 +98,7 @@ class SlackAdapter:
         self._tasks: set[asyncio.Task[None]] = set()
         self._order = ChatOrder()
         self.bot_user_id: str | None = None
+        self._inbox = Keeping(gotong)
         self.errors: deque[BaseException] = deque(maxlen=100)  # unexpected ones, for tests
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -251,7 +252,7 @@ class SlackAdapter:
             event(log, "slack.profile_slow", **translate.about(inbound))
             profile = Profile()
         incoming = translate.incoming(inbound, profile=profile, bot_user_id=self.bot_user_id)
-        await asyncio.to_thread(self._gotong.receive, incoming)
+        await self._inbox.keep(incoming, lambda said: self._replies.refuse(inbound, said))
 
     async def _handle(self, inbound: Inbound) -> None:
         event(log, "slack.handling", **translate.about(inbound))

@@ -5,6 +5,7 @@ goes, and what replaces a click, is `adapters.answering`'s rule; this is Slack's
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -75,6 +76,12 @@ class SlackReplies:
         message = SlackMessage(text=str(clicked.get("text") or ""), blocks=blocks)
         if not await self._replace_clicked(inbound, message):
             event(log, "slack.buttons_not_edited", event_id=origin(inbound))
+
+    async def refuse(self, inbound: Inbound, replies: list[Reply]) -> None:
+        """Answer a message that could not be stored; a clicked message keeps its buttons."""
+        await self.answer(
+            replace(inbound, response_url=None, message_ts=None, clicked=None), replies
+        )
 
     async def _send_one(self, inbound: Inbound, reply: Reply, message: SlackMessage) -> bool:
         """Send one message of a reply; whether it was delivered somewhere."""

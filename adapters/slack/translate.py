@@ -69,6 +69,7 @@ class Inbound:
     message_ts: str | None = None  # the message whose button was clicked
     ephemeral: bool = False  # ... and whether only the clicker could see it
     clicked: Mapping[str, Any] | None = None  # that message as Slack sent it (text, blocks)
+    file_id: str | None = None  # a file shared with the message (a photo from the field)
 
     @property
     def chat_id(self) -> str:
@@ -87,8 +88,9 @@ def from_event(body: Mapping[str, Any], bot_user_id: str | None) -> Inbound | No
         return None
     kind = event.get("type")
     if kind == "message":
-        # Edits, deletions, joins and bot posts come as subtypes: only a new message counts.
-        if event.get("channel_type") != "im" or event.get("subtype"):
+        # Edits, deletions, joins and bot posts come as subtypes: only a new message counts,
+        # with or without a file (a photo and its caption is a "file_share").
+        if event.get("channel_type") != "im" or event.get("subtype") not in (None, "file_share"):
             return None
         private = True
     elif kind == "app_mention":
@@ -106,7 +108,16 @@ def from_event(body: Mapping[str, Any], bot_user_id: str | None) -> Inbound | No
         channel=str(event.get("channel") or ""),
         private=private,
         thread_ts=event.get("thread_ts") if kind == "app_mention" else None,
+        file_id=_first_file_id(event),
     )
+
+
+def _first_file_id(event: Mapping[str, Any]) -> str | None:
+    files = event.get("files")
+    if not isinstance(files, list) or not files or not isinstance(files[0], dict):
+        return None
+    file_id = files[0].get("id")
+    return str(file_id) if file_id else None
 
 
 def from_command(command: Mapping[str, Any]) -> Inbound:
@@ -223,6 +234,7 @@ def incoming(inbound: Inbound, *, profile: Profile, bot_user_id: str | None = No
         display_name=profile.display_name,
         username=profile.username,
         language_hint=profile.locale,
+        photo_file_id=inbound.file_id,
         mentions=mentions,
     )
 

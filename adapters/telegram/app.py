@@ -16,6 +16,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 
 from telegram import CallbackQuery, Update
 from telegram.error import InvalidToken, NetworkError
@@ -24,7 +25,7 @@ from telegram.request import HTTPXRequest
 
 from adapters.failures import error_kind
 from adapters.front_door import FrontDoor
-from adapters.inbox import recover
+from adapters.inbox import Keeping, recover
 from adapters.ordering import ChatOrder
 from adapters.telegram.config import TelegramConfig, TelegramStartError
 from adapters.telegram.outbox import TelegramOutbox
@@ -34,7 +35,7 @@ from adapters.telegram.startup import fetch_bot_username, set_command_menu
 from adapters.telegram.translate import PLATFORM, incoming_from_update, update_origin
 from core.delivery.claims import OutboxDelivery
 from core.eventlog import event
-from core.messages import Incoming
+from core.messages import Incoming, Reply
 
 log = logging.getLogger("gotong.telegram")
 
@@ -83,7 +84,10 @@ class TelegramAdapter:
         self._delivery = TelegramOutbox(
             self.application.bot, outbox, monotonic, private_per_second=config.private_per_second
         )
-        self._receiver = TelegramReceiver(self.application, config, self._keep, self._spawn)
+        self._receiver = TelegramReceiver(
+            self.application, config, self._keep, self._spawn, self._not_kept
+        )
+        self._inbox = Keeping(gotong)
         self._replies = TelegramReplies(self.application.bot, outbox, config.reply_retry_delays)
         self.handled = 0  # updates fully handled (replies sent); tests wait on it
         self.errors: deque[BaseException] = deque(maxlen=100)
@@ -145,6 +149,21 @@ class TelegramAdapter:
         if incoming is not None:
             await asyncio.to_thread(self._gotong.receive, incoming)
         return lambda: self._handle(update, incoming)
+
+    async def _not_kept(self, updates: list[Update]) -> None:
+        """Tell each sender once to try again later (Telegram brings the update again)."""
+        for update in updates:
+            incoming = incoming_from_update(
+                update, bot_username=self.bot.username, bot_id=self.bot.id
+            )
+            if incoming is not None:
+                await self._inbox.tell(incoming, partial(self._refuse, update, incoming))
+
+    async def _refuse(self, update: Update, incoming: Incoming, replies: list[Reply]) -> None:
+        """Try again later, as an answer; a pressed button keeps its message, to press again."""
+        if update.callback_query is not None:
+            await self._replies.stop_spinner(update.callback_query)
+        await self._replies.answer(incoming, replies, None)
 
     def _spawn(self, handle: Handling) -> None:
         task = asyncio.create_task(handle())

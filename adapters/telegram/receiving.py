@@ -35,6 +35,8 @@ Handling = Callable[[], Coroutine[Any, Any, None]]
 Keep = Callable[[Update], Awaitable[Handling]]
 # Runs handling in the background (polling), so the next getUpdates need not wait for it.
 Spawn = Callable[[Handling], None]
+# Tells the senders of updates that could not be stored to try again later.
+NotKept = Callable[[list[Update]], Awaitable[None]]
 
 
 class TelegramReceiver:
@@ -42,12 +44,18 @@ class TelegramReceiver:
     then handled (in the background when polling, before the 200 of a webhook)."""
 
     def __init__(
-        self, application: Application, config: TelegramConfig, keep: Keep, spawn: Spawn
+        self,
+        application: Application,
+        config: TelegramConfig,
+        keep: Keep,
+        spawn: Spawn,
+        not_kept: NotKept,
     ) -> None:
         self._application = application
         self._config = config
         self._keep = keep
         self._spawn = spawn
+        self._not_kept = not_kept
         self._polling: asyncio.Task[None] | None = None
         self._webhook_secret = config.webhook_secret or secrets.token_urlsafe(32)
         self._webhook: web.AppRunner | None = None
@@ -94,8 +102,13 @@ class TelegramReceiver:
                     timeout=timedelta(seconds=self._config.poll_timeout),
                     allowed_updates=ALLOWED_UPDATES,
                 )
-                for update in updates:
-                    handle = await self._keep(update)
+                for number, update in enumerate(updates):
+                    try:
+                        handle = await self._keep(update)
+                    except Exception:
+                        # This one and the rest of the batch come again; say so meanwhile.
+                        await self._not_kept(updates[number:])
+                        raise
                     offset = update.update_id + 1
                     self._spawn(handle)
                 delay = self._config.poll_retry_delay
@@ -150,6 +163,7 @@ class TelegramReceiver:
                 event_id=update_origin(update.update_id),
                 error=error_kind(error),
             )
+            await self._not_kept([update])
             return web.Response(status=500)
         await handle()
         return web.Response()

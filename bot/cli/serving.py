@@ -86,7 +86,12 @@ def run(
     if platforms:
         try:
             asyncio.run(
-                run_platforms(platforms, bootstrap.build_jobs(runtime), sweep_seconds=sweep_seconds)
+                run_platforms(
+                    platforms,
+                    bootstrap.build_jobs(runtime),
+                    sweep_seconds=sweep_seconds,
+                    core=runtime.gotong,
+                )
             )
         except bootstrap.start_errors(platforms) as error:
             err.print(f"[red]{error}[/red]")
