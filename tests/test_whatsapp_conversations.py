@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.db import unit_of_work
 from core.delivery.firing import ReminderSweep
 from core.language.i18n import Catalog
 from core.messages import Incoming
-from core.models import FieldUpdate, Person, Task
+from core.models import FieldUpdate, OutboxMessage, Person, Task
 from core.people import accounts, invites
 from tests import whatsapp_harness as harness
 from tests.fakes import whatsapp_webhooks as hooks
@@ -143,3 +143,20 @@ class TestWhatsAppConversations:
         with Session(chats.engine) as session:
             person = session.exec(select(Person).where(Person.handle == "dewi")).one()
             assert person.channel == "whatsapp"
+
+        # Her WhatsApp window closes; a task waits for it; she goes back to Telegram, and the
+        # waiting task goes there instead of waiting for a WhatsApp message she will not send.
+        chats.clock.advance(timedelta(hours=25))
+        await chats.say("ani", "/tugas Rekap posyandu @dewi lusa #pkh")
+        assert [m.kind for m in await chats.deliver()] == ["template"]
+        back = Incoming("telegram", "4001", "4001", "/atur kanal telegram", "tg-2")
+        [switched] = chats.adapter._gotong.handle(back)
+        assert "telegram" in switched.text.lower() or "ke sini" in switched.text
+        with Session(chats.engine) as session:
+            row = session.exec(
+                select(OutboxMessage).where(
+                    col(OutboxMessage.text).contains("Rekap posyandu"),
+                    col(OutboxMessage.chat_id).is_(None),
+                )
+            ).one()
+            assert (row.platform, row.status) == ("telegram", "pending")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from core import audit
 from core.delivery import followups
 from core.delivery.worktime import parse_quiet_hours, parse_workdays
 from core.errors import UserError
 from core.language.zones import resolve_zone
-from core.models import Identity, Person
+from core.models import Identity, OutboxMessage, OutboxStatus, Person
 from core.people.accounts import checked_language
 
 
@@ -61,6 +62,17 @@ def set_channel(session: Session, *, now: datetime, actor: Person, platform: str
     before = audit.snapshot(actor)
     actor.channel = platform
     audit.record(session, at=now, actor=actor, action="person.channel", entity=actor, before=before)
+    # Notifications held for a closed reply window (WhatsApp's 24 hours) go the new way now,
+    # instead of waiting for a message on a platform the person just left.
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.person_id) == actor.id,
+            col(OutboxMessage.status) == OutboxStatus.WAITING,
+            col(OutboxMessage.chat_id).is_(None),
+        )
+        .values(platform=platform, status=OutboxStatus.PENDING, due_at=now, claimed_at=None)
+    )
     return actor
 
 
