@@ -236,12 +236,6 @@ async def deliver_until(
         engine.dispose()
 
 
-def _debug(fake: FakeTelegram, limit: int) -> None:
-    times = sorted(m.timestamp for m in fake.sent)
-    gaps = [times[k + limit] - times[k] for k in range(len(times) - limit)]
-    print(Counter(v.limit for v in fake.violations), "min span of", limit + 1, min(gaps or [9]))
-
-
 def fraction(sent_at: list[float], limit: int, period: float) -> float:
     """The platform's minimum time for these sends (a full window, then the next...) over
     the time they took: 1.0 is as fast as the platform allows."""
@@ -273,8 +267,7 @@ async def delivery_run(setup: Setup, messages: int, chats: int, group: int) -> l
         private = [m.timestamp for m in fake.sent if str(m.chat_id) != GROUP]
         to_group = [m.timestamp for m in fake.sent if str(m.chat_id) == GROUP]
         refused = sum(1 for c in fake.calls if c.status == 429)
-        if os.environ.get("BENCH_DEBUG"):
-            _debug(fake, int(30 * setup.scale))
+        which = dict(Counter(v.limit for v in fake.violations))
     allowed = 30 * setup.scale
     rate = len(private) / (max(private) - min(private)) if len(private) > 1 else 0.0
     limits = setup.limits()
@@ -291,7 +284,11 @@ async def delivery_run(setup: Setup, messages: int, chats: int, group: int) -> l
             f"({len(to_group)} sent)",
             ">= 0.95",
         ),
-        (f"outbound 429 answers, {setup.label}", f"{refused} ({left} not sent)", "0"),
+        (
+            f"outbound 429 answers, {setup.label}",
+            f"{refused} (over a limit: {which or 'none'}; {left} not sent)",
+            "0",
+        ),
     ]
 
 
