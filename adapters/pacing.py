@@ -1,8 +1,9 @@
 """Sending no faster than a platform allows, and backing off after failures.
 
 Shared by the platform adapters: the limits themselves (Telegram's 1 message a second per
-private chat, Slack's 1 a second per channel) are each adapter's to set; how long to wait
-after a failure and how often a reply waits out a rate limit are the same everywhere.
+private chat, 20 a minute per group and 30 a second for the whole bot, Slack's 1 a second
+per channel) are each adapter's to set; how long to wait after a failure, how often a reply
+waits out a rate limit and how the bot-wide rate is shared are the same everywhere.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import timedelta
+
+from core.delivery.pacing import SendWindow
 
 # An outbox message the network or the platform failed waits this long, doubling each try.
 NETWORK_BACKOFF = timedelta(seconds=5)
@@ -57,3 +60,44 @@ def backoff(
     """Exponential backoff after `attempts` failures, spread by ±`jitter` so retries scatter."""
     delay = min(base * 2 ** max(attempts - 1, 0), cap)
     return delay * random.uniform(1 - jitter, 1 + jitter)
+
+
+# Our pacing keeps this much of each window spare, so a send that leaves some milliseconds
+# late (a busy event loop, a busy machine) still arrives inside the platform's limit.
+SAFETY = 0.05
+REPLIES = "replies"
+OUTBOX = "outbox"
+# An outbox send whose bot-wide turn was taken before its chat's pacing was checked.
+TURN_TAKEN = "outbox-turn-taken"
+
+
+class ChatWindows:
+    """A sliding window per chat (Telegram's 20 a minute per group): when the next send
+    may go. Like the platform, it counts sends in any `period`, so bursts are allowed."""
+
+    def __init__(self, clock: Callable[[], float], *, limit: int, period: float) -> None:
+        self._clock = clock
+        self._limit = limit
+        self._period = period * (1 + SAFETY)
+        self._windows: dict[str, SendWindow] = {}
+
+    def take(self, chat: str, count: int = 1) -> float:
+        """Count `count` sends to `chat` and return 0, or the seconds to wait first."""
+        now = self._clock()
+        window = self._windows.setdefault(chat, SendWindow(self._limit, self._period))
+        if len(self._windows) > 10_000:
+            self._windows = {chat: window}  # bounded memory, as ChatPacer
+        needed = min(count, self._limit)
+        probe = SendWindow(self._limit, self._period, list(window.recent))
+        last = probe.take(now, needed)[-1]
+        if last > now:
+            return last - now
+        window.take(now, count)
+        return 0.0
+
+    def reserve(self, chat: str) -> float:
+        """Take the next moment for one send to `chat`: the seconds until it (for a reply,
+        which waits for its turn instead of going back to the outbox)."""
+        now = self._clock()
+        window = self._windows.setdefault(chat, SendWindow(self._limit, self._period))
+        return window.take(now)[0] - now

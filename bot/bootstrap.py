@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from adapters.telegram import TelegramAdapter, TelegramConfig
     from adapters.whatsapp import WhatsAppAdapter, WhatsAppConfig
     from bot.runner import Platform
+    from core.delivery.pacing import SharedPacing
 
 # The adapters' PLATFORM names, spelt here so that naming one does not import its package.
 TELEGRAM = "telegram"
@@ -186,9 +187,24 @@ def telegram_adapter(runtime: Runtime) -> TelegramAdapter:
     """The Telegram adapter wired to the runtime's core and outbox."""
     from adapters.telegram import TelegramAdapter
 
+    config = telegram_config(runtime.settings)
     return TelegramAdapter(
-        telegram_config(runtime.settings), gotong=runtime.gotong, outbox=outbox_delivery(runtime)
+        config,
+        gotong=runtime.gotong,
+        outbox=outbox_delivery(runtime),
+        shared_pacing=shared_pacing(runtime, "telegram", limit=config.overall_per_second),
     )
+
+
+def shared_pacing(runtime: Runtime, platform: str, *, limit: int) -> SharedPacing | None:
+    """On PostgreSQL, the bot-wide send window every instance shares (several `gotong run`
+    may serve one database); on SQLite one instance runs, and its window lives in memory."""
+    if runtime.engine.dialect.name != "postgresql":
+        return None
+    from adapters.pacing import SAFETY
+    from core.delivery.pacing import SharedPacing
+
+    return SharedPacing(runtime.engine, platform, limit=limit, period=1.0 + SAFETY)
 
 
 async def telegram_bot_username(settings: Settings) -> str | None:

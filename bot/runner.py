@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,10 +21,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from adapters.console import ConsoleSession
 from adapters.front_door import FrontDoor
 from adapters.inbox import STUCK_RETRY_SECONDS, StuckMessages
+from adapters.sweep import BATCH
 from bot.jobs import CoreJobs
 from core.eventlog import event
 
 log = logging.getLogger("gotong.runner")
+
+# The shortest pause between sweeps that sent nothing while messages were due.
+MIN_PAUSE = 0.05
 
 
 class Platform(Protocol):
@@ -34,6 +39,8 @@ class Platform(Protocol):
     async def stop(self) -> None: ...
 
     async def deliver_once(self, limit: int = 50) -> int: ...
+
+    async def next_due_in(self) -> float | None: ...
 
 
 async def run_console(
@@ -72,18 +79,25 @@ async def run_console(
 
 
 class OutboxSweep:
-    """One platform's outbox delivery as a scheduler job that shutdown can wait for."""
+    """One platform's outbox delivery: a loop that sweeps again as soon as work is due, and
+    that shutdown can wait for."""
 
-    def __init__(self, name: str, deliver: Callable[[], Awaitable[int]]) -> None:
+    def __init__(
+        self,
+        name: str,
+        deliver: Callable[[], Awaitable[int]],
+        next_due_in: Callable[[], Awaitable[float | None]] | None = None,
+    ) -> None:
         self.name = name
         self._deliver = deliver
+        self._next_due_in = next_due_in
         self._lock = asyncio.Lock()
 
-    async def run(self) -> None:
-        """One sweep; a sweep still running makes the next one wait."""
+    async def run(self) -> int:
+        """One sweep; a sweep still running makes the next one wait. How many were sent."""
         async with self._lock:
             try:
-                await self._deliver()
+                return await self._deliver()
             except Exception as error:  # deliver_once should not raise; the loop must not die
                 event(
                     log,
@@ -93,6 +107,22 @@ class OutboxSweep:
                     platform=self.name,
                     error=type(error).__name__,
                 )
+                return 0
+
+    async def keep_sweeping(self, stop: asyncio.Event, *, idle: float) -> None:
+        """Sweep until `stop`: at once while messages are due (a full batch, or one a chat's
+        pacing put back for a moment), else after `idle` seconds at most."""
+        while not stop.is_set():
+            sent = await self.run()
+            pause = idle
+            if self._next_due_in is not None:
+                due = await self._next_due_in()
+                if due is not None:
+                    # Nothing sent yet due work: claims failing or taken by another
+                    # instance; a short pause keeps a broken database from a busy loop.
+                    pause = min(idle, max(due, 0.0 if sent else MIN_PAUSE))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=pause)
 
     async def finished(self) -> None:
         """Wait until a sweep in progress is done."""
@@ -126,17 +156,8 @@ async def run_platforms(
         for name, platform in platforms.items():
             await platform.start()
             started.append(platform)
-            sweep = OutboxSweep(name, platform.deliver_once)
-            sweeps.append(sweep)
-            scheduler.add_job(
-                sweep.run,  # a bound coroutine function: APScheduler awaits it in the loop
-                "interval",
-                seconds=sweep_seconds,
-                id=f"outbox-{name}",
-                max_instances=1,
-                coalesce=True,
-                next_run_time=datetime.now(UTC),  # what waited while we were down goes first
-            )
+            deliver = functools.partial(platform.deliver_once, BATCH)
+            sweeps.append(OutboxSweep(name, deliver, platform.next_due_in))
             if core is not None:
                 scheduler.add_job(
                     StuckMessages(core, name).retry,
@@ -148,8 +169,14 @@ async def run_platforms(
                 )
             log.info("serving %s", name)
         scheduler.start()
+        # The sweeps stop with `stop`; what waited while we were down goes first.
+        loops = [
+            asyncio.create_task(sweep.keep_sweeping(stop, idle=sweep_seconds)) for sweep in sweeps
+        ]
         await stop.wait()
+        await asyncio.gather(*loops, return_exceptions=True)
     finally:
+        stop.set()
         if scheduler.running:
             scheduler.pause()
             # A sweep the scheduler launched this very moment gets to start (and take its

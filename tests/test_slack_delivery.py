@@ -42,7 +42,8 @@ class TestNothingLost:
     async def test_an_event_that_cannot_be_stored_is_not_acknowledged(
         self, desk: Desk, gotong: Gotong, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """The database refuses: no 200, so Slack retries; the retry is stored and answered."""
+        """The database refuses: no 200, so Slack retries; the sender is told once to wait,
+        and the retry is stored and answered."""
         receive = gotong.receive
         refusals = iter([True])
 
@@ -59,7 +60,9 @@ class TestNothingLost:
 
         assert first != 200 and again == 200
         assert count(desk.engine, FieldUpdate) == 1
-        assert len(desk.slack.messages_to(desk.dm_of("budi"))) == 1
+        notice, answer = desk.slack.messages_to(desk.dm_of("budi"))
+        assert notice.text is not None and notice.text.startswith("⏳")
+        assert "5 paket sembako" in read(answer)
         desk.adapter.errors.clear()  # the refused store reached bolt's error handler, as meant
 
     async def test_a_message_stored_before_a_crash_is_answered_after_the_restart(

@@ -4,8 +4,7 @@ Slack reaches Gotong by Socket Mode (an app-level token; no public URL) or by HT
 secret; events, the slash command and interactivity POSTed to one path that Gotong serves,
 see `receiving`). Every listener acknowledges first and then works in a background task, so
 Slack gets its answer within 3 seconds however slow the database is; one person's messages
-are still handled in the order they arrived. Replies go back by `replies`; the outbox is sent
-by `deliver_once`, which the runner calls every few seconds.
+are handled in order. Replies go back by `replies`, the outbox by `deliver_once` and the runner.
 """
 
 from __future__ import annotations
@@ -89,6 +88,7 @@ class SlackAdapter:
         self._delivery = SlackOutbox(
             self._outbox_client, outbox, monotonic, per_second=config.channel_per_second
         )
+        self.next_due_in = self._delivery.next_due_in  # the runner's: when to sweep again
         self._replies = SlackReplies(
             self.client, outbox, rate_limit_retries=config.reply_rate_limit_retries
         )

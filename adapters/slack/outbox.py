@@ -8,7 +8,6 @@ Slack refuses leaves the text to go alone with a note saying so. The sweep itsel
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -70,7 +69,9 @@ class SlackOutbox(PlatformOutbox):
         *,
         per_second: float = 1.0,
     ) -> None:
-        super().__init__(outbox)
+        # One message at a time, as before: sent side by side, a Slack burst killed mid-way
+        # showed more notifications sent twice than tests/test_crash.py allows (to look into).
+        super().__init__(outbox, clock=clock, concurrency=1)
         self._client = client  # without retry handlers: a refusal goes back to the outbox
         self._pacer = ChatPacer(clock, per_second=per_second)
 
@@ -82,7 +83,7 @@ class SlackOutbox(PlatformOutbox):
         file_steps = 0 if delivery.attachment is None else 1
         wait = self._pacer.take(delivery.chat_id, file_steps + len(messages) - delivery.pieces_sent)
         if wait > 0:
-            await self.postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
+            await self.paced(delivery, sweep, timedelta(seconds=wait))
             return False
         posted = ""
         try:

@@ -15,19 +15,22 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from telegram import CallbackQuery, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ExtBot
+from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
 
 from adapters.failures import error_kind
 from adapters.front_door import FrontDoor
+from adapters.gate import BotGate, WindowStore
 from adapters.inbox import Keeping, recover
 from adapters.ordering import ChatOrder
+from adapters.pacing import ChatWindows
 from adapters.telegram.config import TelegramConfig, TelegramStartError
+from adapters.telegram.limiter import TelegramLimiter
 from adapters.telegram.outbox import TelegramOutbox
 from adapters.telegram.receiving import Handling, TelegramReceiver
 from adapters.telegram.replies import TelegramReplies
@@ -50,6 +53,9 @@ class TelegramAdapter:
         gotong: FrontDoor,
         outbox: OutboxDelivery,
         monotonic: Callable[[], float] = time.monotonic,
+        shared_pacing: WindowStore | None = None,
+        shared_clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         # PTB 22 gives RetryAfter.retry_after as a timedelta only when asked to (and warns if not).
         os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -57,6 +63,17 @@ class TelegramAdapter:
         self._gotong = gotong
         # Our own HTTP clients, so a start that fails halfway can still close them.
         self._requests = (HTTPXRequest(connection_pool_size=256), HTTPXRequest())
+        # With several instances on one PostgreSQL (`shared_pacing`) the bot-wide window is
+        # theirs together, kept in wall-clock time that every instance reads alike.
+        self.gate = BotGate(
+            shared_clock if shared_pacing is not None else monotonic,
+            limit=config.overall_per_second,
+            shared=shared_pacing,
+            sleep=sleep,
+        )
+        self.groups = ChatWindows(
+            monotonic, limit=config.group_per_minute, period=config.group_window_seconds
+        )
         builder = (
             Application.builder()
             .token(config.token)
@@ -64,15 +81,10 @@ class TelegramAdapter:
             .base_file_url(config.file_base_url)
             .request(self._requests[0])
             .get_updates_request(self._requests[1])
-            # Paces groups (20 a minute) and the whole bot (30 a second); never retries by
-            # default, so the outbox decides what a refusal means.
-            .rate_limiter(
-                AIORateLimiter(
-                    overall_max_rate=config.overall_per_second,
-                    group_max_rate=config.group_per_minute,
-                    max_retries=0,
-                )
-            )
+            # Paces the whole bot (30 a second, replies and the outbox taking turns) and
+            # replies in groups (20 a minute); never retries, so the outbox decides what a
+            # refusal means.
+            .rate_limiter(TelegramLimiter(self.gate, self.groups))
             # Gotong receives and dispatches updates itself: PTB's updater would confirm them
             # before they are stored, and its queue is one more hop than needed.
             .updater(None)
@@ -82,7 +94,12 @@ class TelegramAdapter:
         self._slots = asyncio.Semaphore(config.concurrent_updates)
         self._tasks: set[asyncio.Task[None]] = set()
         self._delivery = TelegramOutbox(
-            self.application.bot, outbox, monotonic, private_per_second=config.private_per_second
+            self.application.bot,
+            outbox,
+            monotonic,
+            private_per_second=config.private_per_second,
+            groups=self.groups,
+            gate=self.gate,
         )
         self._receiver = TelegramReceiver(
             self.application, config, self._keep, self._spawn, self._not_kept
@@ -93,7 +110,7 @@ class TelegramAdapter:
         self.errors: deque[BaseException] = deque(maxlen=100)
 
     @property
-    def bot(self) -> ExtBot[int]:
+    def bot(self) -> ExtBot[int | str]:
         """The python-telegram-bot client."""
         return self.application.bot
 
@@ -204,6 +221,10 @@ class TelegramAdapter:
     async def deliver_once(self, limit: int = 50) -> int:
         """Send the outbox messages due for Telegram; returns how many were sent."""
         return await self._delivery.deliver_once(limit)
+
+    async def next_due_in(self) -> float | None:
+        """Seconds until the next outbox message for Telegram is due (None: nothing waits)."""
+        return await self._delivery.next_due_in()
 
 
 __all__ = [

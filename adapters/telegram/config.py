@@ -35,3 +35,5 @@ class TelegramConfig:
     private_per_second: float = 1.0
     group_per_minute: int = 20
     overall_per_second: int = 30
+    # The span Telegram counts a group's messages over (a minute; benchmarks shrink it).
+    group_window_seconds: float = 60.0

@@ -12,11 +12,11 @@ message up.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
-from telegram import Bot, InputFile
+from telegram import InputFile
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -26,10 +26,13 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import ExtBot
 
 from adapters.failures import error_kind
-from adapters.pacing import ChatPacer, backoff
+from adapters.gate import BotGate
+from adapters.pacing import OUTBOX, TURN_TAKEN, ChatPacer, ChatWindows, backoff
 from adapters.sweep import PlatformOutbox, Sweep
+from adapters.telegram.limiter import is_group
 from adapters.telegram.render import TelegramMessage, render
 from adapters.telegram.translate import PLATFORM
 from core.delivery.claims import Delivery, OutboxDelivery
@@ -49,16 +52,22 @@ class TelegramOutbox(PlatformOutbox):
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         outbox: OutboxDelivery,
         clock: Callable[[], float],
         *,
         private_per_second: float = 1.0,
+        groups: ChatWindows | None = None,
+        gate: BotGate | None = None,
     ) -> None:
-        super().__init__(outbox)
+        super().__init__(outbox, clock=clock)
         self._bot = bot
-        # PTB's AIORateLimiter paces groups and the whole bot; private chats are ours to pace.
+        # Every chat, and groups once more, are paced here (a message that must wait goes
+        # back to the outbox); the bot's rate limiter (adapters.telegram.limiter) and its
+        # gate pace the whole bot.
         self._pacer = ChatPacer(clock, per_second=private_per_second, burst=3)
+        self._groups = groups or ChatWindows(clock, limit=20, period=60.0)
+        self._gate = gate or BotGate(clock, limit=30)
 
     async def deliver(self, delivery: Delivery, sweep: Sweep) -> bool:
         pieces = render(Reply(delivery.text, delivery.buttons))
@@ -68,16 +77,24 @@ class TelegramOutbox(PlatformOutbox):
         caption = _caption(delivery)
         file_steps = 0 if delivery.attachment is None else 1
         steps = 1 if caption else file_steps + len(pieces)
-        if not delivery.chat_id.startswith("-"):  # a private chat
-            wait = self._pacer.take(delivery.chat_id, steps - delivery.pieces_sent)
-            if wait > 0:
-                await self.postpone(delivery, timedelta(seconds=math.ceil(wait)), "paced")
-                return False
+        # The bot-wide turn first: the chat's pacing then counts the moment the message
+        # really leaves, not one before a wait for the turn (which would let a chat's
+        # messages arrive closer together than counted).
+        await self._gate.wait_turn(OUTBOX)
+        count = steps - delivery.pieces_sent
+        wait = self._pacer.take(delivery.chat_id, count)  # 1 a second in any chat
+        if wait <= 0 and is_group(delivery.chat_id):  # and 20 a minute in a group
+            wait = self._groups.take(delivery.chat_id, count)
+        if wait > 0:  # the turn goes unused: rare, as claims interleave chats
+            self._gate.unused()
+            await self.paced(delivery, sweep, timedelta(seconds=wait))
+            return False
+        turn = [TURN_TAKEN]  # the first call uses it; later pieces wait for their own
         try:
             message_id = None
             if delivery.attachment is not None and delivery.pieces_sent == 0:
                 try:
-                    message_id = await self._send_file(delivery, caption)
+                    message_id = await self._send_file(delivery, caption, turn.pop())
                 except (BadRequest, NetworkError) as error:
                     refusal = file_refusal(error)
                     if refusal is None:
@@ -97,6 +114,7 @@ class TelegramOutbox(PlatformOutbox):
                     piece.html,
                     parse_mode=ParseMode.HTML,
                     reply_markup=piece.keyboard,
+                    rate_limit_args=turn.pop() if turn else OUTBOX,
                 )
                 message_id = message.message_id
                 if number + 1 < file_steps + len(pieces):
@@ -124,7 +142,9 @@ class TelegramOutbox(PlatformOutbox):
         await self.finished(delivery, str(message_id or ""))
         return True
 
-    async def _send_file(self, delivery: Delivery, caption: TelegramMessage | None) -> int:
+    async def _send_file(
+        self, delivery: Delivery, caption: TelegramMessage | None, lane: str
+    ) -> int:
         """Send the message's file, with the whole text as its caption when it fits there."""
         attachment = delivery.attachment
         assert attachment is not None
@@ -136,6 +156,7 @@ class TelegramOutbox(PlatformOutbox):
             caption=caption.html if caption else None,
             parse_mode=ParseMode.HTML if caption else None,
             reply_markup=caption.keyboard if caption else None,
+            rate_limit_args=lane,
         )
         return message.message_id
 

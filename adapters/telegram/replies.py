@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -26,7 +27,7 @@ class TelegramReplies:
     """Sends one update's replies and reports each to the outbox."""
 
     def __init__(
-        self, bot: ExtBot[int], outbox: OutboxDelivery, retry_delays: tuple[float, ...]
+        self, bot: ExtBot[Any], outbox: OutboxDelivery, retry_delays: tuple[float, ...]
     ) -> None:
         self._bot = bot
         self._outbox = outbox

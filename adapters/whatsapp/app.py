@@ -106,6 +106,10 @@ class WhatsAppAdapter:
         """Send the outbox messages due for WhatsApp; returns how many were sent."""
         return await self._delivery.deliver_once(limit)
 
+    async def next_due_in(self) -> float | None:
+        """Seconds until the next outbox message for WhatsApp is due (None: nothing waits)."""
+        return await self._delivery.next_due_in()
+
 
 async def business_number(config: WhatsAppConfig) -> str | None:
     """The business number's digits (for wa.me links), or None if the API cannot say."""

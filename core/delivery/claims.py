@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Engine, and_, or_, update
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
@@ -165,6 +165,16 @@ class OutboxDelivery:
                     )
                 )
             return deliveries
+
+    def next_due(self, platform: str) -> datetime | None:
+        """When the earliest message waiting for `platform` is due (None if none waits)."""
+        with unit_of_work(self.engine) as session:
+            return session.exec(
+                select(func.min(OutboxMessage.due_at)).where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.platform == platform,
+                )
+            ).one()
 
     def claim_for_reader(self, platform: str, *, handle: str, limit: int = 50) -> list[Delivery]:
         """Take the due messages of the person with `handle` that `platform` may show them,

@@ -19,6 +19,7 @@ from core.models.delivery import (
     InboxEvent,
     OutboxMessage,
     Reminder,
+    SendPacing,
 )
 from core.models.indicators import Combine, Indicator, IndicatorValue, Review
 from core.models.people import (
@@ -87,6 +88,7 @@ __all__ = [
     "Review",
     "Role",
     "Rsvp",
+    "SendPacing",
     "Status",
     "Task",
     "TaskAssignment",

@@ -124,3 +124,13 @@ class AuditEntry(SQLModel, table=True):
     entity_id: str = Field(max_length=64)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class SendPacing(SQLModel, table=True):
+    """A platform's bot-wide send window, shared by every instance (core/delivery/pacing.py)."""
+
+    __tablename__ = "send_pacing"
+    platform: str = Field(primary_key=True, max_length=16)
+    # Wall-clock seconds of the last sends taken, oldest first (at most the platform's limit).
+    recent: list[float] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    paused_until: float = 0.0

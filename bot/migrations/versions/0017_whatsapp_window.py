@@ -1,6 +1,6 @@
 """when each account last wrote, and when it was told that messages wait (reply windows)
 
-Revision ID: 0017_whatsapp_window
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-11-30 07:40:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from core.types import UTCDateTime
 
-revision: str = "0017_whatsapp_window"
+revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
