@@ -154,6 +154,21 @@ def fingerprint(engine: Engine) -> dict[str, int]:
         return {name: count for name, count in rows}
 
 
+def evaluated(template: str, result: str, said: str, reply: str) -> bool:
+    """Whether the reply shows the template's result in its place: next to the characters
+    around it in the message (a repeated title), or anywhere for a result no reply has by
+    chance (a "49" is also task 49, or part of a code)."""
+    if template in reply:
+        return False
+    if (len(result) >= 4 and result.isalpha()) or result == "42049":
+        return result in reply
+    at = said.find(template)
+    before, after = said[max(0, at - 6) : at], said[at + len(template) :][:6]
+    return (bool(before.strip()) and before + result in reply) or (
+        bool(after.strip()) and result + after in reply
+    )
+
+
 def kept_for_sweep(engine: Engine) -> int:
     """Replies with a file kept for the outbox sweep to send."""
     query = "SELECT count(*) FROM outboxmessage WHERE chat_id IS NOT NULL AND attachment_kind IS NOT NULL"
@@ -225,11 +240,8 @@ def test_no_generated_message_breaks_the_core(
         if catalog.refused:
             assert fingerprint(memory_engine) == before, f"refused {said!r} but changed rows"
         for template, result in TEMPLATES.items():
-            # Evaluated: its result shows and it does not (a number like "Tugas 49" may show
-            # beside a template repeated as written).
             if template in said and result and result not in said:
-                evaluated = result in answer.text and template not in answer.text
-                assert not evaluated, f"{template!r} evaluated in {answer.text!r}"
+                assert not evaluated(template, result, said, answer.text), answer.text
         if len(said.strip()) >= 10:
             logged = CAPTURE.lines[lines:]
             assert not [line for line in logged if said.strip() in line], said
