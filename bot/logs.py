@@ -44,9 +44,12 @@ BODY_LABEL = re.compile(
     r"|unhandled request\s*\(|non-json format:"
 )
 # Client libraries' own floors: below them httpx writes request URLs (the token with them),
-# python-telegram-bot message texts, slack_sdk and bolt request bodies. Set on the loggers
-# themselves, so turning the root logger to DEBUG later changes nothing.
+# python-telegram-bot message texts, slack_sdk and bolt request bodies, SQLAlchemy every
+# statement with its parameters and rows (what people wrote, and the time to format it for
+# a guard to drop). Set on the loggers themselves, so turning the root logger to DEBUG later
+# changes nothing.
 CLIENT_FLOORS = (
+    ("sqlalchemy", logging.WARNING),
     ("httpx", logging.WARNING),
     ("httpcore", logging.WARNING),
     ("telegram", logging.INFO),

@@ -16,23 +16,21 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-from bot import logs
 from bot.database import upgrade
 from core.app import Gotong
 from core.clock import FakeClock
 from core.db import make_engine
 from tests.chat import Chat
+from tests.debug_capture import (  # noqa: F401  (autouse: the whole suite logs at DEBUG)
+    Watched,
+    debug_for_the_whole_suite,
+    no_secret_or_text_logged,
+)
 from tests.logs import debug_logs  # noqa: F401  (a fixture for several test files)
 
 # Friday 27 November 2026, 10:00 in Jakarta.
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def quiet_client_libraries() -> None:
-    """The client libraries' log floors, as `logs.configure` sets them when Gotong starts."""
-    logs.quiet_client_libraries()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -143,7 +141,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def gotong(engine: Engine, clock: FakeClock) -> Gotong:
-    return Gotong(engine, clock)
+    return Watched(engine, clock)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from bot.logs import configure
 from bot.settings import Settings
 from core.eventlog import event, key_pseudonyms, pseudonym
+from tests.debug_capture import client_floors
 from tests.logs import DebugLogs
 
 TOKEN = "123456789:AAFakeTelegramTokenForTheLogTests00"
@@ -243,3 +244,14 @@ def test_pseudonyms_are_keyed_by_the_deployments_secrets() -> None:
         assert pseudonym(number) != first
     finally:
         key_pseudonyms(["tests"])
+
+
+def test_sql_statements_are_not_even_made_into_records(debug_logs: DebugLogs) -> None:
+    """With Gotong's floors, the root at DEBUG does not make SQLAlchemy log each statement with
+    its parameters (a person's text) and rows: nothing for a guard to drop, no time spent."""
+    client_floors()
+    logging.getLogger().setLevel(logging.DEBUG)
+
+    for name in ("sqlalchemy.engine.Engine", "sqlalchemy.pool.impl.QueuePool"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+    assert logging.getLogger("sqlalchemy.engine.Engine").isEnabledFor(logging.WARNING)

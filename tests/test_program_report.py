@@ -211,6 +211,9 @@ class TestChat:
             ("ani", "/laporan #pkh @budi", "Contoh: /laporan #pkh November"),
             ("ani", "/laporan #pkh tahun depan", "belum dimulai"),
             ("sarah", "/programreport #gizi-ntt next year", "has not begun yet"),
+            # Found by tests/test_bad_input.py: year 1 overflowed on its way to UTC (an apology).
+            ("ani", "/laporan #pkh 0001-01-01", "tidak bisa saya baca sebagai periode"),
+            ("sarah", "/programreport #gizi-ntt 1-15 Jan 1999", "as a period"),
         ],
     )
     def test_bad_input_changes_nothing_and_shows_an_example(

@@ -12,6 +12,7 @@ from bot.settings import Settings
 from core.app import Gotong
 from core.clock import FakeClock
 from tests import slack_harness as harness
+from tests.debug_capture import client_floors
 from tests.fakes.slack_server import JSON, FakeSlack, post_to_app
 from tests.logs import DebugLogs
 from tests.slack_harness import BUDI, SECRET, Desk, add_workspace, running
@@ -28,6 +29,7 @@ class TestLogs:
         self, desk: Desk, caplog: pytest.LogCaptureFixture
     ) -> None:
         """A DM, a slash command, a click and a delivery at DEBUG level leave no text behind."""
+        client_floors()  # as Gotong starts (the suite opens them up)
         caplog.set_level(logging.DEBUG)
         await desk.dm("ani", "tugas Rahasia-dm-7731 <@U0BUDI> besok")
         await desk.command("budi", "lapor #pkh 3 paket Rahasia-cmd-5512")

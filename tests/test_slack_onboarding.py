@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -67,6 +68,8 @@ class TestOnboardingAndLinking:
             )
         desk.slack.add_user("U0DEWI", "Dewi", "Dewi Sartika")
 
+        numbers = itertools.count(1)
+
         def on_telegram(text: str) -> str:
             desk.step()
             replies = gotong.handle(
@@ -75,7 +78,7 @@ class TestOnboardingAndLinking:
                     external_user_id="5001",
                     chat_id="5001",
                     text=text,
-                    event_id=f"tg-{text}",
+                    event_id=f"tg-{next(numbers)}",  # an id, as Telegram's: never the text
                 )
             )
             return "\n".join(r.text for r in replies)

@@ -12,6 +12,7 @@ from bot.settings import Settings
 from core.app import Gotong
 from core.clock import FakeClock
 from tests import telegram_harness as harness
+from tests.debug_capture import client_floors
 from tests.fakes.telegram_server import FakeTelegram
 from tests.logs import DebugLogs
 from tests.telegram_harness import BUDI, Chats, add_workspace, free_port, running
@@ -31,6 +32,7 @@ class TestLogs:
         caplog: pytest.LogCaptureFixture,
     ) -> None:
         """Even at DEBUG, with failures logged, neither the token nor what people wrote appears."""
+        client_floors()  # as Gotong starts (the suite opens them up)
         caplog.set_level(logging.DEBUG)
         add_workspace(engine, clock)
         adapter = await running(tg, gotong, engine, clock)

@@ -68,14 +68,14 @@ class SlackAdapter:
         # slack_sdk appends method names to the base URL as it is: it must end with "/".
         base_url = config.api_base_url.rstrip("/") + "/"
         # Replies wait out a 429 (Retry-After) and retry a dropped connection once.
-        self.client = AsyncWebClient(token=config.bot_token, base_url=base_url, logger=bolt_log)
+        client: dict[str, Any] = {"token": config.bot_token, "base_url": base_url}
+        client |= {"logger": bolt_log, "timeout": config.request_timeout}
+        self.client = AsyncWebClient(**client)
         self.client.retry_handlers.append(
             AsyncRateLimitErrorRetryHandler(max_retry_count=config.reply_rate_limit_retries)
         )
         # The outbox never waits inside a sweep: a refusal puts the message back in the outbox.
-        self._outbox_client = AsyncWebClient(
-            token=config.bot_token, base_url=base_url, logger=bolt_log, retry_handlers=[]
-        )
+        self._outbox_client = AsyncWebClient(**client, retry_handlers=[])
         self.app = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret or "",

@@ -24,6 +24,8 @@ class SlackConfig:
     command: str = "/gotong"
     # 429s a reply waits out (Retry-After, in real time) before it is given up.
     reply_rate_limit_retries: int = REPLY_RATE_LIMIT_RETRIES
+    # Seconds a Web API call may take before it counts as lost (slack_sdk's default).
+    request_timeout: float = 30.0
     # Slack's pace for posting to one channel.
     channel_per_second: float = 1.0
 

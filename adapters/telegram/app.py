@@ -62,7 +62,14 @@ class TelegramAdapter:
         self.config = config
         self._gotong = gotong
         # Our own HTTP clients, so a start that fails halfway can still close them.
-        self._requests = (HTTPXRequest(connection_pool_size=256), HTTPXRequest())
+        timeout = config.request_timeout
+        sending = HTTPXRequest(
+            connection_pool_size=256,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
+        )
+        self._requests = (sending, HTTPXRequest())
         # With several instances on one PostgreSQL (`shared_pacing`) the bot-wide window is
         # theirs together, kept in wall-clock time that every instance reads alike.
         self.gate = BotGate(

@@ -28,6 +28,8 @@ class TelegramConfig:
     # Real seconds to wait before asking again when getUpdates failed (doubling up to 60).
     poll_retry_delay: float = 1.0
     concurrent_updates: int = 16
+    # Seconds a Bot API call (but getUpdates) may take before it counts as lost (PTB's default).
+    request_timeout: float = 5.0
     # Real seconds between tries of a reply the network lost (a weak signal drops many).
     reply_retry_delays: tuple[float, ...] = (1.0, 4.0)
     # Telegram's limits: messages a second to one private chat, a minute to one group, and a

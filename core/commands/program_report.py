@@ -18,6 +18,8 @@ from core.reports.periods import Period, read_period
 from core.reports.program.make import FORMATS, make_report
 
 FORMAT_WORDS = {"pdf": "pdf", "xlsx": "xlsx", "excel": "xlsx", "md": "md", "markdown": "md"}
+# Nothing a program did is that old; a day in year 1 would not even convert to UTC.
+EARLIEST = date(2000, 1, 1)
 
 
 def asked_period(words: list[str], *, today: date) -> Period | None:
@@ -50,7 +52,7 @@ def program_report(ctx: Context, args: str) -> None:
         fmt = FORMAT_WORDS[words.pop().lower()]
     today = ctx.now.astimezone(ZoneInfo(person.timezone)).date()
     period = asked_period(words, today=today)
-    if period is None:
+    if period is None or period.start < EARLIEST:
         raise UserError("program_report.bad_period", typed=" ".join(words), code=program.code)
     if period.start > today:
         # A report is about what happened: a period still to come is a slip, said as such.

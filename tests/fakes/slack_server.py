@@ -28,6 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.chaos import HTML_PAGE, Chaos
 from tests.fakes.slack_api import BOT_SCOPES, WebApi
 from tests.fakes.slack_inbound import (
     FORM,
@@ -103,6 +104,8 @@ class FakeSlack(WebApi):
         self._host = host
         self._runner: web.AppRunner | None = None
         self._faults: list[FaultRule] = []
+        # Set it to fail a seeded share of every Web API call (tests.fakes.chaos).
+        self.chaos: Chaos | None = None
         self.socket = SocketModeHub(
             app_id=self.workspace.app_id, limits=self.limits, clock=clock, acks=self.socket_acks
         )
@@ -308,7 +311,23 @@ class FakeSlack(WebApi):
         return rule
 
     def _strike(self, method: str) -> FaultRule | None:
-        return next((rule for rule in self._faults if rule.strikes(method)), None)
+        rule = next((rule for rule in self._faults if rule.strikes(method)), None)
+        return rule or self._chaos_fault(method)
+
+    def _chaos_fault(self, method: str) -> FaultRule | None:
+        kind = self.chaos.strike(method) if self.chaos is not None else None
+        if kind is None or self.chaos is None:
+            return None
+        if kind == "rate_limit":
+            return FaultRule(method, "error", status=429, retry_after=self.chaos.retry_after)
+        if kind == "server_error":
+            return FaultRule(method, "error", status=500)
+        if kind == "html_page":
+            return FaultRule(
+                method, "garbage", status=502, body=HTML_PAGE, content_type="text/html"
+            )
+        seconds = self.chaos.hang if kind == "timeout" else 0.0
+        return FaultRule(method, "disconnect", seconds=seconds)
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -340,6 +359,8 @@ class FakeSlack(WebApi):
                 body=fault.body.encode(),
                 headers={"Content-Type": fault.content_type},
             )
+        if fault.seconds:  # no answer until the client gave up (a timeout)
+            await asyncio.sleep(fault.seconds)
         if fault.after_processing:
             with contextlib.suppress(SlackError):
                 await self.call(method, params)

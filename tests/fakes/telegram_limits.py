@@ -62,6 +62,11 @@ class Violation:
     retry_after: int
 
 
+# A request that reaches the server this soon after a 429 was answered for its chat left the
+# client before the answer arrived (two sends side by side): refused, but not a violation.
+IN_FLIGHT = 0.05
+
+
 @dataclass(frozen=True)
 class RetryWindowSend:
     """A send made before a retry_after given for that chat (or globally) had elapsed."""
@@ -87,6 +92,7 @@ class FloodControl:
         self._group_sends: dict[ChatId, deque[float]] = {}
         self._all_sends: deque[float] = deque()
         self._windows: dict[ChatId, float] = {}
+        self._opened: dict[ChatId, float] = {}  # when a fault's window was given
         self.violations: list[Violation] = []
         self.sends_inside_retry_window: list[RetryWindowSend] = []
 
@@ -97,7 +103,9 @@ class FloodControl:
             self._windows.get(chat_id, -math.inf), self._windows.get(GLOBAL, -math.inf)
         )
         if now < window_end:
-            self.sends_inside_retry_window.append(RetryWindowSend(chat_id, now, window_end))
+            opened = max(self._opened.get(chat_id, -math.inf), self._opened.get(GLOBAL, -math.inf))
+            if now - opened >= IN_FLIGHT:  # sent after the client could know: a violation
+                self.sends_inside_retry_window.append(RetryWindowSend(chat_id, now, window_end))
             return _whole_seconds(window_end - now)
         refusal = self._refusal(chat_id, is_group=is_group, now=now)
         if refusal is not None:
@@ -113,6 +121,7 @@ class FloodControl:
 
     def open_window(self, chat_id: ChatId, retry_after: int) -> None:
         """Remember a retry_after the server gave for chat_id for another reason (a fault)."""
+        self._opened[chat_id] = self._clock()
         self._windows[chat_id] = self._clock() + retry_after
 
     def _refusal(

@@ -121,7 +121,7 @@ class WebhookConfig:
     max_connections: int
 
 
-FaultKind = Literal["error", "disconnect", "delay"]
+FaultKind = Literal["error", "disconnect", "delay", "garbage"]
 
 _DESCRIPTIONS = {
     400: "Bad Request",

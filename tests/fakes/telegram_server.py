@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.chaos import HTML_PAGE, Chaos
 from tests.fakes.telegram_api import BotApi
 from tests.fakes.telegram_limits import ManualClock, TelegramLimits
 from tests.fakes.telegram_records import FaultRule, UploadedFile
@@ -61,6 +62,8 @@ class FakeTelegram(BotApi):
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self.url = ""
+        # Set it to fail a seeded share of every call (tests.fakes.chaos).
+        self.chaos: Chaos | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -320,7 +323,21 @@ class FakeTelegram(BotApi):
         return rule
 
     def _strike(self, method: str) -> FaultRule | None:
-        return next((rule for rule in self._faults if rule.strikes(method)), None)
+        rule = next((rule for rule in self._faults if rule.strikes(method)), None)
+        return rule or self._chaos_fault(method)
+
+    def _chaos_fault(self, method: str) -> FaultRule | None:
+        kind = self.chaos.strike(method) if self.chaos is not None else None
+        if kind is None or self.chaos is None:
+            return None
+        if kind == "rate_limit":
+            return FaultRule(method, "error", status=429, retry_after=self.chaos.retry_after)
+        if kind == "server_error":
+            return FaultRule(method, "error", status=500)
+        if kind == "html_page":
+            return FaultRule(method, "garbage", status=502)
+        seconds = self.chaos.hang if kind == "timeout" else 0.0
+        return FaultRule(method, "disconnect", seconds=seconds)
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -342,6 +359,11 @@ class FakeTelegram(BotApi):
             return await self._answer(method, params)
         if fault.kind == "error":
             return self._fault_error(method, params, fault)
+        if fault.kind == "garbage":  # a proxy's error page in place of the Bot API's JSON
+            self.record_call(method, params, fault.status)
+            return web.Response(status=fault.status, text=HTML_PAGE, content_type="text/html")
+        if fault.seconds:  # no answer until the client gave up (a timeout)
+            await asyncio.sleep(fault.seconds)
         if fault.after_processing:
             with contextlib.suppress(TelegramApiError):
                 await self.call(method, params)
