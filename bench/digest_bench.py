@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
-import secrets
 import tempfile
 import time
 import tracemalloc
@@ -30,9 +29,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, text
+from sqlalchemy import Engine, event, func
 from sqlmodel import col, select
 
+from bench.places import scratch_postgres
 from bench.seed import NOW, Scale, seed
 from bot.bootstrap import Runtime, Schema, build, digest_sweep
 from bot.database import upgrade
@@ -46,7 +46,6 @@ from core.digests.gather import build as build_digests
 from core.digests.rhythm import DAILY, WEEKLY
 from core.models import OutboxMessage, Person, Role
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 BATCH = 500
 TARGET = 1_500  # digests built per second (issue 13)
 KINDS = {Role.MANAGER: DAILY, Role.FIELD: DAILY, Role.PARTNER: WEEKLY}
@@ -263,16 +262,8 @@ def sqlite_database() -> Iterator[str]:
 @contextmanager
 def postgres_database() -> Iterator[str]:
     """A database of its own on the local PostgreSQL, dropped afterwards."""
-    name = f"gotong_bench_{secrets.token_hex(4)}"
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres("digest") as url:
+        yield url
 
 
 def main() -> None:
