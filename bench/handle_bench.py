@@ -49,6 +49,18 @@ def figures(label: str, samples: list[float]) -> None:
     print(f"{label:<44} mean {statistics.mean(ms):6.3f} ms   p99 {p99:6.3f} ms   n={len(ms)}")
 
 
+def _demo_workspace(engine: Engine) -> FakeClock:
+    """Migrate, load the demo and link @ani and @budi to the bench platform; the clock at NOW."""
+    upgrade(engine)
+    with unit_of_work(engine) as session:
+        demo.load(session, now=NOW)
+        for handle in ("ani", "budi"):
+            person = person_by_handle(session, handle)
+            assert person is not None
+            link_identity(session, person=person, platform="bench", external_id=handle)
+    return FakeClock(NOW)
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) // len(MESSAGES) if len(sys.argv) > 1 else 100
     parse: list[float] = []
@@ -61,14 +73,7 @@ def main() -> None:
             parse.append(time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-        upgrade(engine)
-        clock = FakeClock(NOW)
-        with unit_of_work(engine) as session:
-            demo.load(session, now=NOW)
-            for handle in ("ani", "budi"):
-                person = person_by_handle(session, handle)
-                assert person is not None
-                link_identity(session, person=person, platform="bench", external_id=handle)
+        clock = _demo_workspace(engine)
         gotong = Gotong(engine, clock)
         outbox = OutboxDelivery(engine, clock)
         handled: list[float] = []
@@ -101,14 +106,7 @@ def run(scale: str = "small", database: str | None = None) -> list[tuple[str, st
     rounds = 100 if scale == "national" else 20
     with database_at(database, "handle") as url:
         engine = make_engine(url)
-        upgrade(engine)
-        clock = FakeClock(NOW)
-        with unit_of_work(engine) as session:
-            demo.load(session, now=NOW)
-            for handle in ("ani", "budi"):
-                person = person_by_handle(session, handle)
-                assert person is not None
-                link_identity(session, person=person, platform="bench", external_id=handle)
+        clock = _demo_workspace(engine)
         gotong = Gotong(engine, clock)
         handled: list[float] = []
         for n in range(rounds):
