@@ -13,7 +13,7 @@ from sqlmodel import Session
 from core.reports.calendar_export import write_calendar
 from core.reports.exports import ledger, records, work
 from core.reports.exports.query import ExportQuery, Scope, checked, resolve
-from core.reports.exports.table import DATE, MOMENT, MONEY, NUMBER, Table
+from core.reports.exports.table import DATE, MOMENT, MONEY, NUMBER, Table, read_ahead
 from core.reports.exports.values import decimal, moment_text
 from core.reports.exports.writers import Writer, write_csv, write_json, write_jsonl
 from core.reports.exports.xlsx import write_xlsx
@@ -49,7 +49,8 @@ def tables(session: Session, query: ExportQuery) -> Iterator[Table]:
     connection = session.connection()
     scope = resolve(connection, query)
     for kind in query.kinds:
-        yield SOURCES[kind](connection, scope)
+        table = SOURCES[kind](connection, scope)
+        yield Table(table.kind, table.columns, read_ahead(table.batches))
 
 
 def write_export(
