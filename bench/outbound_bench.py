@@ -4,7 +4,8 @@ client against the fake Bot API with its limits on, scaled up so a run takes sec
 Delivery: notifications queued for many private chats and for one group. Prints each as a
 fraction of the allowed rate (the platform's minimum time for that many sends over the time
 they took; target >= 0.95) and the 429 answers (target 0), on SQLite, on PostgreSQL, and
-with two instances sharing the PostgreSQL outbox (their pacing shared through the database).
+with two instances sharing the PostgreSQL outbox (as `gotong run` does, one sends the outbox
+at a time and the other stands by; replies from either share the bot-wide pacing row).
 Morning peak (--morning): digests due at 07:00 local in WIB, WITA and WIT, one wave an hour
 apart; the time until a wave's last digest is delivered as a multiple of the platform
 minimum (wave size / allowed rate; target <= 1.05).
@@ -37,6 +38,7 @@ from adapters.pacing import SAFETY
 from adapters.sweep import BATCH
 from adapters.telegram import TelegramAdapter, TelegramConfig
 from bot.database import upgrade
+from bot.leader import Leadership, outbox_key
 from bot.runner import OutboxSweep
 from core.app import Gotong
 from core.db import make_engine
@@ -220,9 +222,16 @@ async def deliver_until(
         )
         await adapter.application.initialize()
         adapters.append(adapter)
+    # As `gotong run` does: on PostgreSQL one instance at a time sends the outbox.
+    senders = [Leadership(engine, key=outbox_key("telegram")) for engine in engines]
     sweeps = [
-        OutboxSweep("telegram", functools.partial(a.deliver_once, BATCH), a.next_due_in)
-        for a in adapters
+        OutboxSweep(
+            "telegram",
+            functools.partial(a.deliver_once, BATCH),
+            a.next_due_in,
+            sender.check if setup.postgres else None,
+        )
+        for a, sender in zip(adapters, senders, strict=True)
     ]
     loops = [asyncio.create_task(s.keep_sweeping(stop, idle=0.5)) for s in sweeps]
     deadline = time.monotonic() + 600
@@ -230,6 +239,8 @@ async def deliver_until(
         await asyncio.sleep(0.02)
     stop.set()
     await asyncio.gather(*loops)
+    for sender in senders:
+        sender.release()
     for adapter in adapters:
         await adapter.application.shutdown()
     for engine in engines:

@@ -21,7 +21,7 @@ from adapters.console import ConsoleSession
 from bot import logs
 from bot.database import is_current, upgrade
 from bot.jobs import CoreJobs
-from bot.leader import Leadership
+from bot.leader import Leadership, outbox_key
 from bot.settings import Settings
 from core.app import Gotong
 from core.clock import Clock, SystemClock
@@ -281,6 +281,12 @@ def configured_platforms(runtime: Runtime) -> dict[str, Platform]:
     if runtime.settings.whatsapp_token is not None:
         platforms[WHATSAPP] = whatsapp_adapter(runtime)
     return platforms
+
+
+def outbox_senders(runtime: Runtime, platforms: Mapping[str, Platform]) -> dict[str, Leadership]:
+    """Who sends each platform's outbox: one instance at a time on a shared PostgreSQL
+    database (SQLite has one instance, which always sends)."""
+    return {name: Leadership(runtime.engine, key=outbox_key(name)) for name in platforms}
 
 
 def start_errors(platforms: Mapping[str, Platform]) -> tuple[type[Exception], ...]:

@@ -1,13 +1,18 @@
-"""Leader election for periodic jobs: the PostgreSQL session advisory lock decides.
+"""Leader election for periodic jobs and for each platform's outbox: the PostgreSQL session
+advisory lock decides.
 
-Only the instance holding the lock runs periodic jobs. The lock lives on one dedicated
-connection, so when that process dies the server releases it and another instance takes
-over on its next try. SQLite deployments are a single process: it always leads.
+Only the instance holding the lock runs periodic jobs; only the one holding a platform's
+outbox lock sends that platform's outbox (the platform limits the whole bot, so one sender
+keeps every chat's and group's pacing in one place, and the others stand by). The lock
+lives on one dedicated connection, so when that process dies the server releases it and
+another instance takes over on its next try. SQLite deployments are a single process: it
+always leads.
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 
 from sqlalchemy import Connection, Engine, text
 
@@ -17,6 +22,11 @@ log = logging.getLogger("gotong.leader")
 
 # An arbitrary 64-bit key that names "Gotong's periodic jobs" among advisory locks.
 LOCK_KEY = 0x60706F6E67  # "gotong"-ish
+
+
+def outbox_key(platform: str) -> int:
+    """The advisory lock that names "the sender of this platform's outbox"."""
+    return LOCK_KEY + 1 + zlib.crc32(platform.encode()) % 1_000_000
 
 
 class Leadership:

@@ -23,6 +23,7 @@ from adapters.front_door import FrontDoor
 from adapters.inbox import STUCK_RETRY_SECONDS, StuckMessages
 from adapters.sweep import BATCH
 from bot.jobs import CoreJobs
+from bot.leader import Leadership
 from core.eventlog import event
 
 log = logging.getLogger("gotong.runner")
@@ -87,10 +88,13 @@ class OutboxSweep:
         name: str,
         deliver: Callable[[], Awaitable[int]],
         next_due_in: Callable[[], Awaitable[float | None]] | None = None,
+        leads: Callable[[], bool] | None = None,
     ) -> None:
         self.name = name
         self._deliver = deliver
         self._next_due_in = next_due_in
+        # Whether this instance sends this platform's outbox now (None: always).
+        self._leads = leads
         self._lock = asyncio.Lock()
 
     async def run(self) -> int:
@@ -111,8 +115,14 @@ class OutboxSweep:
 
     async def keep_sweeping(self, stop: asyncio.Event, *, idle: float) -> None:
         """Sweep until `stop`: at once while messages are due (a full batch, or one a chat's
-        pacing put back for a moment), else after `idle` seconds at most."""
+        pacing put back for a moment), else after `idle` seconds at most. An instance that
+        does not lead this platform's outbox asks again every `idle` seconds, and takes over
+        when the sender stops or dies."""
         while not stop.is_set():
+            if not await self._leading():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=idle)
+                continue
             sent = await self.run()
             pause = idle
             if self._next_due_in is not None:
@@ -123,6 +133,17 @@ class OutboxSweep:
                     pause = min(idle, max(due, 0.0 if sent else MIN_PAUSE))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=pause)
+
+    async def _leading(self) -> bool:
+        if self._leads is None:
+            return True
+        try:
+            return await asyncio.to_thread(self._leads)
+        except Exception as error:  # the database: try again after a pause
+            event(
+                log, "outbox.leader_check_failed", level=logging.WARNING, error=type(error).__name__
+            )
+            return False
 
     async def finished(self) -> None:
         """Wait until a sweep in progress is done."""
@@ -137,11 +158,15 @@ async def run_platforms(
     sweep_seconds: float,
     stop: asyncio.Event | None = None,
     core: FrontDoor | None = None,
+    senders: Mapping[str, Leadership] | None = None,
 ) -> None:
     """Serve the platforms and sweep their outboxes until SIGINT/SIGTERM (or `stop`).
 
-    With `core`, messages the database failed after they were stored are tried again.
+    With `core`, messages the database failed after they were stored are tried again. With
+    `senders`, a platform's outbox is swept only while this instance holds its leadership
+    (several instances on one PostgreSQL database: one sends, the others stand by).
     """
+    senders = senders or {}
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -157,7 +182,9 @@ async def run_platforms(
             await platform.start()
             started.append(platform)
             deliver = functools.partial(platform.deliver_once, BATCH)
-            sweeps.append(OutboxSweep(name, deliver, platform.next_due_in))
+            sender = senders.get(name)
+            leads = sender.check if sender is not None else None
+            sweeps.append(OutboxSweep(name, deliver, platform.next_due_in, leads))
             if core is not None:
                 scheduler.add_job(
                     StuckMessages(core, name).retry,
@@ -188,6 +215,8 @@ async def run_platforms(
             await jobs.finished()
             scheduler.shutdown(wait=False)
         jobs.close()
+        for sender in senders.values():
+            sender.release()  # a standby takes over at its next try, not at our connection's end
         for platform in reversed(started):
             try:
                 await platform.stop()

@@ -91,6 +91,7 @@ def run(
                     bootstrap.build_jobs(runtime),
                     sweep_seconds=sweep_seconds,
                     core=runtime.gotong,
+                    senders=bootstrap.outbox_senders(runtime, platforms),
                 )
             )
         except bootstrap.start_errors(platforms) as error:
