@@ -127,7 +127,7 @@ class Invite(SQLModel, table=True):
 
 class ProgramMember(SQLModel, table=True):
     program_id: int = Field(foreign_key="program.id", primary_key=True)
-    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
 
 
 class ProgramPartner(SQLModel, table=True):

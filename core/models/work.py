@@ -14,6 +14,9 @@ from core.types import Money
 
 
 class Task(SQLModel, table=True):
+    # A program's open tasks by due moment (late tasks across a manager's programs).
+    __table_args__ = (Index("ix_task_program_status_due", "program_id", "status", "due_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
     program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
