@@ -129,7 +129,9 @@ class TestMitraSalah:
         assert rows(chat) == (2, 0)
 
     def test_stray_words(self, chat: Chat) -> None:
-        assert "Contoh: /mitra @dinsos-demak" in chat.send("ani", "/mitra dinsos")
+        assert "Contoh: /mitra @dinsos-demak" in chat.send("ani", "/mitra dinsos @budi")
+        # A word alone is a search: what it found, or that nothing matched.
+        assert "• @dinsos — Dinas Sosial Demak" in chat.send("ani", "/mitra dinsos")
 
 
 class TestPartnerDirectory:
@@ -169,3 +171,62 @@ class TestPartnerDirectory:
         said = chat.send("kevin", '/partners add @pmi-demak "PMI Demak District" government')
         assert "Only managers and admins can add partners" in said
         assert rows(chat) == (2, 0)
+
+
+class TestDaftarMitraBerhalaman:
+    """/mitra lists 20 partners a page, searches words and kinds (a national scheme has
+    thousands: the whole list was one 70,000-character reply)."""
+
+    def add_many(self, chat: Chat, count: int) -> None:
+        with unit_of_work(chat.engine) as s:
+            for n in range(count):
+                region = "Demak" if n % 5 == 0 else "Kudus"
+                kind = "community" if n % 2 else "ngo"
+                s.add(
+                    PartnerOrg(handle=f"org-{n:03d}", name=f"Yayasan {n}", kind=kind, region=region)
+                )
+
+    def test_pages_with_a_next_button_and_a_count(self, chat: Chat) -> None:
+        self.add_many(chat, 43)  # with the workspace's two: 45
+        said = chat.send("ani", "/mitra")
+        assert said.text.startswith("Mitra (45), halaman 1 dari 3:")
+        assert said.text.count("\n• @") == 20
+        assert "… dan 25 lagi. Berikutnya: /mitra 2" in said
+        assert said.commands == ["partners 2"]
+        said = chat.send("ani", "/mitra 3")
+        assert "halaman 3 dari 3" in said and said.text.count("\n• @") == 5
+        assert "Berikutnya" not in said and said.commands == []
+        said = chat.send("ani", "/mitra 4")
+        assert said.text == "Tidak ada halaman 4: daftar mitra 3 halaman. Contoh: /mitra 3"
+
+    def test_words_search_handles_names_and_regions_and_kinds_in_both_languages(
+        self, chat: Chat
+    ) -> None:
+        self.add_many(chat, 43)
+        said = chat.send("ani", "/mitra demak")  # 9 in Demak, and Dinas Sosial Demak
+        assert said.text.startswith('Mitra yang cocok dengan "demak" (10):')
+        said = chat.send("ani", "/mitra lsm demak")
+        assert said.text.startswith('Mitra yang cocok dengan "lsm demak" (5):')
+        assert "(komunitas" not in said.text
+        said = chat.send("sarah", "/partners ngo demak")
+        assert said.text.startswith('Partners matching "ngo demak" (5):')
+        said = chat.send("ani", "/mitra yayasan 2")
+        assert said.text.startswith('Mitra yang cocok dengan "yayasan" (43), halaman 2 dari 3:')
+        assert said.commands == ["partners yayasan 3"]
+
+    def test_no_match_says_what_was_searched_and_a_wildcard_is_a_letter(self, chat: Chat) -> None:
+        self.add_many(chat, 3)
+        said = chat.send("ani", "/mitra %")
+        assert said.text.startswith('Tidak ada mitra yang cocok dengan "%"')
+        assert "Semua mitra: /mitra" in said
+        said = chat.send("sarah", "/partners o_g")
+        assert said.text.startswith('No partner matches "o_g" (handles, names, regions')
+
+    def test_a_partner_contact_lists_only_their_organisation(self, chat: Chat) -> None:
+        self.add_many(chat, 30)
+        said = chat.send("harjo", "/mitra")
+        assert said.text.splitlines()[:2] == [
+            "Mitra (1):",
+            "• @dinsos — Dinas Sosial Demak (pemerintah)",
+        ]
+        assert chat.send("harjo", "/mitra yayasan").text.startswith("Tidak ada mitra yang cocok")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from math import ceil
 
-from core.commands import queries
 from core.commands.common import codes_for
-from core.context import Context
+from core.context import ButtonSpec, Context
 from core.errors import UserError
-from core.language.grammar import meaning_of
+from core.language.grammar import meaning_of, parse_number
 from core.people import accounts, partners
 from core.people.permissions import is_manager
 from core.work import commitments
@@ -18,11 +18,16 @@ from core.work import commitments
 QUOTED = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
 
 
+# Partner organisations listed at once: a national scheme has thousands.
+PARTNERS_PER_PAGE = 20
+
+
 def partners_command(ctx: Context, args: str) -> None:
-    """/mitra lists, /mitra @handle shows one, /mitra tambah and /mitra kontak add."""
+    """/mitra lists (a page; /mitra 2 the next; /mitra demak those matching), /mitra @handle
+    shows one, /mitra tambah and /mitra kontak add."""
     words = args.split()
     if not words:
-        queries.partners(ctx, args)
+        listing(ctx, [])
         return
     action = meaning_of(words[0], "add", "contact")
     rest = args.strip()[len(words[0]) :].strip()
@@ -32,8 +37,44 @@ def partners_command(ctx: Context, args: str) -> None:
         contact(ctx, rest)
     elif len(words) == 1 and words[0].startswith("@"):
         show(ctx, words[0])
-    else:
+    elif any(word.startswith("@") for word in words):
         raise UserError("partners.usage")
+    else:
+        listing(ctx, words)
+
+
+def listing(ctx: Context, words: list[str]) -> None:
+    """A page of the partner list: `words` search handles, names and regions, and a number
+    last chooses the page (/mitra 2, /mitra demak 2)."""
+    page = parse_number(words[-1]) if words else 1
+    if page is None:
+        page = 1
+    else:
+        words = words[:-1]
+    first = (page - 1) * PARTNERS_PER_PAGE
+    listed, total = partners.listing(
+        ctx.session, ctx.person, words, limit=PARTNERS_PER_PAGE, offset=first
+    )
+    pages = max(1, ceil(total / PARTNERS_PER_PAGE))
+    search = " ".join(words)
+    if not 1 <= page <= pages:
+        raise UserError("partners.no_such_page", page=page, pages=pages, search=search)
+    more = total - first - len(listed)
+    next_page = f"{search} {page + 1}".strip() if more else ""
+    buttons: tuple[ButtonSpec, ...] = ()
+    if next_page:
+        buttons = ((("button.next_page", f"partners {next_page}"),),)
+    ctx.say(
+        "program.partners",
+        partners=listed,
+        total=total,
+        page=page,
+        pages=pages,
+        more=more,
+        next_page=next_page,
+        search=search,
+        buttons=buttons,
+    )
 
 
 def show(ctx: Context, handle: str) -> None:

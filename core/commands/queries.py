@@ -198,14 +198,6 @@ def program(ctx: Context, args: str) -> None:
     )
 
 
-def partners(ctx: Context, args: str) -> None:
-    """Partner organisations: mine for a partner contact, all for everyone else."""
-    query = select(PartnerOrg).order_by(col(PartnerOrg.handle))
-    if ctx.person.role == Role.PARTNER:
-        query = query.where(PartnerOrg.id == ctx.person.partner_org_id)
-    ctx.say("program.partners", partners=list(ctx.session.exec(query)))
-
-
 def help_(ctx: Context, args: str) -> None:
     """The command list, or one command's help with examples."""
     word = args.strip().lstrip("/").lower()

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from core import audit
+from core.db import page_of
 from core.errors import UserError
 from core.models import (
     Identity,
@@ -23,7 +24,7 @@ from core.models import (
     Status,
 )
 from core.people import visibility
-from core.people.accounts import add_partner, partner_kind
+from core.people.accounts import KIND_WORDS, add_partner, partner_kind
 from core.people.directory import (
     partner_by_handle,
     people_of_org,
@@ -140,6 +141,30 @@ def organisation_for(session: Session, handle: str) -> PartnerOrg:
     if person_by_handle(session, handle) is not None:
         raise UserError("partners.not_an_org", handle=handle)
     raise unknown_handles(session, [handle])
+
+
+def listing(
+    session: Session, reader: Person, words: list[str], *, limit: int, offset: int = 0
+) -> tuple[list[PartnerOrg], int]:
+    """A page of the partner organisations by handle, and how many in all: a partner contact
+    sees their own; each of `words` keeps those whose handle, name or region holds it, or
+    whose kind it names in either language ("lsm", "ngo", "pemerintah")."""
+    query = select(PartnerOrg).order_by(col(PartnerOrg.handle))
+    if reader.role == Role.PARTNER:
+        query = query.where(PartnerOrg.id == reader.partner_org_id)
+    for word in words:
+        plain = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{plain}%"
+        found = [
+            func.lower(PartnerOrg.handle).like(pattern, escape="\\"),
+            func.lower(PartnerOrg.name).like(pattern, escape="\\"),
+            func.lower(func.coalesce(PartnerOrg.region, "")).like(pattern, escape="\\"),
+        ]
+        kind = KIND_WORDS.get(word.lower())
+        if kind is not None:
+            found.append(col(PartnerOrg.kind) == kind.value)
+        query = query.where(or_(*found))
+    return page_of(session, query, limit=limit, offset=offset)
 
 
 def visible_organisation(session: Session, reader: Person, handle: str) -> PartnerOrg:
