@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, or_, select
 
 from core import audit
@@ -155,7 +156,7 @@ def listing(
     for word in words:
         plain = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{plain}%"
-        found = [
+        found: list[ColumnElement[bool]] = [
             func.lower(PartnerOrg.handle).like(pattern, escape="\\"),
             func.lower(PartnerOrg.name).like(pattern, escape="\\"),
             func.lower(func.coalesce(PartnerOrg.region, "")).like(pattern, escape="\\"),
