@@ -28,7 +28,7 @@ def test_seeded_rows_hang_together_and_new_rows_get_fresh_ids(engine: Engine) ->
         assert len(members) == SMALL.field_per_program
         manager = session.get(Person, 1)
         assert manager is not None
-        seen = commitments.open_for(session, manager, NOW)
+        seen, _ = commitments.open_for(session, manager, NOW)
         assert {p.commitment.program_id for p in seen} <= {1}
         # Explicit ids must not leave PostgreSQL's sequences behind: the next row gets a new id.
         task = Task(title="Setelah seed", created_by_id=1, created_at=NOW)

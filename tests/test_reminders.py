@@ -240,3 +240,23 @@ class TestLateness:
         chat.clock.advance(timedelta(hours=1, minutes=45))
         sweep(chat).run()
         assert chat.inbox("kevin") == ["⏰ Reminder: call the clinic (45 minutes late)"]
+
+
+class TestDaftarPengingat:
+    """/pengingat lists 15 a page: Gotong's own reminders for many tasks add up."""
+
+    def test_pages_with_a_next_button(self, chat: Chat) -> None:
+        for hour in range(8, 8 + 17):
+            chat.send("budi", f"/ingatkan 3 Des jam {hour % 24}:00 telepon kader {hour}")
+        said = chat.send("budi", "/pengingat")
+        assert said.text.startswith("Pengingat Anda (17), halaman 1 dari 2:")
+        assert said.text.count("\n⏰ ") == 15
+        assert "… dan 2 lagi. Berikutnya: /pengingat 2" in said
+        assert said.commands[-1] == "reminders 2"
+        said = chat.send("budi", "/pengingat 2")
+        assert said.text.startswith("Pengingat Anda (17), halaman 2 dari 2:")
+        assert said.text.count("\n⏰ ") == 2 and "reminders 3" not in said.commands
+        assert chat.send("budi", "/pengingat 3").text == (
+            "Tidak ada halaman 3: daftar pengingat Anda 2 halaman. Contoh: /pengingat 2"
+        )
+        assert "/reminders 2: the next page" in chat.send("sarah", "/reminders soon")

@@ -20,6 +20,7 @@ QUOTED = re.compile(r"[\"“”]([^\"“”]*)[\"“”]")
 
 # Partner organisations listed at once: a national scheme has thousands.
 PARTNERS_PER_PAGE = 20
+COMMITMENTS_LISTED = 10  # on a partner's entry; the rest are counted
 
 
 def partners_command(ctx: Context, args: str) -> None:
@@ -81,10 +82,12 @@ def show(ctx: Context, handle: str) -> None:
     """One organisation's entry, if the reader may see it (else the unknown-handle reply)."""
     org = partners.visible_organisation(ctx.session, ctx.person, handle)
     entry = partners.entry(ctx.session, org, now=ctx.now, reader=ctx.person)
-    owed = commitments.open_for(ctx.session, ctx.person, ctx.now, partner=org)
+    owed, total = commitments.open_for(
+        ctx.session, ctx.person, ctx.now, partner=org, limit=COMMITMENTS_LISTED
+    )
     ctx.say(
         "partner.entry",
-        entry=replace(entry, commitments=owed),
+        entry=replace(entry, commitments=owed, more_commitments=total - len(owed)),
         codes=codes_for(ctx.session, entry.meetings),
     )
 

@@ -61,6 +61,7 @@ class Entry:
     # Open commitments with what was received (core.work.commitments.Progress); the /mitra
     # command fills them in, since work/ sits above people/.
     commitments: list[Any] = field(default_factory=list)
+    more_commitments: int = 0  # open ones not listed
 
 
 def checked_phone(value: str) -> str:

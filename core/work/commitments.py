@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.db import page_of
 from core.delivery import followups
 from core.delivery.commitment_notes import read_stamp
 from core.errors import UserError
@@ -268,18 +269,34 @@ def history(session: Session, commitment: Commitment) -> list[AuditEntry]:
 
 
 def open_for(
-    session: Session, reader: Person, now: datetime, *, partner: PartnerOrg | None = None
-) -> list[Progress]:
-    """Open commitments the reader may see (only `partner`'s, if given), overdue first, then
-    by due moment. A partner contact sees their organisation's; everyone else those of their
-    programs."""
+    session: Session,
+    reader: Person,
+    now: datetime,
+    *,
+    partner: PartnerOrg | None = None,
+    program: Program | None = None,
+    limit: int | None = None,
+) -> tuple[list[Progress], int]:
+    """Open commitments the reader may see (only `partner`'s or `program`'s, if given),
+    overdue first, then by due moment: the first `limit` (all when None) and how many in all.
+    A partner contact sees their organisation's; everyone else those of their programs, or
+    all of `program`'s (the caller checked that the reader may see that program)."""
     query = select(Commitment).where(col(Commitment.status).in_(OPEN))
     if partner is not None:
         query = query.where(Commitment.partner_org_id == partner.id)
-    query = visibility.commitments_listed(session, reader, query)
-    rows = list(session.exec(query.order_by(col(Commitment.due_at), col(Commitment.id))))
-    rows.sort(key=lambda c: not is_overdue(c, now))  # stable: due order kept within each
-    return progress_of_all(session, rows)
+    if program is not None:
+        query = query.where(Commitment.program_id == program.id)
+    if program is None or reader.partner_org_id is not None:
+        query = visibility.commitments_listed(session, reader, query)
+    query = query.order_by(
+        case((col(Commitment.due_at) < now, 0), else_=1), col(Commitment.due_at), col(Commitment.id)
+    )
+    if limit is None:
+        rows = list(session.exec(query))
+        total = len(rows)
+    else:
+        rows, total = page_of(session, query, limit=limit)
+    return progress_of_all(session, rows), total
 
 
 def totals(session: Session, program: Program, now: datetime, reader: Person) -> dict[str, int]:

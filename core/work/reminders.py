@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from core import audit
+from core.db import page_of
 from core.delivery.worktime import WorkingTime
 from core.errors import UserError
 from core.language.grammar import meaning_of
@@ -34,15 +35,16 @@ def create(
     return reminder
 
 
-def pending(session: Session, person: Person) -> list[Reminder]:
-    """The person's reminders still to come, soonest first."""
-    return list(
-        session.exec(
-            select(Reminder)
-            .where(Reminder.person_id == person.id, Reminder.status == ReminderStatus.PENDING)
-            .order_by(col(Reminder.due_at))
-        )
+def pending(
+    session: Session, person: Person, *, limit: int, offset: int = 0
+) -> tuple[list[Reminder], int]:
+    """A page of the person's reminders still to come, soonest first, and how many in all."""
+    query = (
+        select(Reminder)
+        .where(Reminder.person_id == person.id, Reminder.status == ReminderStatus.PENDING)
+        .order_by(col(Reminder.due_at), col(Reminder.id))
     )
+    return page_of(session, query, limit=limit, offset=offset)
 
 
 def cancel(session: Session, *, now: datetime, actor: Person, reminder_id: int) -> Reminder:

@@ -8,7 +8,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.commands.common import at_default_time, find_moment_in, handles_of, one_program
 from core.context import ButtonSpec, Context
@@ -36,8 +36,11 @@ from core.models import (
     Program,
 )
 from core.people.directory import people_of_org, resolve_handles
-from core.people.permissions import is_manager
+from core.people.permissions import is_manager, require_program_access
 from core.work import commitments, deliveries
+
+# Open commitments listed at once; the rest are counted (a program can have hundreds).
+LISTED = 15
 
 END_OF_WORKDAY = time(17, 0)
 # What is asked, as written after the organisation: an optional quantity, then the goods.
@@ -64,6 +67,10 @@ def commitment(ctx: Context, args: str) -> None:
         show(ctx, number)
         return
     mentions = extract_mentions(args)
+    if mentions.programs and not mentions.handles and not mentions.rest.strip():
+        program = one_program(ctx, mentions, required=True)
+        listing(ctx, program)
+        return
     if len(mentions.handles) != 1:
         raise UserError("commitment.usage")
     people, orgs = resolve_handles(ctx.session, mentions.handles)
@@ -134,15 +141,25 @@ def _asked(text: str, ctx: Context) -> tuple[Decimal | None, bool, str, str]:
     return value, False, unit, what
 
 
-def listing(ctx: Context) -> None:
-    rows = commitments.open_for(ctx.session, ctx.person, ctx.now)
-    orgs = {o.id: o for o in ctx.session.exec(select(PartnerOrg))}
+def listing(ctx: Context, program: Program | None = None) -> None:
+    """The first open commitments the reader may see (overdue first), and how many more."""
+    if program is not None:
+        require_program_access(ctx.session, ctx.person, program)
+    rows, total = commitments.open_for(
+        ctx.session, ctx.person, ctx.now, program=program, limit=LISTED
+    )
+    ids = {p.commitment.partner_org_id for p in rows}
+    orgs = {
+        o.id: o for o in ctx.session.exec(select(PartnerOrg).where(col(PartnerOrg.id).in_(ids)))
+    }
     ctx.say(
         "commitment.listing",
         rows=rows,
         orgs=orgs,
         manager=is_manager(ctx.person),
         partner=ctx.person.partner_org_id is not None,
+        more=total - len(rows),
+        program=program,
     )
 
 

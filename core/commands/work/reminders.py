@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import time
+from math import ceil
 
 from core.commands.common import at_default_time, find_moment_in
 from core.commands.work import reporting
-from core.context import Context
+from core.context import ButtonSpec, Context
 from core.errors import UserError
 from core.language.grammar import REMINDER_FILLERS, extract_mentions, means, parse_number
 from core.work import reminders
+
+# Pending reminders listed at once (Gotong's own for many tasks add up).
+REMINDERS_PER_PAGE = 15
 
 MORNING = time(8, 0)
 
@@ -55,13 +59,30 @@ def list_reminders(ctx: Context, args: str) -> None:
             raise UserError("reminder.cancel_usage")
         cancel_reminder(ctx, words[1])
         return
-    if words:
+    page = parse_number(words[0]) if len(words) == 1 else 1 if not words else None
+    if page is None:
         raise UserError("reminder.list_usage")
-    mine = reminders.pending(ctx.session, ctx.person)
+    first = (page - 1) * REMINDERS_PER_PAGE
+    mine, total = reminders.pending(
+        ctx.session, ctx.person, limit=REMINDERS_PER_PAGE, offset=max(0, first)
+    )
+    pages = max(1, ceil(total / REMINDERS_PER_PAGE))
+    if not 1 <= page <= pages:
+        raise UserError("reminder.no_such_page", page=page, pages=pages)
+    more = total - first - len(mine)
+    buttons: list[ButtonSpec] = [
+        (("button.cancel_n", f"cancel reminder {r.id}"),) for r in mine[:5]
+    ]
+    if more:
+        buttons.append((("button.next_page", f"reminders {page + 1}"),))
     ctx.say(
         "reminder.mine",
         reminders=mine,
-        buttons=tuple((("button.cancel_n", f"cancel reminder {r.id}"),) for r in mine[:5]),
+        total=total,
+        page=page,
+        pages=pages,
+        more=more,
+        buttons=tuple(buttons),
     )
 
 
