@@ -302,6 +302,11 @@ def seed(engine: Engine, scale: Scale, *, now: datetime = NOW, seed: int = 7) ->
         ),
     )
     _restart_sequences(engine, written)
+    if engine.dialect.name == "postgresql":
+        # Statistics for the planner now, as autovacuum would in a while: right after a bulk
+        # load PostgreSQL guessed 20 open tasks for 24,000 and /terlambat took 1.2 s.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
     return written
 
 

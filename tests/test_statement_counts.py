@@ -31,7 +31,7 @@ BUDGET = [
     ("budi", "/lapor #sembako 45 paket sembako disalurkan di Desa Sukamaju", 17),
     ("budi", "/ingatkan besok jam 3 sore telepon kepala desa", 11),
     ("budi", "/tugasku", 11),
-    ("ani", "/terlambat", 15),
+    ("ani", "/terlambat", 16),  # the manager's programs read as ids first (PostgreSQL's plan)
     ("ani", "/agenda", 11),
     ("ani", "/program #pkh", 24),
     ("budi", "halo", 12),

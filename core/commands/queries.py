@@ -89,7 +89,9 @@ def late(ctx: Context, args: str) -> None:
     team_deadlines: list[Deadline] = []
     team_deadlines_total = 0
     if is_manager(person):
-        program_ids = only or program_ids_of(person)
+        # As ids, once: a list both queries can plan from (tasks.overdue).
+        mine_ids: list[int | None] = list(session.exec(program_ids_of(person)))
+        program_ids = only or [i for i in mine_ids if i is not None]
         late_tasks, team_total = tasks.overdue(
             session, now=now, person=None, program_ids=program_ids, limit=LISTED
         )

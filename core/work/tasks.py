@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -240,7 +241,13 @@ def overdue(
         .order_by(col(Task.due_at), col(Task.id))
     )
     if program_ids is not None:
-        query = query.where(col(Task.program_id).in_(program_ids))
+        # The programs as a list of ids, not a subquery: PostgreSQL cannot estimate "owned
+        # or a member of" and scanned every open task (27 ms); with the ids it reads the
+        # programs' late tasks from ix_task_program_status_due (0.4-1.8 ms at national scale).
+        ids = (
+            program_ids if isinstance(program_ids, Collection) else list(session.exec(program_ids))
+        )
+        query = query.where(col(Task.program_id).in_(ids))
     shown, total = page_of(session, query, limit=limit)
     if person is not None:
         return [(task, [person.id or 0]) for task in shown], total
