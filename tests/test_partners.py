@@ -198,6 +198,8 @@ class TestDaftarMitraBerhalaman:
         assert "Berikutnya" not in said and said.commands == []
         said = chat.send("ani", "/mitra 4")
         assert said.text == "Tidak ada halaman 4: daftar mitra 3 halaman. Contoh: /mitra 3"
+        said = chat.send("ani", "/mitra 0")
+        assert said.text == "Tidak ada halaman 0: daftar mitra 3 halaman. Contoh: /mitra 3"
 
     def test_words_search_handles_names_and_regions_and_kinds_in_both_languages(
         self, chat: Chat

@@ -259,4 +259,5 @@ class TestDaftarPengingat:
         assert chat.send("budi", "/pengingat 3").text == (
             "Tidak ada halaman 3: daftar pengingat Anda 2 halaman. Contoh: /pengingat 2"
         )
+        assert chat.send("budi", "/pengingat 0").text.startswith("Tidak ada halaman 0")
         assert "/reminders 2: the next page" in chat.send("sarah", "/reminders soon")

@@ -54,7 +54,7 @@ def listing(ctx: Context, words: list[str]) -> None:
         words = words[:-1]
     first = (page - 1) * PARTNERS_PER_PAGE
     listed, total = partners.listing(
-        ctx.session, ctx.person, words, limit=PARTNERS_PER_PAGE, offset=first
+        ctx.session, ctx.person, words, limit=PARTNERS_PER_PAGE, offset=max(0, first)
     )
     pages = max(1, ceil(total / PARTNERS_PER_PAGE))
     search = " ".join(words)
