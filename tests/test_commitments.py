@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -175,31 +174,6 @@ class TestKomitmen:
         assert lines[2].startswith("Komitmen 1: 200 paket sembako")
         assert "Komitmen 2" in chat.send("budi", "/komitmen")
         assert "No open commitments" in chat.send("kevin", "/commit")
-
-    def test_a_long_list_shows_fifteen_and_counts_the_rest(self, chat: Chat) -> None:
-        """A national program's partners owe hundreds: the list stays one message."""
-        for n in range(17):
-            chat.send("ani", f"/komitmen @dinsos {n + 1} ton beras sebelum 20 Des #pkh")
-        chat.send("ani", "/komitmen @dinsos 9 tenda besok 12:00 #pkh")
-        chat.clock.advance(timedelta(days=2))
-        said = chat.send("ani", "/komitmen")
-        lines = said.text.splitlines()
-        assert lines[0] == "Komitmen terbuka (18):"
-        assert lines[1].startswith("⚠️ Komitmen 18: 9 tenda")  # overdue first, whatever the page
-        assert sum(bool(re.match(r"(⚠️ )?Komitmen \d+:", line)) for line in lines) == 15
-        assert "… dan 3 lagi. Satu program: /komitmen #kode\nLihat satu: /komitmen 18" in said
-        said = chat.send("sarah", "/commit #pkh")
-        assert said.text.startswith("Open commitments #pkh (18):")
-        assert "… and 3 more: all of them with /export #pkh commitments xlsx" in said
-        entry = chat.send("ani", "/mitra @dinsos")
-        assert "… dan 8 lagi: /komitmen" in entry
-        assert entry.text.count("• Komitmen ") == 10
-
-    def test_one_programs_list_refuses_a_program_the_reader_is_not_on(self, chat: Chat) -> None:
-        chat.send("ani", "/komitmen @dinsos 5 ton beras besok 12:00 #pkh")
-        assert chat.send("budi", "/komitmen #pkh").text.startswith("Komitmen terbuka #pkh (1):")
-        said = chat.send("ani", "/komitmen #tidakada")
-        assert "Program #tidakada tidak ada" in said
 
     def test_empty_list_suggests_what_the_reader_can_do(self, chat: Chat) -> None:
         """A manager is shown how to ask; a partner contact is not offered a manager's command."""
